@@ -1,0 +1,1 @@
+"""Real databases: the embedded PostgreSQL server, scratch databases, connections by URL."""

@@ -1,0 +1,99 @@
+"""Conventional names for constraints, indexes and triggers the design leaves unnamed.
+
+DDL always names what it creates, so migrations can later drop it by name. The names follow
+PostgreSQL's own pattern (`tasks_pkey`, `tasks_project_id_fkey`, `users_email_key`) so a schema
+written by hand and one generated here look alike, and importers leave a name out of the design
+when it is the conventional one. Names longer than PostgreSQL's 63 bytes are shortened with a
+stable hash suffix instead of being truncated into collisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from .document import Index, Table
+
+MAX_BYTES = 63
+
+
+def fit(name: str) -> str:
+    """`name` if it fits in 63 bytes, else a prefix plus an 8-hex hash of the whole name."""
+    encoded = name.encode("utf-8")
+    if len(encoded) <= MAX_BYTES:
+        return name
+    digest = hashlib.sha1(encoded).hexdigest()[:8]
+    prefix = encoded[: MAX_BYTES - 9].decode("utf-8", errors="ignore")
+    return f"{prefix}_{digest}"
+
+
+def _words(text: str) -> str:
+    """Identifier-ish words of an expression: `lower(email)` → `lower_email`."""
+    words = re.findall(r"[A-Za-z0-9_]+", text)
+    return "_".join(words) or "expr"
+
+
+def primary_key_name(table: str) -> str:
+    return fit(f"{table}_pkey")
+
+
+def unique_name(table: str, columns: list[str]) -> str:
+    return fit(f"{table}_{'_'.join(columns)}_key")
+
+
+def foreign_key_name(table: str, columns: list[str]) -> str:
+    return fit(f"{table}_{'_'.join(columns)}_fkey")
+
+
+def check_name(table: str, position: int) -> str:
+    """Checks are numbered in design order: `tasks_check`, `tasks_check1`, …"""
+    return fit(f"{table}_check" if position == 0 else f"{table}_check{position}")
+
+
+def enum_check_name(table: str, column: str, enum: str) -> str:
+    """The CHECK that stands in for an enum type; the enum's name is kept in it for import."""
+    return fit(f"{table}_{column}_{enum}_enum")
+
+
+def enum_from_check_name(table: str, column: str, name: str) -> str | None:
+    """The enum name encoded by `enum_check_name`, or None for any other name."""
+    prefix, suffix = f"{table}_{column}_", "_enum"
+    if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix) + len(suffix):
+        return name[len(prefix) : -len(suffix)]
+    return None
+
+
+def _index_base(table: str, index: Index) -> str:
+    parts = [column.split()[0] if column.split() else column for column in index.columns]
+    parts += [_words(expression) for expression in index.expressions]
+    return f"{table}_{'_'.join(parts)}_idx"
+
+
+def index_names(table_name: str, table: Table) -> list[str]:
+    """The name of each index of a table: its own, or the conventional one (numbered on clashes)."""
+    taken: set[str] = set()
+    names = []
+    for index in table.indexes:
+        if index.name:
+            names.append(index.name)
+            continue
+        base = _index_base(table_name, index)
+        candidate, number = fit(base), 1
+        while candidate in taken:
+            candidate = fit(f"{base}{number}")
+            number += 1
+        taken.add(candidate)
+        names.append(candidate)
+    return names
+
+
+def conventional_index_names(table_name: str, table: Table) -> list[str]:
+    """The names every index would get if none were named; importers compare against these."""
+    unnamed = table.model_copy(update={"indexes": [index.model_copy(update={"name": None}) for index in table.indexes]})
+    return index_names(table_name, unnamed)
+
+
+def trigger_name(table: str, kind: str, column: str | None) -> str:
+    if kind == "updated_at":
+        return fit(f"{table}_set_{column or 'updated_at'}")
+    return fit(f"{table}_{column}_{kind}")

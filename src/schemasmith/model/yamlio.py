@@ -1,0 +1,243 @@
+"""Read and write design documents as YAML, keeping each node's line for error messages.
+
+Loading composes the YAML node tree itself (rather than `yaml.safe_load`) so that duplicate keys
+are caught and every value can be traced back to `file:line`. Saving builds the node tree by hand
+so the layout is fixed: block style for the document's structure, one flow line per column,
+constraint and index. Same design in, byte-identical file out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import Problem, SchemaError
+from .document import Design
+
+Path_ = tuple  # a location inside the document: ("tables", "tasks", "columns", "title")
+
+STR = "tag:yaml.org,2002:str"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+
+
+class LineMap:
+    """Where each path of a loaded document was written."""
+
+    def __init__(self, file: str | None):
+        self.file = file
+        self.lines: dict[Path_, int] = {}
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of the path, or of its nearest written ancestor."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+    def problem(self, message: str, path: Path_, where: str = "") -> Problem:
+        return Problem(message=message, where=where, file=self.file, line=self.line_of(path))
+
+
+def _construct(node: yaml.Node, path: Path_, lines: LineMap, problems: list[Problem]) -> Any:
+    lines.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(lines.problem("mapping keys must be plain names", path))
+                continue
+            key = _CONSTRUCTOR.construct_object(key_node)
+            key = key if isinstance(key, str) else str(key)
+            child = path + (key,)
+            if key in result:
+                where = ".".join(str(p) for p in child[1:]) if path[:1] == ("tables",) else ""
+                problems.append(
+                    Problem(
+                        f"duplicate key {key!r} (first written on line {lines.lines[child]})",
+                        where=where,
+                        file=lines.file,
+                        line=key_node.start_mark.line + 1,
+                    )
+                )
+                continue
+            lines.lines[child] = key_node.start_mark.line + 1
+            result[key] = _construct(value_node, child, lines, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, path + (index,), lines, problems) for index, item in enumerate(node.value)]
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+def parse_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
+    """Parse YAML text into plain data plus a `LineMap`; raise `SchemaError` on syntax errors."""
+    lines = LineMap(file)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        reason = error.problem or error.context or "malformed YAML"
+        raise SchemaError("malformed YAML", [Problem(reason, file=file, line=line)]) from None
+    except yaml.YAMLError as error:
+        raise SchemaError("malformed YAML", [Problem(str(error), file=file)]) from None
+    if root is None:
+        return None, lines
+    problems: list[Problem] = []
+    data = _construct(root, (), lines, problems)
+    if problems:
+        raise SchemaError("the design document has duplicate keys", problems)
+    return data, lines
+
+
+def _where(loc: tuple) -> str:
+    """`tables.tasks.columns.title` → `tasks.title` (the table.column a user thinks in)."""
+    if len(loc) >= 2 and loc[0] == "tables":
+        parts = [str(loc[1])]
+        rest = list(loc[2:])
+        if len(rest) >= 2 and rest[0] == "columns":
+            parts.append(str(rest[1]))
+            rest = rest[2:]
+        return ".".join(parts + [str(part) for part in rest])
+    return ".".join(str(part) for part in loc)
+
+
+def design_from_data(data: Any, lines: LineMap | None = None) -> Design:
+    """Validate plain data into a `Design`, then check its invariants; problems name their place."""
+    from .invariants import check_invariants
+
+    lines = lines or LineMap(None)
+    if not isinstance(data, dict):
+        raise SchemaError(
+            "not a design document",
+            [lines.problem("expected a mapping with at least `name` and `tables`", ())],
+        )
+    try:
+        design = Design.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(part for part in item["loc"] if not _is_pydantic_branch(part))
+            message = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                message = f"unknown key {loc[-1]!r}"
+            elif item["type"] == "missing":
+                message = f"missing required key {loc[-1]!r}"
+            problems.append(lines.problem(message, loc, _where(loc)))
+        raise SchemaError("the design document is not valid", _dedupe(problems)) from None
+    problems = check_invariants(design, lines)
+    if problems:
+        raise SchemaError("the design document is not consistent", problems)
+    return design
+
+
+def _is_pydantic_branch(part: Any) -> bool:
+    # Unions add the branch name to the location ("function-after[...]", "str", "int").
+    return isinstance(part, str) and (part in {"str", "int", "float", "bool"} or "[" in part)
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, result = set(), []
+    for problem in problems:
+        key = (problem.where, problem.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(problem)
+    return result
+
+
+def load_design_text(text: str, file: str | None = None) -> Design:
+    data, lines = parse_yaml(text, file)
+    return design_from_data(data, lines)
+
+
+def load_design(path: str | Path) -> Design:
+    """Load and check a design document file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise SchemaError(f"{path}: cannot be read ({error})") from None
+    return load_design_text(text, str(path))
+
+
+# --- saving -------------------------------------------------------------------------------
+
+#: Inside these keys of a table, each list item is written on one flow line.
+_FLOW_ITEMS = {"unique", "checks", "foreign_keys", "indexes", "triggers", "policies"}
+_WIDTH = 100_000  # never wrap: one line per column, constraint and index keeps git diffs exact
+
+
+def _scalar(value: Any) -> yaml.ScalarNode:
+    if value is None:
+        return yaml.ScalarNode("tag:yaml.org,2002:null", "null")
+    if isinstance(value, bool):
+        return yaml.ScalarNode("tag:yaml.org,2002:bool", "true" if value else "false")
+    if isinstance(value, int):
+        return yaml.ScalarNode("tag:yaml.org,2002:int", str(value))
+    if isinstance(value, float):
+        return yaml.ScalarNode("tag:yaml.org,2002:float", repr(value))
+    text = str(value)
+    style = "|" if "\n" in text else None
+    return yaml.ScalarNode(STR, text, style=style)
+
+
+def _node(value: Any, flow: bool) -> yaml.Node:
+    if isinstance(value, dict):
+        items = [(_scalar(key), _node(item, flow)) for key, item in value.items()]
+        return yaml.MappingNode(MAP, items, flow_style=flow)
+    if isinstance(value, list):
+        all_scalars = all(not isinstance(item, (dict, list)) for item in value)
+        return yaml.SequenceNode(SEQ, [_node(item, flow) for item in value], flow_style=flow or all_scalars)
+    node = _scalar(value)
+    if flow and node.style == "|":
+        node.style = '"'  # block scalars cannot live inside a flow collection
+    return node
+
+
+def _table_node(table: dict[str, Any]) -> yaml.MappingNode:
+    items = []
+    for key, value in table.items():
+        if key == "columns":
+            column_items = [(_scalar(name), _node(column, True)) for name, column in value.items()]
+            node: yaml.Node = yaml.MappingNode(MAP, column_items, flow_style=False)
+        elif key in _FLOW_ITEMS:
+            node = yaml.SequenceNode(SEQ, [_node(item, True) for item in value], flow_style=False)
+        else:
+            node = _node(value, False)
+        items.append((_scalar(key), node))
+    return yaml.MappingNode(MAP, items, flow_style=False)
+
+
+def dump_design(design: Design) -> str:
+    """The YAML text of a design: deterministic, and loading it gives the same design back."""
+    data = design.to_data()
+    items = []
+    for key, value in data.items():
+        if key == "tables":
+            tables = [(_scalar(name), _table_node(table)) for name, table in value.items()]
+            node: yaml.Node = yaml.MappingNode(MAP, tables, flow_style=False)
+        elif key == "enums":
+            node = yaml.MappingNode(MAP, [(_scalar(k), _node(v, True)) for k, v in value.items()], flow_style=False)
+        else:
+            node = _node(value, False)
+        items.append((_scalar(key), node))
+    root = yaml.MappingNode(MAP, items, flow_style=False)
+    return yaml.serialize(root, Dumper=yaml.SafeDumper, width=_WIDTH, allow_unicode=True)
+
+
+def save_design(design: Design, path: str | Path) -> None:
+    """Write a design atomically: a reader never sees half a file."""
+    from ..fileio import write_text_atomic
+
+    write_text_atomic(Path(path), dump_design(design))
