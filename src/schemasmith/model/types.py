@@ -147,6 +147,10 @@ def parse_type(text: str) -> PortableType:
             if first < 1 or (second is not None and second > first):
                 raise UnknownTypeError(f"numeric(p,s) needs 1 <= p and s <= p: {text!r}")
             return PortableType("numeric", precision=first, scale=second)
+    if raw.count("(") != raw.count(")"):
+        raise UnknownTypeError(
+            f"unknown type {text!r}: inside {{…}} a comma ends the value, so quote it: \"numeric(10,2)\""
+        )
     raise UnknownTypeError(
         f"unknown type {text!r}; portable types are "
         + ", ".join(SIMPLE_KINDS[:3])

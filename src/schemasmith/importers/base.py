@@ -1,0 +1,15 @@
+"""What every importer returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.document import Design
+
+
+@dataclass
+class ImportResult:
+    """The design read from a database, and what of the database it could not represent."""
+
+    design: Design
+    warnings: list[str] = field(default_factory=list)
