@@ -1,0 +1,226 @@
+"""The `schemasmith` command line: parse arguments, call one function, print the result.
+
+Every command catches schemasmith's own errors and prints them as one clear message with a
+non-zero exit; commands of the contract that are not built yet say so and exit 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from .errors import NotBuiltYet, SchemasmithError
+
+app = typer.Typer(
+    name="schemasmith",
+    help="Design and evolve relational databases: the AI proposes, the tool verifies on real databases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+DDL_TARGETS = ("postgres", "sqlite")
+ALL_TARGETS = (
+    "postgres",
+    "sqlite",
+    "mysql",
+    "sqlmodel",
+    "sqlalchemy",
+    "alembic",
+    "prisma",
+    "kysely",
+    "mermaid",
+    "dbml",
+    "markdown",
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def handles_errors(command):
+    """Turn schemasmith errors into a message and exit code; never show a bare traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SchemasmithError as error:
+            err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+        except typer.Exit:
+            raise
+        except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
+            if os.environ.get("SCHEMASMITH_DEBUG"):
+                raise
+            err.print(
+                f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+                "This is a bug in schemasmith. Run with SCHEMASMITH_DEBUG=1 to see the traceback.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(70) from None
+
+    return wrapper
+
+
+def _warn(messages: list[str]) -> None:
+    for message in messages:
+        err.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+
+
+def _not_built(command: str, issue: str) -> None:
+    raise NotBuiltYet(f"`schemasmith {command}` is not built yet ({issue}).")
+
+
+# --- built commands -----------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def build(
+    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="postgres, sqlite, … comma-separated, or all.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write into (one subfolder per target).")],
+    pg_version: Annotated[Optional[int], typer.Option("--pg-version", help="Oldest PostgreSQL the DDL must run on.")] = None,
+    dialect: Annotated[Optional[str], typer.Option(help="Dialect of a .sql SCHEMA (detected when left out).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="text or json summary.")] = OutputFormat.text,
+) -> None:
+    """Generate artifacts from a schema: DDL per dialect (other targets follow)."""
+    from .build import build_targets, parse_targets
+
+    targets, unbuilt = parse_targets(target)
+    if unbuilt and target.strip() != "all":
+        raise NotBuiltYet(f"target(s) {', '.join(unbuilt)} are not built yet; built targets: {', '.join(DDL_TARGETS)}")
+    from .sources import load_source
+
+    source = load_source(schema, dialect=dialect)
+    _warn(source.warnings)
+    result = build_targets(source.design, targets, output, pg_version=pg_version)
+    _warn(result.warnings)
+    if unbuilt:
+        _warn([f"targets not built yet, skipped: {', '.join(unbuilt)}"])
+    if format is OutputFormat.json:
+        print(json.dumps({"files": [str(p) for p in result.files], "warnings": source.warnings + result.warnings}, indent=2))
+        return
+    for path in result.files:
+        out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("import")
+@handles_errors
+def import_(
+    source: Annotated[str, typer.Argument(help="A .sql file, a SQLite .db file or a database URL.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Design document to write (.yaml).")],
+    dialect: Annotated[Optional[str], typer.Option(help="postgres or sqlite, for a .sql SOURCE (detected when left out).")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Name of the design (default: from the file or database).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="text or json summary.")] = OutputFormat.text,
+) -> None:
+    """Reverse-engineer a design document from DDL or a live database (through a real database)."""
+    from .model.yamlio import save_design
+    from .sources import load_source
+
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise SchemasmithError(f"{output}: the output must be a .yaml design document")
+    loaded = load_source(source, dialect=dialect, name=name)
+    _warn(loaded.warnings)
+    save_design(loaded.design, output)
+    if format is OutputFormat.json:
+        print(json.dumps({"output": str(output), "tables": len(loaded.design.tables), "warnings": loaded.warnings}, indent=2))
+        return
+    out.print(f"wrote {output} ({len(loaded.design.tables)} tables, {len(loaded.design.enums)} enums)", highlight=False)
+
+
+@app.command()
+@handles_errors
+def validate(
+    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
+    db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL server URL to validate on (default: embedded).")] = None,
+    queries: Annotated[Optional[Path], typer.Option("--queries", help="Workload file (level 2).")] = None,
+    scale: Annotated[Optional[Path], typer.Option("--scale", help="Scale file (level 3).")] = None,
+    format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """Validate on real databases. Level 1 (the DDL applies) is built; coverage and load follow."""
+    if queries is not None or scale is not None:
+        _not_built("validate --queries/--scale", "levels 2 and 3, the workload capability")
+    from .sources import load_source
+    from .validation import check_formal
+
+    source = load_source(schema)
+    _warn(source.warnings)
+    from .db.urls import dialect_of
+
+    if db is not None and dialect_of(db) != "postgres":
+        raise SchemasmithError(f"--db must be a PostgreSQL server URL (a scratch database is created there), not {db.split('://')[0]}://…")
+    checks = check_formal(source.design, postgres_url=db)
+    failed = [check for check in checks if not check.applied]
+    if format is OutputFormat.json:
+        print(json.dumps([check.__dict__ for check in checks], indent=2))
+    else:
+        table = RichTable(title=f"level 1 — the DDL applies ({len(source.design.tables)} tables)")
+        for column in ("dialect", "database", "result", "time"):
+            table.add_column(column)
+        for check in checks:
+            table.add_row(check.dialect, check.database, "applied" if check.applied else "[red]failed[/]", f"{check.seconds:.2f} s")
+        out.print(table)
+        for check in failed:
+            err.print(f"[bold red]{check.dialect}:[/] {check.error}", highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+# --- the rest of the contract, not built yet ----------------------------------------------
+
+_PENDING = {
+    "demo": ("Whole workflow on a bundled example.", "the requirements → design capability"),
+    "design": ("Requirements → design document, with the critique loop.", "the requirements → design capability"),
+    "revise": ("An iterative change to an existing design.", "the requirements → design capability"),
+    "review": ("Named review rules that critique a schema.", "the review capability"),
+    "rules": ("List the review rules or print one rule's documentation.", "the review capability"),
+    "diff": ("Migration OLD → NEW with UP, DOWN and a safety report.", "the evolution capability"),
+    "impact": ("What depends on a table or column.", "the evolution capability"),
+    "migrate": ("Apply migrations with a history table and checksums.", "the evolution capability"),
+    "indexes": ("Index advice from the workload.", "the workload capability"),
+    "explain": ("Read an EXPLAIN plan and say what is wrong.", "the workload capability"),
+    "seed": ("Constraint-correct mock data at any scale.", "the data capability"),
+    "copy-data": ("Move data between databases, verified.", "the data capability"),
+    "serve": ("Local web studio.", "the studio capability"),
+}
+
+
+def _register_pending(command: str, summary: str, issue: str) -> None:
+    @handles_errors
+    def pending(args: Annotated[Optional[list[str]], typer.Argument(hidden=True)] = None) -> None:
+        _not_built(command, issue)
+
+    pending.__doc__ = f"{summary} [dim](not built yet)[/dim]"
+    app.command(command, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(pending)
+
+
+for _command, (_summary, _issue) in _PENDING.items():
+    _register_pending(_command, _summary, _issue)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

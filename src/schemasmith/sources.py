@@ -1,0 +1,112 @@
+"""One resolver from any schema source to the design model.
+
+Every command that takes SCHEMA calls `load_source`: a design document (`.yaml`), DDL (`.sql`,
+PostgreSQL or SQLite, detected or named), a SQLite file, or a database URL. DDL and databases go
+through a real database and its catalogs, never through a hand-written SQL parser.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .db.urls import dialect_of, is_database_url
+from .errors import SourceError
+from .model.document import Design
+
+DDL_DIALECTS = ("postgres", "sqlite")
+
+_SQLITE_HINTS = re.compile(
+    r"\bAUTOINCREMENT\b|\bPRAGMA\b|\bWITHOUT\s+ROWID\b|\bSTRICT\s*;|\bINTEGER\s+PRIMARY\s+KEY\b|\bNVARCHAR\b|\bDATETIME\b",
+    re.I,
+)
+_POSTGRES_HINTS = re.compile(
+    r"::|\bSERIAL\b|\bBIGSERIAL\b|\bJSONB\b|\bTIMESTAMPTZ\b|\bCREATE\s+(?:TYPE|EXTENSION|SCHEMA|DOMAIN|SEQUENCE)\b|\$\$"
+    r"|\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b|\bCOMMENT\s+ON\b|\bpg_catalog\b|\bUSING\s+(?:gin|gist|brin)\b",
+    re.I,
+)
+
+
+@dataclass
+class Source:
+    """A design read from somewhere, and what reading it could not carry over."""
+
+    design: Design
+    origin: str  # "design", "postgres", "sqlite"
+    warnings: list[str] = field(default_factory=list)
+
+
+def detect_sql_dialect(sql: str) -> str:
+    """Guess whether DDL is written for PostgreSQL or SQLite from telling keywords."""
+    sqlite_score = len(_SQLITE_HINTS.findall(sql))
+    postgres_score = len(_POSTGRES_HINTS.findall(sql))
+    return "sqlite" if sqlite_score > postgres_score else "postgres"
+
+
+def load_source(source: str, *, dialect: str | None = None, name: str | None = None) -> Source:
+    """Read SCHEMA (`.yaml`, `.sql`, a SQLite file or a database URL) into a design."""
+    if dialect is not None and dialect not in DDL_DIALECTS:
+        raise SourceError(f"unknown dialect {dialect!r}; use one of {', '.join(DDL_DIALECTS)}")
+    if is_database_url(source):
+        return _load_url(source, name)
+    if "://" in source:
+        scheme = source.split("://", 1)[0]
+        raise SourceError(f"{source.split('@')[-1]}: unsupported database URL scheme {scheme!r}; use postgresql://, sqlite:/// or mysql://")
+    path = Path(source)
+    if not path.exists():
+        raise SourceError(f"{source}: no such file")
+    if path.is_dir():
+        raise SourceError(f"{source}: is a folder, expected a .yaml design document, a .sql file or a database URL")
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        from .model.yamlio import load_design
+
+        return Source(load_design(path), "design")
+    if suffix in (".db", ".sqlite", ".sqlite3"):
+        from .importers import sqlite as sqlite_importer
+
+        result = sqlite_importer.import_database(str(path), name=name or path.stem)
+        return Source(result.design, "sqlite", result.warnings)
+    if suffix == ".sql":
+        try:
+            sql = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            sql = path.read_text(encoding="latin-1")
+        chosen = dialect or detect_sql_dialect(sql)
+        return _load_ddl(sql, chosen, str(path), name or _design_name(path.stem))
+    raise SourceError(
+        f"{source}: unknown kind of schema source; expected a .yaml design document, a .sql file, "
+        "a SQLite .db file or a database URL"
+    )
+
+
+def _design_name(stem: str) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", stem.lower()).strip("_") or "schema"
+
+
+def _load_ddl(sql: str, dialect: str, file: str, name: str) -> Source:
+    if dialect == "sqlite":
+        from .importers import sqlite as sqlite_importer
+
+        result = sqlite_importer.import_ddl(sql, file=file, name=name)
+    else:
+        from .importers import postgres as postgres_importer
+
+        result = postgres_importer.import_ddl(sql, file=file, name=name)
+    return Source(result.design, dialect, result.warnings)
+
+
+def _load_url(url: str, name: str | None) -> Source:
+    kind = dialect_of(url)
+    if kind == "postgres":
+        from .importers import postgres as postgres_importer
+
+        result = postgres_importer.import_database(url, name=name)
+        return Source(result.design, "postgres", result.warnings)
+    if kind == "sqlite":
+        from .importers import sqlite as sqlite_importer
+
+        result = sqlite_importer.import_database(url, name=name)
+        return Source(result.design, "sqlite", result.warnings)
+    raise SourceError(f"reading a {kind} database is not built yet; PostgreSQL and SQLite are")

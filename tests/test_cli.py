@@ -1,0 +1,170 @@
+"""The command line as a user meets it: the installed `schemasmith` command, run as a process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, REPO
+
+SCHEMASMITH = str(Path(sys.executable).parent / "schemasmith")
+SPEC_COMMANDS = [
+    "demo", "design", "revise", "review", "rules", "build", "import", "validate", "diff", "impact",
+    "migrate", "indexes", "explain", "seed", "copy-data", "serve",
+]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([SCHEMASMITH, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess, code: int = 1) -> None:
+    """A non-zero exit with a message and no Python traceback."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.strip(), "a failure must say why"
+
+
+def test_help_lists_every_command_of_the_contract():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in SPEC_COMMANDS:
+        assert f" {command} " in result.stdout, command
+
+
+@pytest.mark.parametrize("command", ["demo", "review", "diff", "seed", "serve"])
+def test_commands_not_built_yet_say_so_and_exit_2(command):
+    result = run(command, "examples/taskhub.yaml")
+    assert_clean_failure(result, code=2)
+    assert "not built yet" in result.stderr
+
+
+def test_build_writes_both_dialects_deterministically(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("build", str(EXAMPLES / "taskhub.yaml"), "-t", "postgres,sqlite", "-o", str(first)).returncode == 0
+    result = run("build", str(EXAMPLES / "taskhub.yaml"), "-t", "postgres,sqlite", "-o", str(second), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert sorted(Path(p).name for p in summary["files"]) == ["schema.sql", "schema.sql"]
+    for dialect in ("postgres", "sqlite"):
+        assert (first / dialect / "schema.sql").read_bytes() == (second / dialect / "schema.sql").read_bytes()
+    # SQLite cannot build the GIN full-text index: the build says so instead of dropping it silently.
+    assert "gin" in result.stderr.lower() or any("gin" in w.lower() for w in summary["warnings"])
+
+
+def test_unknown_and_unbuilt_targets_write_nothing(tmp_path):
+    output = tmp_path / "out"
+    result = run("build", str(EXAMPLES / "taskhub.yaml"), "-t", "postgres,oracle", "-o", str(output))
+    assert_clean_failure(result)
+    assert "oracle" in result.stderr
+    result = run("build", str(EXAMPLES / "taskhub.yaml"), "-t", "postgres,prisma", "-o", str(output))
+    assert_clean_failure(result, code=2)
+    assert not output.exists()
+
+
+BROKEN = {
+    "malformed.yaml": ("name: x\ntables:\n  a:\n    columns: {id: {type: uuid}\n", "malformed.yaml:"),
+    "dangling.yaml": (
+        "name: x\ntables:\n  tasks:\n    columns:\n      id: {type: uuid}\n      project_id: {type: uuid}\n"
+        "    primary_key: [id]\n    foreign_keys:\n      - {columns: [project_id], references: {table: projcts, columns: [id]}}\n",
+        "dangling.yaml:9: tasks(project_id): foreign key references table 'projcts'",
+    ),
+    "unknown-type.yaml": (
+        "name: x\ntables:\n  t:\n    columns:\n      id: {type: uuid}\n      price: {type: money}\n",
+        "unknown-type.yaml:6: t.price.type: unknown type 'money'",
+    ),
+}
+
+
+@pytest.mark.parametrize("file_name", sorted(BROKEN))
+def test_bad_design_documents_fail_clearly_and_write_nothing(tmp_path, file_name):
+    text, expected = BROKEN[file_name]
+    path = tmp_path / file_name
+    path.write_text(text)
+    output = tmp_path / "out"
+    result = run("build", str(path), "-t", "postgres", "-o", str(output))
+    assert_clean_failure(result)
+    assert expected in result.stderr.replace(str(tmp_path) + "/", "")
+    assert not output.exists()
+
+
+def test_ddl_with_a_syntax_error_names_the_line_and_writes_nothing(tmp_path):
+    path = tmp_path / "broken.sql"
+    path.write_text("CREATE TABLE a (id integer PRIMARY KEY);\n\nCREATE TABLE b (id integer PRIMARY KEY,, name text);\n")
+    output = tmp_path / "out.yaml"
+    result = run("import", str(path), "--dialect", "postgres", "-o", str(output))
+    assert_clean_failure(result)
+    assert ":3" in result.stderr and "syntax error" in result.stderr
+    assert not output.exists()
+    result = run("import", str(path), "--dialect", "sqlite", "-o", str(output))
+    assert_clean_failure(result)
+    assert ":3" in result.stderr and "syntax error" in result.stderr
+    assert not output.exists()
+
+
+def test_unreachable_database_is_one_message_without_the_password(tmp_path):
+    output = tmp_path / "out.yaml"
+    result = run("import", "postgresql://alice:s3cret@127.0.0.1:1/app", "-o", str(output))
+    assert_clean_failure(result)
+    assert "s3cret" not in result.stderr
+    assert "127.0.0.1" in result.stderr
+    assert not output.exists()
+
+
+def test_missing_file_and_missing_sqlite_database(tmp_path):
+    result = run("build", str(tmp_path / "nope.yaml"), "-t", "postgres", "-o", str(tmp_path / "o"))
+    assert_clean_failure(result)
+    assert "no such file" in result.stderr
+    result = run("import", f"sqlite:///{tmp_path / 'missing.db'}", "-o", str(tmp_path / "o.yaml"))
+    assert_clean_failure(result)
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_validate_applies_the_example_to_real_databases():
+    result = run("validate", str(EXAMPLES / "taskhub.yaml"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    checks = json.loads(result.stdout)
+    assert {check["dialect"]: check["applied"] for check in checks} == {"postgres": True, "sqlite": True}
+
+
+def test_validate_reports_ddl_the_database_rejects(tmp_path):
+    path = tmp_path / "bad-check.yaml"
+    path.write_text(
+        "name: x\ntables:\n  t:\n    columns:\n      id: {type: uuid}\n      n: {type: integer}\n"
+        "    primary_key: [id]\n    checks:\n      - {expression: \"n >>> 1\"}\n"
+    )
+    result = run("validate", str(path))
+    assert_clean_failure(result)
+    assert "postgres" in result.stderr and "syntax error" in result.stderr
+
+
+def test_import_then_build_reproduces_the_ddl(tmp_path):
+    """design → DDL → PostgreSQL (applied by psql inside import) → design → the same DDL."""
+    first = tmp_path / "first"
+    assert run("build", str(EXAMPLES / "taskhub.yaml"), "-t", "postgres", "-o", str(first)).returncode == 0
+    imported = tmp_path / "imported.yaml"
+    result = run("import", str(first / "postgres" / "schema.sql"), "-o", str(imported))
+    assert result.returncode == 0, result.stderr
+    second = tmp_path / "second"
+    assert run("build", str(imported), "-t", "postgres", "-o", str(second)).returncode == 0
+    assert _body(first / "postgres" / "schema.sql") == _body(second / "postgres" / "schema.sql")
+
+
+def _body(path: Path) -> str:
+    """The SQL without its leading comment header (which names the design)."""
+    lines = path.read_text().splitlines()
+    while lines and (lines[0].startswith("--") or not lines[0].strip()):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def test_readme_starts_with_the_two_commands():
+    readme = (REPO / "README.md").read_text()
+    setup = readme[readme.index("## Set up") :].split("```")[1]
+    assert "bash scripts/quickstart" in setup and "bash scripts/test" in setup
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "bash scripts/test" in ci
