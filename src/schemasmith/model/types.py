@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Base kinds without parameters, in their canonical spelling.
 SIMPLE_KINDS = (
@@ -113,7 +114,14 @@ class PortableType:
 
 def parse_type(text: str) -> PortableType:
     """Parse a portable type string; raise `UnknownTypeError` naming what was not understood."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise UnknownTypeError(f"type must be a non-empty string, got {text!r}")
+    return _parse_type(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_type(text: str) -> PortableType:
+    if not text.strip():
         raise UnknownTypeError(f"type must be a non-empty string, got {text!r}")
     raw = text.strip()
     if raw.endswith("[]"):
@@ -152,11 +160,9 @@ def parse_type(text: str) -> PortableType:
             f"unknown type {text!r}: inside {{…}} a comma ends the value, so quote it: \"numeric(10,2)\""
         )
     raise UnknownTypeError(
-        f"unknown type {text!r}; portable types are "
-        + ", ".join(SIMPLE_KINDS[:3])
-        + ", varchar(n), numeric(p,s), "
-        + ", ".join(SIMPLE_KINDS[3:])
-        + ", enum:NAME and T[]"
+        f"unknown type {text!r}; portable types are uuid, text, varchar(n), smallint, integer, bigint,"
+        " numeric(p,s), real, double, boolean, date, time, timestamp, timestamptz, interval, json, bytes,"
+        " enum:NAME and T[] (an array of T)"
     )
 
 
