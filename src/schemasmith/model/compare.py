@@ -31,12 +31,15 @@ def _normalized(value: Any, key: str | None = None) -> Any:
 
 def comparable(design: Design) -> dict[str, Any]:
     """Plain data of the design with implications explicit and expressions normalized."""
-    data = with_implied(design).model_dump(mode="json", exclude_defaults=True)
-    for table in data.get("tables", {}).values():
-        for column in table.get("columns", {}).values():
-            default = column.get("default")
-            if isinstance(default, dict) and default.get("is_expression"):
-                default["value"] = normalize_expression(default["value"])
+    implied = with_implied(design)
+    data = implied.model_dump(mode="json", exclude_defaults=True)
+    # Column serializes its default in the YAML's short form (`now()`, `{value: …}`), which no
+    # longer says whether it is an expression; read that from the model instead.
+    for table_name, table in implied.tables.items():
+        for column_name, column in table.columns.items():
+            if column.default is not None and column.default.is_expression:
+                written = data["tables"][table_name]["columns"][column_name]
+                written["default"] = {"sql": normalize_expression(str(column.default.value))}
     return _normalized(data)
 
 

@@ -51,15 +51,33 @@ def check_name(table: str, position: int) -> str:
 
 
 def enum_check_name(table: str, column: str, enum: str) -> str:
-    """The CHECK that stands in for an enum type; the enum's name is kept in it for import."""
-    return fit(f"{table}_{column}_{enum}_enum")
+    """The CHECK that stands in for an enum type; the enum's name is kept in it for import.
+
+    When the whole name is too long, the `table_column` part is shortened (with a hash of the
+    whole name) and the enum's name is kept intact, so `enum_from_check_name` can still read it.
+    """
+    full = f"{table}_{column}_{enum}_enum"
+    if len(full.encode("utf-8")) <= MAX_BYTES:
+        return full
+    suffix = f"_{enum}_enum"
+    room = MAX_BYTES - len(suffix.encode("utf-8")) - 9  # 9: "_" + 8 hex digits
+    if room < 1:
+        return fit(full)  # the enum's name alone is too long to keep
+    digest = hashlib.sha1(full.encode("utf-8")).hexdigest()[:8]
+    prefix = f"{table}_{column}".encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{prefix}_{digest}{suffix}"
 
 
 def enum_from_check_name(table: str, column: str, name: str) -> str | None:
     """The enum name encoded by `enum_check_name`, or None for any other name."""
-    prefix, suffix = f"{table}_{column}_", "_enum"
-    if name.startswith(prefix) and name.endswith(suffix) and len(name) > len(prefix) + len(suffix):
-        return name[len(prefix) : -len(suffix)]
+    suffix = "_enum"
+    if not name.endswith(suffix):
+        return None
+    for start, character in enumerate(name[: -len(suffix)]):
+        if character == "_":
+            candidate = name[start + 1 : -len(suffix)]
+            if candidate and enum_check_name(table, column, candidate) == name:
+                return candidate
     return None
 
 
@@ -71,7 +89,7 @@ def _index_base(table: str, index: Index) -> str:
 
 def index_names(table_name: str, table: Table) -> list[str]:
     """The name of each index of a table: its own, or the conventional one (numbered on clashes)."""
-    taken: set[str] = set()
+    taken: set[str] = {index.name for index in table.indexes if index.name}
     names = []
     for index in table.indexes:
         if index.name:

@@ -67,13 +67,23 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
     """The fast loader, refusing duplicate keys (PyYAML keeps the last one silently)."""
 
     def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if key in seen:
+        self.flatten_mapping(node)
+        mapping = {}
+        for key_node, value_node in node.value:
+            key = _key_text(key_node)
+            if key in mapping:
                 raise _DuplicateKey()
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def _key_text(key_node: yaml.Node) -> str:
+    """A mapping key as written: keys are names, so `on:` is the name "on", not True."""
+    if not isinstance(key_node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(
+            "while reading a mapping", None, "mapping keys must be plain names", key_node.start_mark
+        )
+    return key_node.value
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
@@ -87,11 +97,10 @@ def _construct(node: yaml.Node, path: Path_, lines: LineMap, problems: list[Prob
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(lines.problem("mapping keys must be plain names", path))
                 continue
-            key = _CONSTRUCTOR.construct_object(key_node)
-            key = key if isinstance(key, str) else str(key)
+            key = key_node.value  # as written, like _StrictLoader: `on:` is "on"
             child = path + (key,)
             if key in result:
-                where = ".".join(str(p) for p in child[1:]) if path[:1] == ("tables",) else ""
+                where = _where(child) if path[:1] == ("tables",) else ""
                 problems.append(
                     Problem(
                         f"duplicate key {key!r} (first written on line {lines._lines[child]})",
