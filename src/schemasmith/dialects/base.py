@@ -19,7 +19,8 @@ def strip_documentation(design: Design) -> Design:
     """The design without what lives only in the document (reasons, load model, workload).
 
     A database keeps tables, columns, constraints, indexes, triggers and comments; it does not
-    keep rationale, reasons, `serves`, `expected_rows`, table kinds, notes, queries or growth.
+    keep rationale, reasons, `serves`, `expected_rows`, table kinds, notes, review suppressions, queries
+    or growth.
     Round-trip comparisons first strip these from the original.
     """
     tables = {}
@@ -35,6 +36,7 @@ def strip_documentation(design: Design) -> Design:
                 "expected_rows": None,
                 "renamed_from": None,
                 "notes": [],
+                "suppress": [],
                 "columns": columns,
                 "unique": [item.model_copy(update={"reason": None}) for item in table.unique],
                 "checks": [item.model_copy(update={"reason": None}) for item in table.checks],

@@ -237,6 +237,21 @@ class Policy(Strict):
     permissive: bool = True
 
 
+class Suppression(Strict):
+    """A review rule switched off for one table (or one of its columns), with the reason why."""
+
+    rule: str  # a rule code such as SS104
+    column: str | None = None
+    reason: str = Field(min_length=1)
+
+    @field_validator("reason")
+    @classmethod
+    def _reason_is_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a suppression needs a reason")
+        return value
+
+
 class Table(Strict):
     kind: Literal["core", "lookup", "junction"] | None = None
     comment: str | None = None
@@ -253,6 +268,7 @@ class Table(Strict):
     row_level_security: bool = False
     policies: list[Policy] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)  # open design questions, kept with the table
+    suppress: list[Suppression] = Field(default_factory=list)  # review rules waived here, each with a reason
 
 
 class Conventions(Strict):

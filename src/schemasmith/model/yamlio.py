@@ -232,7 +232,7 @@ def load_design(path: str | Path) -> Design:
 # --- saving -------------------------------------------------------------------------------
 
 #: Inside these keys of a table, each list item is written on one flow line.
-_FLOW_ITEMS = {"unique", "checks", "foreign_keys", "indexes", "triggers", "policies"}
+_FLOW_ITEMS = {"unique", "checks", "foreign_keys", "indexes", "triggers", "policies", "suppress"}
 _WIDTH = 100_000  # never wrap: one line per column, constraint and index keeps git diffs exact
 
 
