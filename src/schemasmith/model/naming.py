@@ -81,8 +81,8 @@ def enum_from_check_name(table: str, column: str, name: str) -> str | None:
     return None
 
 
-def _index_base(table: str, index: Index) -> str:
-    parts = [column.split()[0] if column.split() else column for column in index.columns]
+def _index_base(table: str, index: Index, known_columns: set[str]) -> str:
+    parts = [key.column for key in index.keys(known_columns)]
     parts += [_words(expression) for expression in index.expressions]
     return f"{table}_{'_'.join(parts)}_idx"
 
@@ -95,7 +95,7 @@ def index_names(table_name: str, table: Table) -> list[str]:
         if index.name:
             names.append(index.name)
             continue
-        base = _index_base(table_name, index)
+        base = _index_base(table_name, index, set(table.columns))
         candidate, number = fit(base), 1
         while candidate in taken:
             candidate = fit(f"{base}{number}")
