@@ -111,5 +111,5 @@ def redact(url: str) -> str:
 
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return url if "@" not in url else "<database URL>"

@@ -1,0 +1,1084 @@
+"""PostgreSQL DDL from a design document, and what of a design a PostgreSQL database can hold.
+
+`render` writes one `schema.sql` that applies with `psql -v ON_ERROR_STOP=1 -f schema.sql` inside
+one transaction: enum types, tables in foreign-key order (cycles closed with ALTER TABLE at the
+end), comments, indexes, the built-in triggers as plpgsql, row-level security. Every identifier
+goes through SQLAlchemy's PostgreSQL quoting and every piece of user text through
+`quote_literal`; SQL expressions from the design are checked to be one expression each before
+they are written, so a design cannot smuggle a statement into the DDL.
+
+`project` is the design as the database will give it back (see importers/postgres.py), the
+reference for round-trip comparisons.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from ..errors import Problem, SchemaError
+from ..model import naming
+from ..model.document import (
+    Column,
+    Conventions,
+    Default,
+    Design,
+    ForeignKey,
+    Index,
+    IndexKey,
+    Table,
+)
+from ..model.implied import UUID_DEFAULT, with_implied
+from ..model.types import INTEGER_KINDS, PortableType, parse_type
+from .base import DdlOutput, strip_documentation
+
+#: The one shared trigger function behind every `updated_at` trigger (column in TG_ARGV[0]).
+UPDATED_AT_FUNCTION = "schemasmith_set_updated_at"
+#: Per-table `max_depth` functions start with this; the importer recognizes them by it.
+MAX_DEPTH_FUNCTION_PREFIX = "schemasmith_max_depth_"
+#: Functions PostgreSQL offers for generated uuids; `uuidv7()` exists from PostgreSQL 18 on.
+UUID_FUNCTIONS = ("gen_random_uuid()", "uuidv7()")
+UUIDV7_VERSION = 18
+#: Comment on an enum's CHECK whose conventional name had to be shortened: it names the enum.
+ENUM_CHECK_COMMENT = "schemasmith enum: "
+NULLS_NOT_DISTINCT_VERSION = 15
+
+_TYPE_NAMES = {
+    "uuid": "uuid",
+    "text": "text",
+    "smallint": "smallint",
+    "integer": "integer",
+    "bigint": "bigint",
+    "real": "real",
+    "double": "double precision",
+    "boolean": "boolean",
+    "date": "date",
+    "time": "time",
+    "timestamp": "timestamp",
+    "timestamptz": "timestamptz",
+    "interval": "interval",
+    "json": "jsonb",
+    "bytes": "bytea",
+}
+
+_ACTIONS = {
+    "cascade": "CASCADE",
+    "set null": "SET NULL",
+    "set default": "SET DEFAULT",
+    "restrict": "RESTRICT",
+    "no action": "NO ACTION",
+}
+
+_ROLE_KEYWORDS = {"public": "PUBLIC", "current_user": "CURRENT_USER", "session_user": "SESSION_USER", "current_role": "CURRENT_ROLE"}
+
+_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+_NUMBER_TEXT = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_SPECIAL_FLOATS = {"nan": "NaN", "infinity": "Infinity", "+infinity": "Infinity", "-infinity": "-Infinity", "inf": "Infinity", "-inf": "-Infinity"}
+_BOOLEAN_WORDS = {"true": True, "t": True, "yes": True, "y": True, "on": True, "1": True,
+                  "false": False, "f": False, "no": False, "n": False, "off": False, "0": False}
+
+
+# --- quoting ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _preparer():
+    from sqlalchemy.dialects import postgresql
+
+    return postgresql.dialect().identifier_preparer
+
+
+def quote_identifier(name: str) -> str:
+    """`name` as a PostgreSQL identifier: quoted when it is reserved, mixed case or not plain."""
+    if "\x00" in name:
+        raise SchemaError(f"identifier {name!r} contains a NUL character, which PostgreSQL cannot store")
+    return _preparer().quote(name)
+
+
+def quote_literal(text: str) -> str:
+    """`text` as a PostgreSQL string literal, whatever `standard_conforming_strings` says."""
+    if "\x00" in text:
+        raise SchemaError(f"text {text[:40]!r} contains a NUL character, which PostgreSQL cannot store")
+    doubled = text.replace("'", "''")
+    if "\\" in doubled:
+        return "E'" + doubled.replace("\\", "\\\\") + "'"
+    return "'" + doubled + "'"
+
+
+def _qualified(*names: str) -> str:
+    return ".".join(quote_identifier(name) for name in names)
+
+
+def _columns(names: list[str]) -> str:
+    return ", ".join(quote_identifier(name) for name in names)
+
+
+# --- expressions -----------------------------------------------------------------------------
+
+
+def parse_expression(text: str):
+    """The pglast node of one SQL expression, or None when `text` is not exactly one expression.
+
+    `SELECT (text)` must parse to a bare SELECT of one value: text that closes the parenthesis
+    and goes on (`1); DROP TABLE x; --`, `a) FROM t WHERE (b`) is refused.
+    """
+    try:
+        from pglast import parse_sql
+    except ImportError:  # pragma: no cover - pglast is a dependency
+        return None
+    try:
+        statements = parse_sql(f"SELECT ({text})")
+    except Exception:  # noqa: BLE001 - any parse failure means "not one expression"
+        return None
+    if len(statements) != 1:
+        return None
+    select = statements[0].stmt
+    if type(select).__name__ != "SelectStmt" or not select.targetList or len(select.targetList) != 1:
+        return None
+    for field in ("distinctClause", "intoClause", "fromClause", "whereClause", "groupClause", "havingClause",
+                  "windowClause", "valuesLists", "sortClause", "limitOffset", "limitCount", "lockingClause",
+                  "withClause", "larg", "rarg"):
+        if getattr(select, field, None):
+            return None
+    target = select.targetList[0]
+    if getattr(target, "name", None):
+        return None
+    return target.val
+
+
+def _expression(text: str, where: str, what: str) -> str:
+    """`text` stripped, after checking it is one SQL expression (SchemaError naming `where`)."""
+    stripped = text.strip()
+    if not stripped or parse_expression(stripped) is None:
+        raise SchemaError(
+            "the design holds SQL that is not a single expression",
+            [Problem(f"{what} {text!r} is not one SQL expression PostgreSQL can parse", where=where)],
+        )
+    return stripped
+
+
+def _default_expression(text: str, where: str) -> str:
+    """A default expression; parenthesized unless it is a call, keyword, constant or cast."""
+    stripped = _expression(text, where, "default")
+    node = parse_expression(stripped)
+    if type(node).__name__ in ("FuncCall", "SQLValueFunction", "A_Const", "TypeCast", "ColumnRef"):
+        return stripped
+    return f"({stripped})"
+
+
+def _function_name(text: str) -> str | None:
+    """`now` for `now()`, `gen_random_uuid` for `public.gen_random_uuid()`; None for anything else."""
+    node = parse_expression(text)
+    if type(node).__name__ == "FuncCall" and not node.args:
+        return node.funcname[-1].sval.lower()
+    return None
+
+
+# --- types and literals ----------------------------------------------------------------------
+
+
+def column_type(portable: PortableType, enum_style: str) -> str:
+    """The PostgreSQL spelling of a portable type (enums: the type, or text under CHECK style)."""
+    if portable.is_array:
+        return column_type(portable.element, enum_style) + "[]"  # type: ignore[arg-type]
+    if portable.is_enum:
+        return quote_identifier(portable.enum) if enum_style == "native" else "text"  # type: ignore[arg-type]
+    if portable.kind == "varchar":
+        return f"varchar({portable.length})" if portable.length is not None else "varchar"
+    if portable.kind == "numeric":
+        if portable.precision is None:
+            return "numeric"
+        if portable.scale is None:
+            return f"numeric({portable.precision})"
+        return f"numeric({portable.precision},{portable.scale})"
+    return _TYPE_NAMES[portable.kind]
+
+
+def _number_text(value, where: str, integer: bool) -> str:
+    """A numeric literal's SQL text, or SchemaError naming `where`."""
+    def bad(reason: str) -> SchemaError:
+        return SchemaError("a default does not fit its column", [Problem(f"default {value!r} {reason}", where=where)])
+
+    if isinstance(value, bool):
+        raise bad("is a boolean, the column is numeric")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            if integer:
+                raise bad("is not an integer")
+            return quote_literal("NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity"))
+        if integer:
+            if value.is_integer():
+                return str(int(value))
+            raise bad("is not an integer")
+        return repr(value)
+    text = str(value).strip()
+    if integer:
+        if _INTEGER_TEXT.match(text):
+            return str(int(text))
+        raise bad("is not an integer")
+    if _NUMBER_TEXT.match(text):
+        return text
+    if text.lower() in _SPECIAL_FLOATS:
+        return quote_literal(_SPECIAL_FLOATS[text.lower()])
+    raise bad("is not a number")
+
+
+def _literal_sql(portable: PortableType, value, where: str) -> str:
+    """A literal default as typed, escaped SQL."""
+    kind = portable.kind
+    if kind in INTEGER_KINDS:
+        return _number_text(value, where, integer=True)
+    if kind in ("numeric", "real", "double"):
+        return _number_text(value, where, integer=False)
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        word = str(value).strip().lower()
+        if word in _BOOLEAN_WORDS:
+            return "true" if _BOOLEAN_WORDS[word] else "false"
+        raise SchemaError("a default does not fit its column", [Problem(f"default {value!r} is not a boolean", where=where)])
+    text = _literal_text(value)
+    if kind == "varchar" and portable.length is not None and len(text) > portable.length:
+        raise SchemaError(
+            "a default does not fit its column",
+            [Problem(f"default {text!r} is longer than varchar({portable.length})", where=where)],
+        )
+    return quote_literal(text)
+
+
+def _literal_text(value) -> str:
+    """A literal default as the text a text column stores (YAML's `yes` is the string 'true')."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def canonical_literal(portable: PortableType, value):
+    """The value a literal default comes back as from the catalog (numbers as numbers, …)."""
+    kind = portable.kind
+    if kind in INTEGER_KINDS:
+        if isinstance(value, bool):
+            return value
+        try:
+            return int(_number_text(value, "", integer=True))
+        except SchemaError:
+            return value
+    if kind in ("numeric", "real", "double"):
+        try:
+            text = _number_text(value, "", integer=False)
+        except SchemaError:
+            return value
+        return number_from_text(text.strip("'"))
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        return _BOOLEAN_WORDS.get(str(value).strip().lower(), value)
+    return _literal_text(value)
+
+
+def number_from_text(text: str):
+    """An int or float from a numeric literal's text; special values (NaN, Infinity) stay text."""
+    if _INTEGER_TEXT.match(text):
+        return int(text)
+    if _NUMBER_TEXT.match(text):
+        return float(text)
+    return text
+
+
+# --- expressions as the catalog gives them back ------------------------------------------------
+
+_STRING_CAST_TYPES = {"text", "varchar", "bpchar", "char", "name", "regconfig", "unknown"}
+_TEXT_CAST_TYPES = {"text", "varchar"}
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def _type_name(type_name) -> tuple[str, bool]:
+    """(last name component, is array) of a pglast TypeName."""
+    names = [getattr(part, "sval", "") for part in (type_name.names or ())]
+    return (names[-1] if names else ""), bool(getattr(type_name, "arrayBounds", None))
+
+
+def _parse(text: str):
+    try:
+        from pglast import parse_sql
+
+        statement = parse_sql(f"SELECT {text}")[0].stmt
+        return statement.targetList[0].val
+    except Exception:  # noqa: BLE001 - text pglast cannot read is kept as it is
+        return None
+
+
+_NUMBER_TYPES = {(name, False) for name in ("int2", "int4", "int8", "float4", "float8", "numeric", "smallint", "integer", "bigint", "real")}
+_LIKE_OPERATORS = {"~~": "AEXPR_LIKE", "!~~": "AEXPR_LIKE", "~~*": "AEXPR_ILIKE", "!~~*": "AEXPR_ILIKE"}
+
+
+def _clean_node(node, textual_columns: set[str], enum_types: set[str], expand_between: bool = False):
+    """The expression tree as a person would write it, from how PostgreSQL prints it back.
+
+    Drops the casts PostgreSQL adds (string literals to text/varchar/enum/regconfig, `0::numeric`,
+    varchar columns to text, integer columns to numeric beside a decimal constant) and turns
+    `= ANY (ARRAY[…])` back into IN and `~~` into LIKE. With `expand_between`, rewrites
+    BETWEEN the way PostgreSQL stores it (`a >= x AND a <= y`), for comparing with the catalog.
+    """
+    from pglast import ast
+    from pglast.enums import A_Expr_Kind, BoolExprType
+
+    def transform(value):
+        if isinstance(value, tuple):
+            return tuple(transform(item) for item in value)
+        if not isinstance(value, ast.Node):
+            return value
+        for attribute in value.__slots__:
+            current = getattr(value, attribute, None)
+            if isinstance(current, (ast.Node, tuple)):
+                setattr(value, attribute, transform(current))
+        return rewrite(value)
+
+    def rewrite(value):
+        if isinstance(value, ast.TypeCast) and value.typeName is not None:
+            name, is_array = _type_name(value.typeName)
+            argument = value.arg
+            if isinstance(argument, ast.A_Const) and not is_array and not argument.isnull:
+                constant = argument.val
+                if isinstance(constant, ast.String) and (name in _STRING_CAST_TYPES or name in enum_types):
+                    return argument
+                if isinstance(constant, (ast.Integer, ast.Float)) and name == "numeric":
+                    return argument
+                if (
+                    isinstance(constant, ast.String)
+                    and name in ("int4", "integer")
+                    and re.fullmatch(r"-?\d+", constant.sval)
+                    and abs(int(constant.sval)) < 2**31
+                ):
+                    return ast.A_Const(val=ast.Integer(ival=int(constant.sval)))
+                if isinstance(constant, ast.String) and name == "numeric" and _NUMBER.match(constant.sval):
+                    # PostgreSQL keeps a negative number as the string '-1000'::numeric
+                    number = number_from_text(constant.sval)
+                    if isinstance(number, int) and abs(number) < 2**31:
+                        return ast.A_Const(val=ast.Integer(ival=number))
+                    return ast.A_Const(val=ast.Float(fval=constant.sval))
+            if (
+                isinstance(argument, ast.ColumnRef)
+                and not is_array
+                and name in _TEXT_CAST_TYPES
+                and len(argument.fields) == 1
+                and getattr(argument.fields[0], "sval", None) in textual_columns
+            ):
+                return argument
+            if isinstance(argument, ast.A_ArrayExpr) and is_array and (name in _STRING_CAST_TYPES or name in enum_types):
+                return argument
+        if (
+            isinstance(value, ast.A_Expr)
+            and value.kind in (A_Expr_Kind.AEXPR_OP_ANY, A_Expr_Kind.AEXPR_OP_ALL)
+            and isinstance(value.rexpr, ast.A_ArrayExpr)
+            and value.rexpr.elements
+        ):
+            operator = value.name[-1].sval if value.name else ""
+            if (value.kind == A_Expr_Kind.AEXPR_OP_ANY and operator == "=") or (
+                value.kind == A_Expr_Kind.AEXPR_OP_ALL and operator == "<>"
+            ):
+                return ast.A_Expr(
+                    kind=A_Expr_Kind.AEXPR_IN,
+                    name=(ast.String(sval=operator),),
+                    lexpr=value.lexpr,
+                    rexpr=tuple(value.rexpr.elements),
+                )
+        if isinstance(value, ast.A_Expr) and value.kind == A_Expr_Kind.AEXPR_OP and value.name:
+            operator = value.name[-1].sval
+            if operator in _LIKE_OPERATORS and len(value.name) == 1:
+                return ast.A_Expr(
+                    kind=getattr(A_Expr_Kind, _LIKE_OPERATORS[operator]), name=value.name, lexpr=value.lexpr, rexpr=value.rexpr
+                )
+            if operator in ("+", "-", "*", "/", "<", "<=", "=", ">=", ">", "<>"):
+                # `CAST(length AS numeric) / 60.0`: the decimal constant makes it numeric anyway.
+                left, right = value.lexpr, value.rexpr
+                if _is_decimal_constant(right) and _numeric_column_cast(left):
+                    value.lexpr = left.arg
+                elif _is_decimal_constant(left) and _numeric_column_cast(right):
+                    value.rexpr = right.arg
+                if operator in ("<", "<=", "=", ">=", ">", "<>"):
+                    # `latitude >= '-90'::integer::double precision`: the other side decides the type.
+                    if _number_cast(value.lexpr):
+                        value.lexpr = value.lexpr.arg
+                    if _number_cast(value.rexpr):
+                        value.rexpr = value.rexpr.arg
+        if expand_between and isinstance(value, ast.A_Expr) and value.kind in (
+            A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN
+        ):
+            low, high = value.rexpr
+            inside = value.kind == A_Expr_Kind.AEXPR_BETWEEN
+            first = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=">=" if inside else "<"),), lexpr=value.lexpr, rexpr=low)
+            second = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="<=" if inside else ">"),), lexpr=value.lexpr, rexpr=high)
+            return ast.BoolExpr(boolop=BoolExprType.AND_EXPR if inside else BoolExprType.OR_EXPR, args=(first, second))
+        return value
+
+    def _number_cast(value) -> bool:
+        return (
+            isinstance(value, ast.TypeCast)
+            and isinstance(value.arg, ast.A_Const)
+            and isinstance(value.arg.val, (ast.Integer, ast.Float))
+            and _type_name(value.typeName) in _NUMBER_TYPES
+        )
+
+    def _is_decimal_constant(value) -> bool:
+        return isinstance(value, ast.A_Const) and isinstance(value.val, ast.Float)
+
+    def _numeric_column_cast(value) -> bool:
+        return (
+            isinstance(value, ast.TypeCast)
+            and isinstance(value.arg, ast.ColumnRef)
+            and _type_name(value.typeName) == ("numeric", False)
+            and value.typeName.typmods is None
+        )
+
+    return transform(node)
+
+
+def clean_expression(
+    text: str,
+    textual_columns: set[str] = frozenset(),
+    enum_types: set[str] = frozenset(),
+    *,
+    expand_between: bool = False,
+) -> str:
+    """An expression from the catalog as a person would write it.
+
+    `(("Mixed Case")::text <> 'x''y'::text)` → `"Mixed Case" <> 'x''y'`,
+    `(status = ANY (ARRAY['a'::text, 'b'::text]))` → `status IN ('a', 'b')`.
+    Text pglast cannot read comes back as it was, without outer parentheses.
+    """
+    node = _parse(text)
+    if node is None:
+        return _strip_outer_parentheses(text.strip())
+    from pglast.stream import RawStream
+
+    try:
+        printed = RawStream()(_clean_node(node, set(textual_columns), set(enum_types), expand_between))
+    except Exception:  # noqa: BLE001 - printing failures keep the catalog's own text
+        return _strip_outer_parentheses(text.strip())
+    return _lowercase_function_keywords(printed)
+
+
+_QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
+_FUNCTION_KEYWORDS = re.compile(r"\b(COALESCE|GREATEST|LEAST|NULLIF)\(")
+
+
+def _lowercase_function_keywords(text: str) -> str:
+    """`coalesce(…)` as people write it (pglast prints these function-like keywords in capitals)."""
+    parts = _QUOTED.split(text)
+    return "".join(part if index % 2 else _FUNCTION_KEYWORDS.sub(lambda m: m[1].lower() + "(", part) for index, part in enumerate(parts))
+
+
+def _strip_outer_parentheses(text: str) -> str:
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for position, character in enumerate(text):
+            depth += character == "("
+            depth -= character == ")"
+            if depth == 0 and position < len(text) - 1:
+                return text
+        text = text[1:-1].strip()
+    return text
+
+
+# --- table order -----------------------------------------------------------------------------
+
+
+def _referenced_key_is_constraint(target: Table, columns: list[str]) -> bool:
+    """Whether a foreign key's referenced columns are a primary key or UNIQUE constraint."""
+    keys = [target.primary_key] + [unique.columns for unique in target.unique]
+    return any(key and sorted(key) == sorted(columns) for key in keys)
+
+
+def plan_tables(design: Design) -> tuple[list[str], set[tuple[str, int]]]:
+    """Tables in creation order, and the foreign keys (table, position) added after all tables.
+
+    A table waits for the tables it references; design order breaks ties. When only cycles
+    remain, the first remaining table in design order is created and its foreign keys into
+    tables not yet created are deferred to ALTER TABLE at the end. A foreign key whose target
+    key is only a unique index (created after its table) is deferred when its target is the
+    table itself.
+    """
+    remaining = list(design.tables)
+    created: list[str] = []
+    deferred: set[tuple[str, int]] = set()
+
+    def needs(name: str) -> set[str]:
+        return {fk.references.table for fk in design.tables[name].foreign_keys if fk.references.table != name} & set(design.tables)
+
+    while remaining:
+        ready = next((name for name in remaining if needs(name) <= set(created)), None)
+        name = ready if ready is not None else remaining[0]
+        remaining.remove(name)
+        created.append(name)
+        table = design.tables[name]
+        for position, foreign_key in enumerate(table.foreign_keys):
+            target_name = foreign_key.references.table
+            target = design.tables.get(target_name)
+            if (target_name != name and target_name not in created[:-1]) or (
+                target_name == name
+                and target is not None
+                and not _referenced_key_is_constraint(target, foreign_key.references.columns)
+            ):
+                deferred.add((name, position))
+    return created, deferred
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def render(design: Design, *, postgres_version: int | None = None) -> DdlOutput:
+    """PostgreSQL DDL for `design`, as one file that applies completely or not at all."""
+    version = postgres_version if postgres_version is not None else design.conventions.postgres_version
+    return _Renderer(with_implied(design), version).render()
+
+
+class _Renderer:
+    def __init__(self, design: Design, version: int):
+        self.design = design
+        self.version = version
+        self.style = design.conventions.enum_style
+        self.warnings: list[str] = []
+
+    # Each section is a list of statements; sections are joined with blank lines.
+    def render(self) -> DdlOutput:
+        design = self.design
+        order, deferred = plan_tables(design)
+        sections: list[list[str]] = []
+        if self.style == "native" and design.enums:
+            sections.append([self._enum(name, values) for name, values in design.enums.items()])
+        for name in order:
+            sections.append(self._table(name, design.tables[name], deferred))
+        late_keys = [
+            f"ALTER TABLE {quote_identifier(name)}\n    ADD {self._foreign_key(name, design.tables[name], position)};"
+            for name in order
+            for position in range(len(design.tables[name].foreign_keys))
+            if (name, position) in deferred
+        ]
+        if late_keys:
+            sections.append(late_keys)
+        triggers = self._triggers(order)
+        if triggers:
+            sections.append(triggers)
+        security = self._security(order)
+        if security:
+            sections.append(security)
+        header = [
+            f"-- {_comment_line(design.name)}: PostgreSQL schema generated by schemasmith from the design document.",
+            f"-- Target: PostgreSQL {self.version} or later. Apply with: psql -v ON_ERROR_STOP=1 -f schema.sql",
+            "-- One transaction: it applies completely or not at all.",
+        ]
+        body = "\n\n".join("\n".join(section) if _all_one_line(section) else "\n\n".join(section) for section in sections)
+        text = "\n".join(header) + "\n\nBEGIN;\n\n" + body + ("\n\n" if body else "") + "COMMIT;\n"
+        return DdlOutput(files={"schema.sql": text}, warnings=self.warnings)
+
+    def _enum(self, name: str, values: list[str]) -> str:
+        return f"CREATE TYPE {quote_identifier(name)} AS ENUM ({', '.join(quote_literal(value) for value in values)});"
+
+    def _table(self, name: str, table: Table, deferred: set[tuple[str, int]]) -> list[str]:
+        single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
+        lines = [
+            self._column(name, column_name, column, column_name == single_key)
+            for column_name, column in table.columns.items()
+        ]
+        if table.primary_key:
+            lines.append(f"CONSTRAINT {quote_identifier(naming.primary_key_name(name))} PRIMARY KEY ({_columns(table.primary_key)})")
+        for unique in table.unique:
+            constraint = unique.name or naming.unique_name(name, unique.columns)
+            nulls = ""
+            if unique.nulls_not_distinct:
+                if self.version < NULLS_NOT_DISTINCT_VERSION:
+                    raise SchemaError(
+                        "the design needs a newer PostgreSQL than it targets",
+                        [Problem(
+                            f"UNIQUE NULLS NOT DISTINCT needs PostgreSQL {NULLS_NOT_DISTINCT_VERSION} or later, the target is"
+                            f" {self.version}; set conventions.postgres_version: {NULLS_NOT_DISTINCT_VERSION}",
+                            where=f"{name}.{constraint}",
+                        )],
+                    )
+                nulls = " NULLS NOT DISTINCT"
+            lines.append(f"CONSTRAINT {quote_identifier(constraint)} UNIQUE{nulls} ({_columns(unique.columns)})")
+        for position, check in enumerate(table.checks):
+            constraint = check.name or naming.check_name(name, position)
+            expression = _expression(check.expression, f"{name}.{constraint}", "check")
+            lines.append(f"CONSTRAINT {quote_identifier(constraint)} CHECK ({expression})")
+        shortened_enum_checks = []
+        if self.style == "check":
+            for column_name, column in table.columns.items():
+                portable = column.portable_type
+                if portable.is_enum and portable.enum in self.design.enums:
+                    values = ", ".join(quote_literal(value) for value in self.design.enums[portable.enum])
+                    constraint = naming.enum_check_name(name, column_name, portable.enum)  # type: ignore[arg-type]
+                    lines.append(f"CONSTRAINT {quote_identifier(constraint)} CHECK ({quote_identifier(column_name)} IN ({values}))")
+                    if naming.enum_from_check_name(name, column_name, constraint) != portable.enum:
+                        # The name was shortened to fit 63 bytes; the enum's name is kept in a comment.
+                        shortened_enum_checks.append((constraint, portable.enum))
+        for position in range(len(table.foreign_keys)):
+            if (name, position) not in deferred:
+                lines.append(self._foreign_key(name, table, position))
+        statements = [f"CREATE TABLE {quote_identifier(name)} (\n    " + ",\n    ".join(lines) + "\n);"]
+        if table.comment is not None:
+            statements.append(f"COMMENT ON TABLE {quote_identifier(name)} IS {quote_literal(table.comment)};")
+        for column_name, column in table.columns.items():
+            if column.comment is not None:
+                statements.append(f"COMMENT ON COLUMN {_qualified(name, column_name)} IS {quote_literal(column.comment)};")
+        for constraint, enum in shortened_enum_checks:
+            statements.append(
+                f"COMMENT ON CONSTRAINT {quote_identifier(constraint)} ON {quote_identifier(name)}"
+                f" IS {quote_literal(ENUM_CHECK_COMMENT + enum)};"
+            )
+        for index_name, index in zip(naming.index_names(name, table), table.indexes):
+            statements.append(self._index(name, table, index_name, index))
+        return ["\n".join(statements)]
+
+    def _column(self, table_name: str, name: str, column: Column, is_key: bool) -> str:
+        where = f"{table_name}.{name}"
+        portable = column.portable_type
+        if portable.is_array and portable.element.is_enum and self.style == "check":  # type: ignore[union-attr]
+            self.warnings.append(
+                f"{where}: an array of enum {portable.element.enum} is text[] under enum_style check;"  # type: ignore[union-attr]
+                " its values are not checked (use enum_style native to keep them)"
+            )
+        parts = [quote_identifier(name), column_type(portable, self.style)]
+        if column.identity:
+            parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
+        if column.generated:
+            parts.append(f"GENERATED ALWAYS AS ({_expression(column.generated, where, 'generated expression')}) STORED")
+        if column.default is not None:
+            parts.append("DEFAULT " + self._default(where, portable, column.default, is_key))
+        if not column.nullable:
+            parts.append("NOT NULL")
+        return " ".join(parts)
+
+    def _default(self, where: str, portable: PortableType, default: Default, is_key: bool) -> str:
+        if not default.is_expression:
+            return _literal_sql(portable, default.value, where)
+        text = str(default.value)
+        function = _function_name(text)
+        if is_key and portable.kind == "uuid" and function == "gen_random_uuid" and text.strip().lower() == UUID_DEFAULT:
+            # The portable spelling of a generated key: time-ordered where PostgreSQL has uuidv7().
+            return "uuidv7()" if self.version >= UUIDV7_VERSION else "gen_random_uuid()"
+        if function == "uuidv7" and self.version < UUIDV7_VERSION:
+            self.warnings.append(
+                f"{where}: uuidv7() needs PostgreSQL {UUIDV7_VERSION}; gen_random_uuid() (random, not time-ordered) is used"
+                f" for the target PostgreSQL {self.version}"
+            )
+            return "gen_random_uuid()"
+        return _default_expression(text, where)
+
+    def _foreign_key(self, table_name: str, table: Table, position: int) -> str:
+        foreign_key = table.foreign_keys[position]
+        name = foreign_key.name or naming.foreign_key_name(table_name, foreign_key.columns)
+        text = (
+            f"CONSTRAINT {quote_identifier(name)} FOREIGN KEY ({_columns(foreign_key.columns)})"
+            f" REFERENCES {quote_identifier(foreign_key.references.table)} ({_columns(foreign_key.references.columns)})"
+        )
+        if foreign_key.on_delete:
+            text += f" ON DELETE {_ACTIONS[foreign_key.on_delete]}"
+        if foreign_key.on_update:
+            text += f" ON UPDATE {_ACTIONS[foreign_key.on_update]}"
+        if foreign_key.deferrable or foreign_key.initially_deferred:
+            text += " DEFERRABLE"
+            if foreign_key.initially_deferred:
+                text += " INITIALLY DEFERRED"
+        return text
+
+    def _index(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
+        where = f"{table_name}.{index_name}"
+        keys = [_key_sql(key) for key in index.keys(set(table.columns))]
+        for expression in index.expressions:
+            key = IndexKey.parse(expression)
+            body = _expression(key.column, where, "index expression")
+            keys.append(_key_sql(key, f"({body})"))
+        text = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
+        text += f" {quote_identifier(index_name)} ON {quote_identifier(table_name)} USING {index.method} ({', '.join(keys)})"
+        if index.include:
+            text += f" INCLUDE ({_columns(index.include)})"
+        if index.where:
+            text += f" WHERE {_expression(index.where, where, 'index predicate')}"
+        return text + ";"
+
+    def _triggers(self, order: list[str]) -> list[str]:
+        statements: list[str] = []
+        uses_updated_at = any(
+            trigger.kind == "updated_at" for table in self.design.tables.values() for trigger in table.triggers
+        )
+        if uses_updated_at:
+            statements.append(_updated_at_function())
+        for name in order:
+            table = self.design.tables[name]
+            for trigger in table.triggers:
+                trigger_name = quote_identifier(naming.trigger_name(name, trigger.kind, trigger.column))
+                if trigger.kind == "updated_at":
+                    statements.append(
+                        f"CREATE TRIGGER {trigger_name} BEFORE UPDATE ON {quote_identifier(name)}\n"
+                        f"    FOR EACH ROW EXECUTE FUNCTION {UPDATED_AT_FUNCTION}({quote_literal(trigger.column or 'updated_at')});"
+                    )
+                else:
+                    function = max_depth_function_name(name, trigger.column or "")
+                    statements.append(_max_depth_function(name, table, trigger.column or "", function))
+                    statements.append(
+                        f"CREATE TRIGGER {trigger_name} BEFORE INSERT OR UPDATE ON {quote_identifier(name)}\n"
+                        f"    FOR EACH ROW EXECUTE FUNCTION {quote_identifier(function)}"
+                        f"({quote_literal(trigger.column or '')}, {quote_literal(str(trigger.depth))});"
+                    )
+        return statements
+
+    def _security(self, order: list[str]) -> list[str]:
+        statements = []
+        for name in order:
+            table = self.design.tables[name]
+            if table.row_level_security:
+                statements.append(f"ALTER TABLE {quote_identifier(name)} ENABLE ROW LEVEL SECURITY;")
+            elif table.policies:
+                self.warnings.append(
+                    f"{name}: has policies but row_level_security is off, so PostgreSQL does not apply them"
+                )
+            for policy in table.policies:
+                where = f"{name}.{policy.name}"
+                text = f"CREATE POLICY {quote_identifier(policy.name)} ON {quote_identifier(name)}"
+                if not policy.permissive:
+                    text += " AS RESTRICTIVE"
+                text += f" FOR {policy.command.upper()}"
+                if policy.roles:
+                    text += " TO " + ", ".join(_role(role) for role in policy.roles)
+                if policy.using:
+                    text += f" USING ({_expression(policy.using, where, 'policy USING')})"
+                if policy.with_check:
+                    text += f" WITH CHECK ({_expression(policy.with_check, where, 'policy WITH CHECK')})"
+                statements.append(text + ";")
+        return statements
+
+
+def _all_one_line(section: list[str]) -> bool:
+    return all("\n" not in statement for statement in section)
+
+
+def _comment_line(text: str) -> str:
+    """Text safe inside a `--` comment: one line, no control characters."""
+    return "".join(" " if ord(character) < 32 or character == "\x7f" else character for character in text)
+
+
+def _key_sql(key: IndexKey, body: str | None = None) -> str:
+    text = body if body is not None else quote_identifier(key.column)
+    if key.descending:
+        text += " DESC"
+    if key.nulls:
+        text += f" NULLS {key.nulls.upper()}"
+    return text
+
+
+def _role(role: str) -> str:
+    return _ROLE_KEYWORDS.get(role.lower(), None) or quote_identifier(role)
+
+
+def max_depth_function_name(table: str, column: str) -> str:
+    return naming.fit(f"{MAX_DEPTH_FUNCTION_PREFIX}{table}_{column}")
+
+
+def _dollar_quoted(body: str) -> str:
+    """`body` between dollar quotes whose tag does not occur in it."""
+    tag, number = "$schemasmith$", 0
+    while tag in body:
+        number += 1
+        tag = f"$schemasmith{number}$"
+    return f"{tag}\n{body}\n{tag}"
+
+
+def _updated_at_function() -> str:
+    body = "\n".join(
+        [
+            "BEGIN",
+            "    -- TG_ARGV[0] names the column to keep current; jsonb_populate_record sets it by name.",
+            "    NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], now()));",
+            "    RETURN NEW;",
+            "END",
+        ]
+    )
+    return (
+        f"CREATE OR REPLACE FUNCTION {UPDATED_AT_FUNCTION}() RETURNS trigger\n"
+        f"LANGUAGE plpgsql AS {_dollar_quoted(body)};"
+    )
+
+
+def _max_depth_function(table_name: str, table: Table, column: str, function: str) -> str:
+    """A trigger function that keeps every row at most TG_ARGV[1] levels below a root.
+
+    It counts the new row's ancestors (refusing a cycle) and, on an update that moves a row,
+    the height of the subtree that moves with it.
+    """
+    key = next(
+        (
+            fk.references.columns[0]
+            for fk in table.foreign_keys
+            if fk.references.table == table_name and fk.columns == [column]
+        ),
+        table.primary_key[0] if table.primary_key else "id",
+    )
+    t, p, k = quote_identifier(table_name), quote_identifier(column), quote_identifier(key)
+    label = quote_literal(f"{table_name}.{column}")
+    body = "\n".join(
+        [
+            "DECLARE",
+            "    v_schemasmith_limit integer := TG_ARGV[1]::integer;",
+            "    v_schemasmith_above integer := 0;",
+            "    v_schemasmith_below integer := 0;",
+            f"    v_schemasmith_node {t}.{p}%TYPE;",
+            "BEGIN",
+            f"    IF TG_OP = 'UPDATE' AND NEW.{p} IS NOT DISTINCT FROM OLD.{p} AND NEW.{k} IS NOT DISTINCT FROM OLD.{k} THEN",
+            "        RETURN NEW;",
+            "    END IF;",
+            "    -- Levels above the row: walk up its ancestors (a cycle would never end).",
+            f"    v_schemasmith_node := NEW.{p};",
+            "    WHILE v_schemasmith_node IS NOT NULL LOOP",
+            f"        IF v_schemasmith_node = NEW.{k} THEN",
+            "            RAISE EXCEPTION USING ERRCODE = 'check_violation',",
+            f"                MESSAGE = format('%s: a row cannot be its own ancestor', {label});",
+            "        END IF;",
+            "        v_schemasmith_above := v_schemasmith_above + 1;",
+            "        EXIT WHEN v_schemasmith_above > v_schemasmith_limit;",
+            f"        SELECT schemasmith_parent.{p} INTO v_schemasmith_node FROM {t} AS schemasmith_parent",
+            f"            WHERE schemasmith_parent.{k} = v_schemasmith_node;",
+            "    END LOOP;",
+            "    -- Levels below the row: the subtree that moves with it.",
+            "    IF TG_OP = 'UPDATE' AND v_schemasmith_above <= v_schemasmith_limit THEN",
+            "        WITH RECURSIVE schemasmith_subtree(node, level) AS (",
+            f"            SELECT schemasmith_child.{k}, 1 FROM {t} AS schemasmith_child WHERE schemasmith_child.{p} = NEW.{k}",
+            "            UNION ALL",
+            f"            SELECT schemasmith_child.{k}, schemasmith_subtree.level + 1 FROM {t} AS schemasmith_child",
+            f"            JOIN schemasmith_subtree ON schemasmith_child.{p} = schemasmith_subtree.node",
+            "            WHERE schemasmith_subtree.level <= v_schemasmith_limit",
+            "        )",
+            "        SELECT coalesce(max(schemasmith_subtree.level), 0) INTO v_schemasmith_below FROM schemasmith_subtree;",
+            "    END IF;",
+            "    IF v_schemasmith_above + v_schemasmith_below > v_schemasmith_limit THEN",
+            "        RAISE EXCEPTION USING ERRCODE = 'check_violation',",
+            "            MESSAGE = format('%s: rows may be at most %s level(s) below a root; this change would make %s',",
+            f"                {label}, v_schemasmith_limit, v_schemasmith_above + v_schemasmith_below),",
+            "            HINT = 'Attach the row higher up the tree, or raise the design''s max_depth.';",
+            "    END IF;",
+            "    RETURN NEW;",
+            "END",
+        ]
+    )
+    return (
+        f"CREATE OR REPLACE FUNCTION {quote_identifier(function)}() RETURNS trigger\n"
+        f"LANGUAGE plpgsql AS {_dollar_quoted(body)};"
+    )
+
+
+# --- what the database keeps -----------------------------------------------------------------
+
+
+def normalize_key(text: str, known_columns: set[str]) -> str:
+    """An index key as the catalog gives it back: default NULLS placement left out."""
+    key = IndexKey.parse(text, known_columns)
+    if key.nulls == ("first" if key.descending else "last"):
+        key.nulls = None
+    return str(key)
+
+
+def minimal_index_names(table_name: str, table: Table, actual: list[str]) -> list[str | None]:
+    """For indexes named `actual`, the names a design must spell out (None where conventional)."""
+    unnamed = table.model_copy(update={"indexes": [index.model_copy(update={"name": None}) for index in table.indexes]})
+    conventional = naming.index_names(table_name, unnamed)
+    names: list[str | None] = [None if name == conventional[i] else name for i, name in enumerate(actual)]
+    # Named indexes do not take part in the numbering of unnamed ones: repeat until stable.
+    for _ in range(len(actual) + 1):
+        indexes = [index.model_copy(update={"name": name}) for index, name in zip(table.indexes, names)]
+        rendered = naming.index_names(table_name, table.model_copy(update={"indexes": indexes}))
+        wrong = [i for i, name in enumerate(rendered) if name != actual[i]]
+        if not wrong:
+            break
+        for i in wrong:
+            names[i] = actual[i]
+    return names
+
+
+def infer_conventions(design: Design, enum_style: str) -> Conventions:
+    """The conventions a database shows: key style from the keys, version from the features used.
+
+    `primary_key: identity` only when integer identity keys outnumber uuid keys and every
+    single-column integer key has an identity (so the convention implies nothing new).
+    """
+    implied = with_implied(design)
+    identity_keys = uuid_keys = 0
+    bare_integer_key = False
+    for table in implied.tables.values():
+        if len(table.primary_key) != 1 or table.primary_key[0] not in table.columns:
+            continue
+        column = table.columns[table.primary_key[0]]
+        portable = column.portable_type
+        if portable.kind == "uuid":
+            uuid_keys += 1
+        elif portable.is_integer:
+            if column.identity:
+                identity_keys += 1
+            elif column.default is None and column.generated is None:
+                bare_integer_key = True
+    primary_key = "identity" if identity_keys > uuid_keys and not bare_integer_key else "uuid"
+    version = 14
+    for table in design.tables.values():
+        if any(unique.nulls_not_distinct for unique in table.unique):
+            version = max(version, NULLS_NOT_DISTINCT_VERSION)
+        for column in table.columns.values():
+            if column.default is not None and column.default.is_expression and _function_name(str(column.default.value)) == "uuidv7":
+                version = max(version, UUIDV7_VERSION)
+    return Conventions(primary_key=primary_key, enum_style=enum_style, postgres_version=version)  # type: ignore[arg-type]
+
+
+def project(design: Design) -> Design:
+    """What a PostgreSQL database built from `design` holds, as a design (round-trip reference)."""
+    design = strip_documentation(design)
+    check_style = design.conventions.enum_style == "check"
+    enums = dict(design.enums)
+    if check_style:
+        used = {
+            column.portable_type.enum
+            for table in design.tables.values()
+            for column in table.columns.values()
+            if column.portable_type.is_enum
+        }
+        enums = {name: values for name, values in enums.items() if name in used}
+    _, deferred = plan_tables(design)
+    enum_types = set(enums) if not check_style else set()
+    tables = {}
+    for name, table in design.tables.items():
+        tables[name] = _project_table(name, table, deferred, check_style, enum_types)
+    projected = design.model_copy(update={"enums": enums, "tables": tables})
+    style = "check" if check_style and enums else "native"
+    return projected.model_copy(update={"conventions": infer_conventions(projected, style)})
+
+
+def _project_table(name: str, table: Table, deferred: set[tuple[str, int]], check_style: bool, enum_types: set[str]) -> Table:
+    """One table as the catalog gives it back (see `project`)."""
+    textual = {column_name for column_name, column in table.columns.items() if column.portable_type.is_textual}
+
+    def expression(text: str | None) -> str | None:
+        # The catalog's spelling: BETWEEN expanded, casts and parentheses as the importer leaves them.
+        return None if text is None else clean_expression(text, textual, enum_types, expand_between=True)
+
+    rendered_index_names = naming.index_names(name, table)
+    columns = {}
+    single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
+    for column_name, column in table.columns.items():
+        portable = column.portable_type
+        update: dict = {}
+        if check_style and portable.is_array and portable.element.is_enum:  # type: ignore[union-attr]
+            update["type"] = "text[]"
+        if portable.kind == "numeric" and portable.precision is not None and portable.scale is None:
+            update["type"] = f"numeric({portable.precision},0)"
+        if column_name in table.primary_key or column.identity:
+            update["nullable"] = False
+        if column.comment == "":
+            update["comment"] = None
+        if column.generated:
+            update["generated"] = expression(column.generated)
+        default = column.default
+        if default is not None:
+            if default.is_expression:
+                if (
+                    column_name == single_key
+                    and portable.kind == "uuid"
+                    and _function_name(str(default.value)) in ("gen_random_uuid", "uuidv7")
+                ):
+                    update["default"] = None
+                else:
+                    update["default"] = Default(value=expression(str(default.value)), is_expression=True)
+            else:
+                element = portable.element if portable.is_array else portable
+                value = canonical_literal(portable, default.value) if not portable.is_array else _literal_text(default.value)
+                if element is not None and element.is_enum:
+                    value = _literal_text(default.value)
+                update["default"] = Default(value=value, is_expression=False)
+        columns[column_name] = column.model_copy(update=update) if update else column
+    unique = [
+        item.model_copy(update={"name": None}) if item.name == naming.unique_name(name, item.columns) else item
+        for item in table.unique
+    ]
+    checks = [
+        item.model_copy(
+            update={
+                "name": None if item.name == naming.check_name(name, position) else item.name,
+                "expression": expression(item.expression),
+            }
+        )
+        for position, item in enumerate(table.checks)
+    ]
+    inline, late = [], []
+    for position, foreign_key in enumerate(table.foreign_keys):
+        projected = _project_foreign_key(name, foreign_key)
+        (late if (name, position) in deferred else inline).append(projected)
+    known = set(table.columns)
+    indexes = [
+        index.model_copy(
+            update={
+                "columns": [normalize_key(text, known) for text in index.columns],
+                "expressions": [_project_index_expression(text, expression) for text in index.expressions],
+                "where": expression(index.where),
+            }
+        )
+        for index in table.indexes
+    ]
+    table = table.model_copy(update={"indexes": indexes})
+    names = minimal_index_names(name, table, rendered_index_names)
+    indexes = [index.model_copy(update={"name": index_name}) for index, index_name in zip(indexes, names)]
+    policies = [
+        policy.model_copy(
+            update={
+                "roles": [role for role in policy.roles if role.lower() != "public"],
+                "using": expression(policy.using),
+                "with_check": expression(policy.with_check),
+            }
+        )
+        for policy in table.policies
+    ]
+    return table.model_copy(
+        update={
+            "comment": None if table.comment == "" else table.comment,
+            "columns": columns,
+            "unique": unique,
+            "checks": checks,
+            "foreign_keys": inline + late,
+            "indexes": indexes,
+            "policies": policies,
+        }
+    )
+
+
+def _project_index_expression(text: str, expression) -> str:
+    key = IndexKey.parse(text)
+    if key.nulls == ("first" if key.descending else "last"):
+        key.nulls = None
+    key.column = expression(key.column)
+    return str(key)
+
+
+def _project_foreign_key(table_name: str, foreign_key: ForeignKey) -> ForeignKey:
+    update: dict = {}
+    if foreign_key.name == naming.foreign_key_name(table_name, foreign_key.columns):
+        update["name"] = None
+    if foreign_key.on_delete == "no action":
+        update["on_delete"] = None
+    if foreign_key.on_update == "no action":
+        update["on_update"] = None
+    if foreign_key.initially_deferred:
+        update["deferrable"] = True
+    return foreign_key.model_copy(update=update) if update else foreign_key
+
+
+__all__ = [
+    "DdlOutput",
+    "column_type",
+    "infer_conventions",
+    "minimal_index_names",
+    "parse_type",
+    "plan_tables",
+    "project",
+    "quote_identifier",
+    "quote_literal",
+    "render",
+]
