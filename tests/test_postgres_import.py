@@ -304,3 +304,13 @@ def test_pagila_on_an_older_server_says_why_it_cannot_apply():
     first_line = str(error.value).splitlines()[0]
     assert first_line.startswith("pagila-schema.sql:284: function uuidv7() does not exist")
     assert "[on PostgreSQL 1" in first_line
+
+
+def test_a_primary_key_name_that_is_not_conventional_is_kept(pg_url: str, tmp_path: Path):
+    sql = 'CREATE TABLE "Album" ("AlbumId" integer NOT NULL, CONSTRAINT "PK_Album" PRIMARY KEY ("AlbumId"));\n'
+    design = import_ddl(sql, file="album.sql").design
+    assert design.tables["Album"].primary_key_name == "PK_Album"
+    rebuilt = postgres.render(design).files["schema.sql"]
+    assert 'CONSTRAINT "PK_Album" PRIMARY KEY ("AlbumId")' in rebuilt
+    apply_with_psql(pg_url, rebuilt, tmp_path)
+    assert design_differences(design, import_database(pg_url, name=design.name).design) == []

@@ -585,7 +585,7 @@ class _Renderer:
             for column_name, column in table.columns.items()
         ]
         if table.primary_key:
-            lines.append(f"CONSTRAINT {quote_identifier(naming.primary_key_name(name))} PRIMARY KEY ({_columns(table.primary_key)})")
+            lines.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(name, table))} PRIMARY KEY ({_columns(table.primary_key)})")
         for unique in table.unique:
             constraint = unique.name or naming.unique_name(name, unique.columns)
             nulls = ""

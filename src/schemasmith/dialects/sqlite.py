@@ -903,10 +903,10 @@ def _plan_table(design: Design, table_name: str, table: Table, warnings: list[st
 # --- render ---------------------------------------------------------------------------------
 
 
-def _column_sql(table_name: str, item: _ColumnPlan) -> str:
+def _column_sql(table_name: str, item: _ColumnPlan, table: Table) -> str:
     parts = [quote_identifier(item.name), item.declared]
     if item.rowid_identity:
-        parts.append(f"CONSTRAINT {quote_identifier(naming.primary_key_name(table_name))} PRIMARY KEY AUTOINCREMENT")
+        parts.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(table_name, table))} PRIMARY KEY AUTOINCREMENT")
     elif not item.column.nullable:
         parts.append("NOT NULL")
     if item.generated_sql is not None:
@@ -941,9 +941,9 @@ def _foreign_key_sql(table_name: str, foreign_key: ForeignKey) -> str:
 
 def _table_sql(plan: _TablePlan) -> str:
     table, name = plan.table, plan.name
-    lines = [_column_sql(name, item) for item in plan.columns]
+    lines = [_column_sql(name, item, table) for item in plan.columns]
     if table.primary_key and not any(item.rowid_identity for item in plan.columns):
-        lines.append(f"CONSTRAINT {quote_identifier(naming.primary_key_name(name))} PRIMARY KEY ({_columns_list(table.primary_key)})")
+        lines.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(name, table))} PRIMARY KEY ({_columns_list(table.primary_key)})")
     for unique in table.unique:
         unique_name = unique.name or naming.unique_name(name, unique.columns)
         lines.append(f"CONSTRAINT {quote_identifier(unique_name)} UNIQUE ({_columns_list(unique.columns)})")

@@ -540,11 +540,9 @@ class _Importer:
                 textual.add(column["name"])
         enum_types = set(self.enums)
         primary = list(primary_key.get("constrained_columns") or [])
-        if primary and primary_key.get("name") not in (None, naming.primary_key_name(table_name)):
-            self.warn(
-                f"{table_name}: primary key constraint {primary_key['name']} gets the conventional name"
-                f" {naming.primary_key_name(table_name)} in the design"
-            )
+        primary_name = primary_key.get("name") if primary else None
+        if primary_name == naming.primary_key_name(table_name):
+            primary_name = None
 
         for column in columns:
             column_name = column["name"]
@@ -678,6 +676,7 @@ class _Importer:
             comment=comment,
             columns=designed_columns,
             primary_key=primary,
+            primary_key_name=primary_name,
             unique=unique_constraints,
             checks=check_constraints,
             foreign_keys=designed_foreign_keys,

@@ -626,14 +626,16 @@ def _table(context: _Context, table_name: str, syntax: TableSyntax, rows) -> Tab
     if syntax.strict:
         warnings.append(f"{table_name}: STRICT is not kept (the design has no place for it)")
 
+    primary_key_name: str | None = None
     unique: list[UniqueConstraint] = []
     checks: list[CheckConstraint] = []
     foreign_keys: list[ForeignKey] = []
     for constraint in syntax.constraints:
         if constraint.conflict:
             warnings.append(f"{table_name}: ON CONFLICT {constraint.conflict} of a {constraint.kind.replace('_', ' ')} is not kept")
-        if constraint.kind == "primary_key" and constraint.name not in (None, naming.primary_key_name(table_name)):
-            warnings.append(f"{table_name}: the primary key's name {constraint.name} is not kept (the design names it {naming.primary_key_name(table_name)})")
+        if constraint.kind == "primary_key":
+            if constraint.name not in (None, naming.primary_key_name(table_name)):
+                primary_key_name = constraint.name
         elif constraint.kind == "unique":
             unique.append(UniqueConstraint(name=constraint.name, columns=_real_names(constraint.columns, columns)))
         elif constraint.kind == "check" and constraint.expression is not None:
@@ -681,6 +683,7 @@ def _table(context: _Context, table_name: str, syntax: TableSyntax, rows) -> Tab
     table = Table(
         columns=columns,
         primary_key=primary_key,
+        primary_key_name=primary_key_name,
         unique=unique,
         checks=checks,
         foreign_keys=foreign_keys,

@@ -260,6 +260,7 @@ class Table(Strict):
     renamed_from: str | None = None
     columns: dict[str, Column]
     primary_key: list[str] = Field(default_factory=list)
+    primary_key_name: str | None = None  # only when it is not the conventional {table}_pkey
     unique: list[UniqueConstraint] = Field(default_factory=list)
     checks: list[CheckConstraint] = Field(default_factory=list)
     foreign_keys: list[ForeignKey] = Field(default_factory=list)

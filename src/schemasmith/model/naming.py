@@ -37,6 +37,11 @@ def primary_key_name(table: str) -> str:
     return fit(f"{table}_pkey")
 
 
+def table_primary_key_name(table_name: str, table: Table) -> str:
+    """The primary-key constraint's name: the design's own, or the conventional one."""
+    return table.primary_key_name or primary_key_name(table_name)
+
+
 def unique_name(table: str, columns: list[str]) -> str:
     return fit(f"{table}_{'_'.join(columns)}_key")
 
