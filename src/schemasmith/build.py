@@ -9,9 +9,25 @@ from .errors import SchemasmithError
 from .fileio import write_files_atomic
 from .model.document import Design
 
-#: Targets this version can build, each with the function that renders it.
-BUILT = ("postgres", "sqlite")
-KNOWN = ("postgres", "sqlite", "mysql", "sqlmodel", "sqlalchemy", "alembic", "prisma", "kysely", "mermaid", "dbml", "markdown")
+#: Every target of the contract, mapped to the module that renders it (None: not built yet).
+#: Each module offers `render(design, ...) -> DdlOutput`; those that depend on the PostgreSQL
+#: version (uuidv7 defaults) take `postgres_version`.
+TARGET_MODULES: dict[str, str | None] = {
+    "postgres": "schemasmith.dialects.postgres",
+    "sqlite": "schemasmith.dialects.sqlite",
+    "mysql": None,
+    "sqlmodel": None,
+    "sqlalchemy": None,
+    "alembic": None,
+    "prisma": "schemasmith.emit.prisma",
+    "kysely": "schemasmith.emit.kysely",
+    "mermaid": "schemasmith.emit.mermaid",
+    "dbml": "schemasmith.emit.dbml",
+    "markdown": "schemasmith.emit.markdown",
+}
+KNOWN = tuple(TARGET_MODULES)
+BUILT = tuple(target for target, module in TARGET_MODULES.items() if module)
+_TAKES_VERSION = {"postgres", "prisma", "kysely", "mermaid", "dbml", "markdown"}
 
 
 @dataclass
@@ -35,15 +51,16 @@ def parse_targets(text: str) -> tuple[list[str], list[str]]:
 
 
 def render_target(design: Design, target: str, *, pg_version: int | None = None):
-    if target == "postgres":
-        from .dialects import postgres
+    """One target's files and warnings, computed from the design (nothing written)."""
+    import importlib
 
-        return postgres.render(design, postgres_version=pg_version)
-    if target == "sqlite":
-        from .dialects import sqlite
-
-        return sqlite.render(design)
-    raise SchemasmithError(f"target {target} is not built yet")
+    module_name = TARGET_MODULES.get(target)
+    if module_name is None:
+        raise SchemasmithError(f"target {target} is not built yet")
+    module = importlib.import_module(module_name)
+    if target in _TAKES_VERSION:
+        return module.render(design, postgres_version=pg_version)
+    return module.render(design)
 
 
 def build_targets(design: Design, targets: list[str], output: Path, *, pg_version: int | None = None) -> BuildResult:

@@ -31,22 +31,6 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-DDL_TARGETS = ("postgres", "sqlite")
-ALL_TARGETS = (
-    "postgres",
-    "sqlite",
-    "mysql",
-    "sqlmodel",
-    "sqlalchemy",
-    "alembic",
-    "prisma",
-    "kysely",
-    "mermaid",
-    "dbml",
-    "markdown",
-)
-
-
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -103,12 +87,14 @@ def build(
     dialect: Annotated[Optional[str], typer.Option(help="Dialect of a .sql SCHEMA (detected when left out).")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", help="text or json summary.")] = OutputFormat.text,
 ) -> None:
-    """Generate artifacts from a schema: DDL per dialect (other targets follow)."""
+    """Generate artifacts from a schema: DDL per dialect, ORM models, types, diagrams, docs."""
     from .build import build_targets, parse_targets
 
     targets, unbuilt = parse_targets(target)
     if unbuilt and target.strip() != "all":
-        raise NotBuiltYet(f"target(s) {', '.join(unbuilt)} are not built yet; built targets: {', '.join(DDL_TARGETS)}")
+        from .build import BUILT
+
+        raise NotBuiltYet(f"target(s) {', '.join(unbuilt)} are not built yet; built targets: {', '.join(BUILT)}")
     from .sources import load_source
 
     source = load_source(schema, dialect=dialect)
