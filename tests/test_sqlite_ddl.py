@@ -509,3 +509,21 @@ tables:
     db = tmp_path / "injected.db"
     assert apply_with_cli(db, text).returncode == 0
     assert connect(db).execute("SELECT sql FROM sqlite_master WHERE name = 't'").fetchone()[0].count("CHECK") == 0
+
+
+def test_interval_values_stay_text(tmp_path):
+    """A declared type containing INT would get integer affinity and turn '10' into 10."""
+    import sqlite3
+
+    from schemasmith.model import load_design_text
+
+    design = load_design_text("name: x\ntables:\n  t:\n    columns:\n      id: {type: bigint, identity: by default}\n      d: {type: interval}\n    primary_key: [id]\n")
+    database = tmp_path / "i.db"
+    connection = sqlite3.connect(database)
+    connection.executescript(dialect.render(design).files["schema.sql"])
+    connection.execute("INSERT INTO t (d) VALUES ('10')")
+    assert connection.execute("SELECT typeof(d) FROM t").fetchone() == ("text",)
+    connection.close()
+    from schemasmith.importers.sqlite import import_database
+
+    assert import_database(str(database)).design.tables["t"].columns["d"].type == "interval"

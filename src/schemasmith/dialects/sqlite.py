@@ -58,7 +58,9 @@ DECLARED_TYPES = {
     "time": "TIME",
     "timestamp": "TIMESTAMP",
     "timestamptz": "TIMESTAMPTZ",
-    "interval": "INTERVAL",
+    # Not INTERVAL: any declared name containing "INT" gets integer affinity, and '10' would
+    # then be stored as the number 10. DURATION_TEXT has text affinity.
+    "interval": "DURATION_TEXT",
     "json": "JSON_TEXT",
     "bytes": "BLOB",
 }
@@ -107,6 +109,7 @@ _KNOWN_DECLARED = {
     "TIMESTAMPTZ": "timestamptz",
     "TIMESTAMP WITH TIME ZONE": "timestamptz",
     "INTERVAL": "interval",
+    "DURATION_TEXT": "interval",
     "JSON_TEXT": "json",
     "JSON": "json",
     "JSONB": "json",

@@ -202,6 +202,13 @@ def _connection_failure(url: str, error: Exception) -> SourceError:
 
 def import_database(url: str, *, schema: str = "public", name: str | None = None) -> ImportResult:
     """The design of one schema of a live PostgreSQL database."""
+    from ..gcpause import gc_paused
+
+    with gc_paused():
+        return _import_database(url, schema=schema, name=name)
+
+
+def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
     from sqlalchemy.pool import NullPool

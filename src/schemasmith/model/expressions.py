@@ -49,7 +49,11 @@ def normalize_expression(text: str) -> str:
         from pglast.stream import RawStream
 
         tree = parse_sql("SELECT " + text)
+        from pglast import ast
+
         node = tree[0].stmt.targetList[0].val
+        if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.A_Const):
+            node = node.arg
         _strip_literal_casts(node)
         return RawStream()(node)
     except Exception:  # noqa: BLE001 - any parse failure falls back to text comparison

@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import Problem, SchemaError
+from ..gcpause import gc_paused
 from .document import Design
 
 Path_ = tuple  # a location inside the document: ("tables", "tasks", "columns", "title")
@@ -213,8 +214,9 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 def load_design_text(text: str, file: str | None = None) -> Design:
-    data, lines = parse_yaml(text, file)
-    return design_from_data(data, lines)
+    with gc_paused():
+        data, lines = parse_yaml(text, file)
+        return design_from_data(data, lines)
 
 
 def load_design(path: str | Path) -> Design:
@@ -279,6 +281,11 @@ def _table_node(table: dict[str, Any]) -> yaml.MappingNode:
 
 def dump_design(design: Design) -> str:
     """The YAML text of a design: deterministic, and loading it gives the same design back."""
+    with gc_paused():
+        return _dump(design)
+
+
+def _dump(design: Design) -> str:
     data = design.to_data()
     items = []
     for key, value in data.items():
