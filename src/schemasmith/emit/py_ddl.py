@@ -1,0 +1,68 @@
+"""What the Python views take from the DDL dialects, in one place.
+
+The ORM models and the Alembic migration must spell defaults, expressions and triggers exactly as
+`dialects/postgres.py` and `dialects/sqlite.py` do, so they ask those modules rather than
+re-deriving the SQL. Some of what they need is not (yet) public there; every such use is here,
+so a change in a dialect's internals breaks one small module (see notes/python-views-helper.md).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from ..dialects import postgres, sqlite
+from ..model.document import Default, Design
+from ..model.types import PortableType
+
+
+@dataclass
+class PostgresParts:
+    """Pieces of the PostgreSQL DDL for one design (with its conventions already implied)."""
+
+    order: list[str]  # tables in creation order
+    deferred: set[tuple[str, int]]  # (table, foreign-key position) added after all tables
+    trigger_statements: list[str]  # functions and CREATE TRIGGER statements, in DDL order
+    security_statements: list[str]  # ENABLE ROW LEVEL SECURITY, CREATE POLICY
+    warnings: list[str]
+    version: int
+    _renderer: object
+
+    def default_sql(self, where: str, portable: PortableType, default: Default, is_key: bool) -> str:
+        """The SQL after DEFAULT in the PostgreSQL DDL (`is_key`: the table's single-column key)."""
+        method = self._renderer._default  # type: ignore[attr-defined]  # noqa: SLF001
+        if len(inspect.signature(method).parameters) >= 4:
+            return method(where, portable, default, is_key)
+        return method(where, portable, default)
+
+
+def postgres_parts(implied: Design) -> PostgresParts:
+    """The PostgreSQL DDL's table order, deferred keys, triggers and policies for `implied`.
+
+    `postgres.render` runs first: it validates every expression and raises `SchemaError` naming
+    the place, so a design the DDL refuses is refused here too.
+    """
+    rendered = postgres.render(implied)
+    version = implied.conventions.postgres_version
+    renderer = postgres._Renderer(implied, version)  # noqa: SLF001 - see the module docstring
+    order, deferred = postgres.plan_tables(implied)
+    triggers = renderer._triggers(order)  # noqa: SLF001
+    security = renderer._security(order)  # noqa: SLF001
+    return PostgresParts(order, deferred, triggers, security, rendered.warnings, version, renderer)
+
+
+def check_expression(text: str, where: str, what: str) -> str:
+    """A design expression as the PostgreSQL DDL writes it (validated, stripped)."""
+    return postgres._expression(text, where, what)  # noqa: SLF001
+
+
+def sqlite_plans(implied: Design) -> tuple[dict[str, object], list[str]]:
+    """The SQLite DDL's plan of every table (declared types, defaults, checks, indexes), and warnings."""
+    warnings: list[str] = []
+    plans = sqlite._plan(implied, warnings)  # noqa: SLF001
+    return {plan.name: plan for plan in plans}, warnings
+
+
+def sqlite_trigger_statements(plan: object) -> list[str]:
+    """The SQLite DDL's CREATE TRIGGER statements for one table plan."""
+    return sqlite._trigger_sqls(plan)  # noqa: SLF001
