@@ -754,3 +754,21 @@ def test_enum_from_check_name_inverts_a_shortened_name():
     name = naming.enum_check_name(table, column, enum)
     assert len(name.encode()) <= 63
     assert naming.enum_from_check_name(table, column, name) == enum
+
+
+def test_creation_order_puts_referenced_tables_first_and_breaks_cycles_in_design_order():
+    from schemasmith.model.ordering import creation_order
+
+    design = load_design_text(
+        "name: x\ntables:\n"
+        "  a: {columns: {id: {type: uuid}, b_id: {type: uuid}}, primary_key: [id],"
+        " foreign_keys: [{columns: [b_id], references: {table: b, columns: [id]}}]}\n"
+        "  b: {columns: {id: {type: uuid}, c_id: {type: uuid}}, primary_key: [id],"
+        " foreign_keys: [{columns: [c_id], references: {table: c, columns: [id]}}]}\n"
+        "  c: {columns: {id: {type: uuid}}, primary_key: [id]}\n"
+        "  d: {columns: {id: {type: uuid}, e_id: {type: uuid}}, primary_key: [id],"
+        " foreign_keys: [{columns: [e_id], references: {table: e, columns: [id]}}]}\n"
+        "  e: {columns: {id: {type: uuid}, d_id: {type: uuid}}, primary_key: [id],"
+        " foreign_keys: [{columns: [d_id], references: {table: d, columns: [id]}}]}\n"
+    )
+    assert creation_order(design) == ["c", "b", "a", "d", "e"]

@@ -502,28 +502,23 @@ def plan_tables(design: Design) -> tuple[list[str], set[tuple[str, int]]]:
     key is only a unique index (created after its table) is deferred when its target is the
     table itself.
     """
-    remaining = list(design.tables)
-    created: list[str] = []
+    from ..model.ordering import creation_order
+
+    created = creation_order(design)
     deferred: set[tuple[str, int]] = set()
-
-    def needs(name: str) -> set[str]:
-        return {fk.references.table for fk in design.tables[name].foreign_keys if fk.references.table != name} & set(design.tables)
-
-    while remaining:
-        ready = next((name for name in remaining if needs(name) <= set(created)), None)
-        name = ready if ready is not None else remaining[0]
-        remaining.remove(name)
-        created.append(name)
+    earlier: set[str] = set()
+    for name in created:
         table = design.tables[name]
         for position, foreign_key in enumerate(table.foreign_keys):
             target_name = foreign_key.references.table
             target = design.tables.get(target_name)
-            if (target_name != name and target_name not in created[:-1]) or (
+            if (target_name != name and target_name not in earlier) or (
                 target_name == name
                 and target is not None
                 and not _referenced_key_is_constraint(target, foreign_key.references.columns)
             ):
                 deferred.add((name, position))
+        earlier.add(name)
     return created, deferred
 
 

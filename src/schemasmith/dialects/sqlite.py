@@ -780,19 +780,9 @@ class _TablePlan:
 
 def _dependency_order(design: Design) -> list[str]:
     """Tables so that referenced ones come first; design order breaks ties and cycles."""
-    order = list(design.tables)
-    needs = {
-        name: {fk.references.table for fk in table.foreign_keys if fk.references.table != name and fk.references.table in design.tables}
-        for name, table in design.tables.items()
-    }
-    done: list[str] = []
-    remaining = list(order)
-    while remaining:
-        ready = [name for name in remaining if needs[name] <= set(done)]
-        chosen = ready[0] if ready else remaining[0]
-        done.append(chosen)
-        remaining.remove(chosen)
-    return done
+    from ..model.ordering import creation_order
+
+    return creation_order(design)
 
 
 def _plan(design: Design, warnings: list[str]) -> list[_TablePlan]:
