@@ -36,7 +36,7 @@ def test_help_lists_every_command_of_the_contract():
         assert f" {command} " in result.stdout, command
 
 
-@pytest.mark.parametrize("command", ["demo", "review", "diff", "seed", "serve"])
+@pytest.mark.parametrize("command", ["demo", "design", "diff", "seed", "serve"])
 def test_commands_not_built_yet_say_so_and_exit_2(command):
     result = run(command, "examples/taskhub.yaml")
     assert_clean_failure(result, code=2)
@@ -168,3 +168,37 @@ def test_readme_starts_with_the_two_commands():
     assert "bash scripts/quickstart" in setup and "bash scripts/test" in setup
     ci = (REPO / ".ci" / "run").read_text()
     assert "bash scripts/test" in ci
+
+
+def test_review_reports_and_fails_on_request():
+    result = run("review", str(EXAMPLES / "taskhub.yaml"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    findings = json.loads(result.stdout)
+    assert {"code": "SS102", "table": "comments", "column": "author_id"}.items() <= next(
+        f for f in findings if f["code"] == "SS102" and f["table"] == "comments"
+    ).items()
+    failing = run("review", str(EXAMPLES / "taskhub.yaml"), "--fail-on", "warning", "--format", "sarif")
+    assert failing.returncode == 1
+    sarif = json.loads(failing.stdout)
+    assert sarif["version"] == "2.1.0"
+    assert {result["ruleId"] for result in sarif["runs"][0]["results"]} >= {"SS102"}
+
+
+def test_rules_lists_and_documents_each_rule():
+    listing = run("rules", "--format", "json")
+    assert listing.returncode == 0
+    codes = [rule["code"] for rule in json.loads(listing.stdout)]
+    assert "SS101" in codes and len(codes) == len(set(codes))
+    doc = run("rules", "SS101")
+    assert doc.returncode == 0
+    for section in ("What it does", "Why is this bad?", "Example", "Use instead"):
+        assert section in doc.stdout
+    assert_clean_failure(run("rules", "SS999"))
+
+
+def test_review_of_broken_input_is_one_clear_message(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: x\ntables:\n  t:\n    columns: {id: {type: nosuch}}\n")
+    result = run("review", str(path))
+    assert_clean_failure(result)
+    assert "broken.yaml:4" in result.stderr and "nosuch" in result.stderr

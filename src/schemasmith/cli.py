@@ -172,14 +172,43 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command()
+@handles_errors
+def review(
+    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
+    format: Annotated[str, typer.Option("--format", help="text, json, sarif or markdown.")] = "text",
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a finding reaches error or warning.")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", help="postgres (default), sqlite, supabase, multi-tenant; comma-separated.")] = None,
+    config: Annotated[Optional[str], typer.Option("--config", help="schemasmith.toml or pyproject.toml to read (default: found from the current folder).")] = None,
+) -> None:
+    """Critique a schema with named rules: what will you regret in 18 months."""
+    from .review.command import review_command
+
+    code = review_command(schema, format=format, fail_on=fail_on, profile=profile, config_path=config)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def rules(
+    code: Annotated[Optional[str], typer.Argument(help="A rule code such as SS101 to print its documentation.")] = None,
+    format: Annotated[str, typer.Option("--format", help="text, json or markdown.")] = "text",
+) -> None:
+    """List the review rules, or print one rule's documentation."""
+    from .review.command import rules_command
+
+    exit_code = rules_command(code, format=format)
+    if exit_code:
+        raise typer.Exit(exit_code)
+
+
 # --- the rest of the contract, not built yet ----------------------------------------------
 
 _PENDING = {
     "demo": ("Whole workflow on a bundled example.", "the requirements → design capability"),
     "design": ("Requirements → design document, with the critique loop.", "the requirements → design capability"),
     "revise": ("An iterative change to an existing design.", "the requirements → design capability"),
-    "review": ("Named review rules that critique a schema.", "the review capability"),
-    "rules": ("List the review rules or print one rule's documentation.", "the review capability"),
     "diff": ("Migration OLD → NEW with UP, DOWN and a safety report.", "the evolution capability"),
     "impact": ("What depends on a table or column.", "the evolution capability"),
     "migrate": ("Apply migrations with a history table and checksums.", "the evolution capability"),
