@@ -1,0 +1,1 @@
+"""Requirements → design: the designers (offline rules, language models) and the critique loop."""
