@@ -24,11 +24,13 @@ def write_text_atomic(path: Path, text: str) -> None:
 def write_files_atomic(directory: Path, files: dict[str, str]) -> list[Path]:
     """Write a set of files into `directory` all together or not at all.
 
-    The files are written into a temporary sibling folder first and moved in only once every
-    one of them was written, so an error half-way leaves `directory` as it was.
+    The files are written into a hidden staging folder inside `directory` first and moved into
+    place only once every one of them was written, so an error half-way leaves the files that
+    were there as they were. A `directory` that did not exist and gets nothing is removed again.
     """
+    created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".schemasmith-", dir=directory.parent))
+    staging = Path(tempfile.mkdtemp(prefix=".schemasmith-", dir=directory))
     try:
         for name, text in files.items():
             target = staging / name
@@ -41,5 +43,10 @@ def write_files_atomic(directory: Path, files: dict[str, str]) -> list[Path]:
             os.replace(staging / name, destination)
             written.append(destination)
         return written
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
