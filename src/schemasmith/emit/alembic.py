@@ -17,7 +17,7 @@ import re
 from ..dialects import postgres
 from ..dialects.base import DdlOutput
 from ..model.document import Design
-from . import py_code
+from . import py_code, py_common
 from . import sqlalchemy as sqlalchemy_target
 from .py_code import Call, Expr, Imports, Raw, Str, list_
 from .py_ddl import sqlite_trigger_statements
@@ -358,30 +358,7 @@ def _type(module: _Module, column: ColumnView, portable=None) -> Expr:
         return Call("postgresql.JSONB().with_variant", [Raw("sa.Text()"), Str("sqlite")])
     if kind == "uuid":
         return Raw("sa.Uuid()")
-    if kind == "varchar":
-        return Raw(f"sa.String({portable.length})" if portable.length is not None else "sa.String()")
-    if kind == "numeric":
-        if portable.precision is None:
-            return Raw("sa.Numeric()")
-        if portable.scale is None:
-            return Raw(f"sa.Numeric({portable.precision})")
-        return Raw(f"sa.Numeric({portable.precision}, {portable.scale})")
-    simple = {
-        "text": "sa.Text()",
-        "smallint": "sa.SmallInteger()",
-        "integer": "sa.Integer()",
-        "bigint": "sa.BigInteger()",
-        "real": "sa.REAL()",
-        "double": "sa.Double()",
-        "boolean": "sa.Boolean()",
-        "date": "sa.Date()",
-        "time": "sa.Time()",
-        "timestamp": "sa.DateTime()",
-        "timestamptz": "sa.DateTime(timezone=True)",
-        "interval": "sa.Interval()",
-        "bytes": "sa.LargeBinary()",
-    }
-    text = simple[kind]
+    text = py_common.scalar_type_text(portable)
     if column.rowid_identity and kind != "integer" and portable is column.portable:
         return Call(text + ".with_variant", [Raw("sa.Integer()"), Str("sqlite")])
     return Raw(text)

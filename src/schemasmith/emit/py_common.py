@@ -30,6 +30,40 @@ class Needs:
 # --- types -----------------------------------------------------------------------------------
 
 
+_SIMPLE_TYPES = {
+    "text": "sa.Text()",
+    "smallint": "sa.SmallInteger()",
+    "integer": "sa.Integer()",
+    "bigint": "sa.BigInteger()",
+    "real": "sa.REAL()",
+    "double": "sa.Double()",
+    "boolean": "sa.Boolean()",
+    "date": "sa.Date()",
+    "time": "sa.Time()",
+    "timestamp": "sa.DateTime()",
+    "timestamptz": "sa.DateTime(timezone=True)",
+    "interval": "sa.Interval()",
+    "bytes": "sa.LargeBinary()",
+}
+
+
+def scalar_type_text(portable) -> str:
+    """`sa.String(64)`, `sa.Numeric(10, 2)`, `sa.Text()`: the SQLAlchemy spelling of a plain type.
+
+    Shared by the models and the Alembic revision, so both always agree on every column's type.
+    """
+    kind = portable.kind
+    if kind == "varchar":
+        return f"sa.String({portable.length})" if portable.length is not None else "sa.String()"
+    if kind == "numeric":
+        if portable.precision is None:
+            return "sa.Numeric()"
+        if portable.scale is None:
+            return f"sa.Numeric({portable.precision})"
+        return f"sa.Numeric({portable.precision}, {portable.scale})"
+    return _SIMPLE_TYPES[kind]
+
+
 def sa_type(view: SchemaView, column: ColumnView, needs: Needs, *, portable=None) -> Expr:
     """The SQLAlchemy type object of a column (SQLite storage handled by the portable types)."""
     portable = portable or column.portable
@@ -50,30 +84,7 @@ def sa_type(view: SchemaView, column: ColumnView, needs: Needs, *, portable=None
     if kind == "json":
         needs.portable_json = True
         return r("PortableJson()")
-    if kind == "varchar":
-        return r(f"sa.String({portable.length})" if portable.length is not None else "sa.String()")
-    if kind == "numeric":
-        if portable.precision is None:
-            return r("sa.Numeric()")
-        if portable.scale is None:
-            return r(f"sa.Numeric({portable.precision})")
-        return r(f"sa.Numeric({portable.precision}, {portable.scale})")
-    simple = {
-        "text": "sa.Text()",
-        "smallint": "sa.SmallInteger()",
-        "integer": "sa.Integer()",
-        "bigint": "sa.BigInteger()",
-        "real": "sa.REAL()",
-        "double": "sa.Double()",
-        "boolean": "sa.Boolean()",
-        "date": "sa.Date()",
-        "time": "sa.Time()",
-        "timestamp": "sa.DateTime()",
-        "timestamptz": "sa.DateTime(timezone=True)",
-        "interval": "sa.Interval()",
-        "bytes": "sa.LargeBinary()",
-    }
-    text = simple[kind]
+    text = scalar_type_text(portable)
     if column.rowid_identity and kind != "integer" and portable is column.portable:
         # SQLite generates values only for a column declared exactly INTEGER PRIMARY KEY
         return Call(text + ".with_variant", [r("sa.Integer()"), s("sqlite")])
