@@ -184,14 +184,8 @@ def column_type(portable: PortableType, enum_style: str) -> str:
         return column_type(portable.element, enum_style) + "[]"  # type: ignore[arg-type]
     if portable.is_enum:
         return quote_identifier(portable.enum) if enum_style == "native" else "text"  # type: ignore[arg-type]
-    if portable.kind == "varchar":
-        return f"varchar({portable.length})" if portable.length is not None else "varchar"
-    if portable.kind == "numeric":
-        if portable.precision is None:
-            return "numeric"
-        if portable.scale is None:
-            return f"numeric({portable.precision})"
-        return f"numeric({portable.precision},{portable.scale})"
+    if portable.kind in ("varchar", "numeric"):
+        return str(portable)  # the portable spelling is PostgreSQL's: varchar(64), numeric(10,2)
     return _TYPE_NAMES[portable.kind]
 
 

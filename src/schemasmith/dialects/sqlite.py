@@ -321,14 +321,8 @@ def declared_type(portable: PortableType) -> str:
         return DECLARED_TYPES["json"]
     if portable.is_enum:
         return "TEXT"
-    if portable.kind == "varchar":
-        return f"VARCHAR({portable.length})" if portable.length is not None else "VARCHAR"
-    if portable.kind == "numeric":
-        if portable.precision is None:
-            return "NUMERIC"
-        if portable.scale is None:
-            return f"NUMERIC({portable.precision})"
-        return f"NUMERIC({portable.precision},{portable.scale})"
+    if portable.kind in ("varchar", "numeric"):
+        return str(portable).upper()  # VARCHAR(64), NUMERIC(10,2): SQLite keeps the declared text
     return DECLARED_TYPES[portable.kind]
 
 
