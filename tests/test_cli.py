@@ -36,7 +36,7 @@ def test_help_lists_every_command_of_the_contract():
         assert f" {command} " in result.stdout, command
 
 
-@pytest.mark.parametrize("command", ["demo", "design", "diff", "seed", "serve"])
+@pytest.mark.parametrize("command", ["diff", "indexes", "seed", "explain", "serve"])
 def test_commands_not_built_yet_say_so_and_exit_2(command):
     result = run(command, "examples/taskhub.yaml")
     assert_clean_failure(result, code=2)

@@ -107,7 +107,7 @@ def build(
         print(json.dumps({"files": [str(p) for p in result.files], "warnings": source.warnings + result.warnings}, indent=2))
         return
     for path in result.files:
-        out.print(f"wrote {path}", highlight=False)
+        out.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("import")
@@ -203,15 +203,156 @@ def rules(
         raise typer.Exit(exit_code)
 
 
+@app.command()
+@handles_errors
+def design(
+    requirements: Annotated[Path, typer.Argument(help="Requirements in Markdown (bullets, user stories, a scale section).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Design document to write (.yaml); the report and transcript go beside it.")],
+    provider: Annotated[str, typer.Option("--provider", help="rules (offline, default), openai, anthropic or ollama.")] = "rules",
+    model: Annotated[Optional[str], typer.Option("--model", help="Model name for a language-model provider.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Endpoint of an OpenAI-compatible server (vLLM, LM Studio, …).")] = None,
+    rounds: Annotated[int, typer.Option("--rounds", help="Critique → revise rounds at most.")] = 3,
+    replay: Annotated[Optional[Path], typer.Option("--replay", help="Reproduce a design from a transcript, with no model.")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", help="Review profile for the critique.")] = None,
+) -> None:
+    """Requirements → a reviewed design document, through the critique → revise loop."""
+    from .design.designers import make_designer
+    from .design.loop import lock, run_design
+
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise SchemasmithError(f"{output}: the output must be a .yaml design document")
+    transcript = output.with_suffix("").with_name(output.with_suffix("").name + ".transcript.jsonl")
+    designer = make_designer(provider, model, base_url, None if provider == "rules" else transcript, replay)
+
+    def on_round(round_) -> None:
+        fixed = ", ".join(round_.fixed) or "nothing"
+        err.print(f"round {round_.number}: {round_.errors} errors, {round_.warnings} warnings; fixed {fixed}", highlight=False)
+
+    run = run_design(requirements, designer, rounds=rounds, profile=profile, on_round=on_round)
+    for item in run.proposal.unread:
+        _warn([f"{requirements}:{item.line}: not turned into design ({item.why}): {item.text}"])
+    written = lock(run, output)
+    errors = sum(f.severity == "error" for f in run.remaining)
+    warnings = sum(f.severity == "warning" for f in run.remaining)
+    out.print(
+        f"{len(run.design.tables)} tables, {len(run.design.queries)} queries; after {len(run.rounds)} round(s):"
+        f" {errors} errors, {warnings} warnings left",
+        highlight=False,
+    )
+    for path in written:
+        out.print(f"wrote {path}", highlight=False, soft_wrap=True)
+    if provider != "rules" and transcript.exists():
+        out.print(f"wrote {transcript}", highlight=False)
+
+
+@app.command()
+@handles_errors
+def revise(
+    schema: Annotated[str, typer.Argument(help="The design to change (.yaml, .sql or database URL).")],
+    request: Annotated[str, typer.Argument(help='The change, in plain language ("Labels belong to an organization; …").')],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The new design document (.yaml).")],
+    provider: Annotated[str, typer.Option("--provider", help="rules (offline, default), openai, anthropic or ollama.")] = "rules",
+    model: Annotated[Optional[str], typer.Option("--model", help="Model name for a language-model provider.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url")] = None,
+    rounds: Annotated[int, typer.Option("--rounds", help="Critique → revise rounds at most.")] = 3,
+) -> None:
+    """An iterative change to an existing design; prints what changed."""
+    from .design.amend import assumed_columns, merge_designs, request_as_requirements
+    from .design.designers import make_designer
+    from .design.designer import Proposal
+    from .design.loop import DesignRun, critique_loop, lock
+    from .design.requirements import parse_requirements
+    from .model.compare import design_differences
+    from .sources import load_source
+
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise SchemasmithError(f"{output}: the output must be a .yaml design document")
+    base = load_source(schema).design
+    if not request.strip():
+        raise SchemasmithError("the change request is empty")
+    requirements = parse_requirements(request_as_requirements(request), "change request")
+    transcript = output.with_suffix("").with_name(output.with_suffix("").name + ".transcript.jsonl")
+    designer = make_designer(provider, model, base_url, None if provider == "rules" else transcript, None)
+    addition = designer.propose(requirements, base.conventions)
+    merged_design = merge_designs(base, addition.design, assumed_columns(addition))
+    merged = Proposal(merged_design, addition.decisions, addition.questions, addition.unread)
+    from .model.yamlio import design_from_data
+
+    merged.design = design_from_data(merged.design.to_data())  # the merge must keep every invariant
+    proposal, history, remaining = critique_loop(merged, designer, requirements, rounds=rounds)
+    for item in proposal.unread:
+        _warn([f"change request: not turned into design ({item.why}): {item.text}"])
+    run = DesignRun(proposal, history, remaining, "change request", getattr(designer, "name", provider))
+    written = lock(run, output)
+    changes = design_differences(base, proposal.design)
+    out.print(f"{len(changes)} change(s):" if changes else "no change", highlight=False)
+    for change in changes:
+        out.print(f"  {change}", highlight=False, soft_wrap=True)
+    for path in written:
+        out.print(f"wrote {path}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@handles_errors
+def demo(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for every artifact.")] = Path("schemasmith-demo"),
+) -> None:
+    """The whole workflow on the bundled TaskHub example, offline: design → review → build → apply → docs."""
+    from .demo import run_demo
+
+    out.print(f"schemasmith demo → {output}/", highlight=False)
+
+    def report(step) -> None:
+        out.print(f"[bold]{step.name:<7}[/] {step.seconds:6.2f} s  {step.summary}", highlight=False, soft_wrap=True)
+
+    steps = run_demo(output, report)
+    out.print("\nartifacts:", highlight=False)
+    for step in steps:
+        for path in step.artifacts:
+            out.print(f"  {step.name:<7} {path}", highlight=False, soft_wrap=True)
+    out.print("skipped: seed (mock data comes with the data capability)", highlight=False)
+
+
+@app.command()
+@handles_errors
+def migrate(
+    action: Annotated[str, typer.Argument(help="apply, status or down.")],
+    directory: Annotated[Path, typer.Option("--dir", help="Folder of NNNN_name.up.sql / NNNN_name.down.sql files.")],
+    db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: $DATABASE_URL).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would run; run nothing.")] = False,
+    allow_data_loss: Annotated[bool, typer.Option("--allow-data-loss", help="Run files marked data-loss.")] = False,
+    to: Annotated[Optional[str], typer.Option("--to", help="apply: up to VERSION; down: back to VERSION (0: all).")] = None,
+    steps: Annotated[Optional[int], typer.Option("--steps", help="Apply the next N / revert the last N.")] = None,
+) -> None:
+    """Apply migrations atomically with a history table and checksums."""
+    from .migrate.runner_command import migrate_command
+
+    code = migrate_command(action, db, str(directory), dry_run, allow_data_loss, to, steps)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def impact(
+    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
+    target: Annotated[str, typer.Argument(help="TABLE or TABLE.COLUMN.")],
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    split_to: Annotated[Optional[str], typer.Option("--split-to", help="NEW_TABLE:COL[,COL…]: compatibility view for a split.")] = None,
+    rename_to: Annotated[Optional[str], typer.Option("--rename-to", help="NEW_NAME: compatibility view for a rename.")] = None,
+) -> None:
+    """What depends on a table or column, and a compatibility view for a split or rename."""
+    from .impact_command import impact_command
+
+    code = impact_command(schema, target, format, split_to, rename_to)
+    if code:
+        raise typer.Exit(code)
+
+
 # --- the rest of the contract, not built yet ----------------------------------------------
 
 _PENDING = {
-    "demo": ("Whole workflow on a bundled example.", "the requirements → design capability"),
-    "design": ("Requirements → design document, with the critique loop.", "the requirements → design capability"),
-    "revise": ("An iterative change to an existing design.", "the requirements → design capability"),
     "diff": ("Migration OLD → NEW with UP, DOWN and a safety report.", "the evolution capability"),
-    "impact": ("What depends on a table or column.", "the evolution capability"),
-    "migrate": ("Apply migrations with a history table and checksums.", "the evolution capability"),
     "indexes": ("Index advice from the workload.", "the workload capability"),
     "explain": ("Read an EXPLAIN plan and say what is wrong.", "the workload capability"),
     "seed": ("Constraint-correct mock data at any scale.", "the data capability"),
