@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .extract_draft import Draft, DraftAttribute, DraftEntity, DraftReference, Source
 from .extract_words import (
+    an,
     DETERMINERS,
     QUALIFIERS,
     is_adjective_only,
@@ -117,12 +118,12 @@ def read_item(draft: Draft, entity: DraftEntity, item: str, source: Source) -> N
     original = re.sub(r"^(?:at\s+most|at\s+least|up\s+to|exactly)\s+(?=one\b|an?\b)", "", original, flags=re.IGNORECASE)
     low = " ".join(original.lower().replace("’", "'").split())
     if re.match(r"^(once|when|whenever|if|unless|until|while|because|after|before|since|so that)\b", low):
-        draft.skip(source, f"{original!r} is a condition, not something a {entity.key} holds")
+        draft.skip(source, f"{original!r} is a condition, not something {an(entity.key)} holds")
         return
     if re.match(r"^(?:a|an|the|each|every|one)\s+(?:(?!\b(?:that|which|who|whose)\b)[a-z\- ])+?\s+(?:may|can|must|will|should|cannot|can't|is|are)\s+\w+", low):
         # "… and a recipe may be in several categories": a clause inside the list, read as one
         if draft.reread is None or not draft.reread(Clause(original, source)):
-            draft.skip(source, f"{original!r} is a clause the readers do not understand, not something a {entity.key} holds")
+            draft.skip(source, f"{original!r} is a clause the readers do not understand, not something {an(entity.key)} holds")
         return
     values, examples, aside = _parenthesis(original)
     bare = re.sub(r"\s*\([^)]*\)", "", low).strip()
@@ -164,7 +165,7 @@ def read_item(draft: Draft, entity: DraftEntity, item: str, source: Source) -> N
             target.shared = True
         if "name" not in target.attributes and target.shared:
             draft.add_attribute(target, DraftAttribute("name", "varchar(200)", source, unique=True,
-                                                       reason=f"a {target.key} is known by its name: one row per name"))
+                                                       reason=f"{an(target.key)} is known by its name: one row per name"))
         verb = verb_lemma(that["verb"]) or that["verb"]
         _reference(draft, entity, target, source, optional=optional,
                    why=f"the {target.key} that {past(verb)} it is shared by many {draft.table_of(entity.key)}")
@@ -429,7 +430,7 @@ def read_have_children(draft: Draft, clause: Clause) -> bool:
         if "name" not in child.attributes:
             draft.add_attribute(child, DraftAttribute("name", "varchar(200)", clause.source, unique=True,
                                                       comment=f"e.g. {', '.join(child.examples)}" if child.examples else None,
-                                                      reason=f"a {child.key} is a label, named by examples in the requirements"))
+                                                      reason=f"{an(child.key)} is a label, named by examples in the requirements"))
     if "each with" in tail:
         read_items(draft, child, tail.split("with", 1)[1], clause.source)
     if system:
@@ -456,7 +457,7 @@ def read_belongs_to(draft: Draft, clause: Clause) -> bool:
     child = draft.entity(match["x"], clause.source)
     parent = draft.entity(match["y"], clause.source)
     draft.add_reference(DraftReference(child=child.key, parent=parent.key, source=clause.source, role="owner", via="belongs",
-                                       on_delete="cascade", reason=f"a {child.key} belongs to its {parent.key}"))
+                                       on_delete="cascade", reason=f"{an(child.key)} belongs to its {parent.key}"))
     draft.subject = child.key
     return True
 
@@ -511,7 +512,7 @@ def read_described(draft: Draft, clause: Clause) -> bool:
     if draft.is_entity(match["y"]):
         target = draft.entity(match["y"], clause.source)
         draft.add_reference(DraftReference(child=entity.key, parent=target.key, source=clause.source,
-                                           reason=f"{draft.table_of(entity.key)} are {match['what']} about a {target.key}"))
+                                           reason=f"{draft.table_of(entity.key)} are {match['what']} about {an(target.key)}"))
     entity.comment = entity.comment or f"{match['what'].capitalize()} about a {match['y']}."
     read_items(draft, entity, _original_slice(clause, match.start("list")), clause.source)
     draft.subject = entity.key
@@ -571,7 +572,7 @@ def read_change_log(draft: Draft, clause: Clause) -> bool:
     entity.identity_key = True
     entity.comment = f"Append-only {match['log']} of changes to {plural(owner.key)}."
     draft.add_reference(DraftReference(child=entity.key, parent=owner.key, source=clause.source, role="owner",
-                                       on_delete="cascade", reason=f"the {match['log']} of a {owner.key} goes with it"))
+                                       on_delete="cascade", reason=f"the {match['log']} of {an(owner.key)} goes with it"))
     rest = match["rest"] or ""
     if re.search(r"\bwho\b", rest):
         persons = draft.persons()
@@ -615,7 +616,7 @@ def read_action_creates(draft: Draft, clause: Clause) -> bool:
     child = draft.entity(object_phrase, clause.source)
     owner = draft.entity(owner_phrase, clause.source)
     draft.add_reference(DraftReference(child=child.key, parent=owner.key, source=clause.source, role="owner", on_delete="cascade",
-                                       reason=f"{draft.table_of(child.key)} {match['prep']} a {owner.key} belong to it"))
+                                       reason=f"{draft.table_of(child.key)} {match['prep']} {an(owner.key)} belong to it"))
     actors = [phrase for phrase in split_list(actor_phrase.replace("both ", "")) if phrase]
     for phrase in actors:
         if _SYSTEM_SUBJECT.match(phrase):
@@ -626,11 +627,11 @@ def read_action_creates(draft: Draft, clause: Clause) -> bool:
         if through:
             draft.decide(f"{draft.table_of(child.key)}", f"no {actor.key} reference", clause.source,
                          f"the {actor.key} is the {owner.key}'s ({draft.table_of(owner.key)}.{through[0].column_name(draft)})")
-            draft.ask(f"{draft.table_of(child.key)}: can a {actor.key} other than the {owner.key}'s {actor.key} add {draft.table_of(child.key)}? Then it needs its own {actor.key} reference.")
+            draft.ask(f"{draft.table_of(child.key)}: can {an(actor.key)} other than the {owner.key}'s {actor.key} add {draft.table_of(child.key)}? Then it needs its own {actor.key} reference.")
             continue
         draft.add_reference(DraftReference(child=child.key, parent=actor.key, source=clause.source, role="actor",
                                            nullable=len(actors) > 1, on_delete="cascade",
-                                           reason=f"the {actor.key} who {verb}s it; a {actor.key}'s own content goes with the account"))
+                                           reason=f"the {actor.key} who {verb}s it; {an(actor.key)}'s own content goes with the account"))
     if match.groupdict().get("list"):
         read_items(draft, child, _original_slice(clause, match.start("list")), clause.source)
     draft.subject = child.key

@@ -22,6 +22,7 @@ from .extract_draft import (
 )
 from .extract_entities import NP, Clause, read_items
 from .extract_words import (
+    an,
     MANY,
     is_noun,
     lemmas,
@@ -55,9 +56,9 @@ def read_member_of(draft: Draft, clause: Clause) -> bool:
     junction.aliases.add(role)
     draft.roles[role] = junction.key
     draft.add_many(DraftManyToMany(left=group.key, right=person.key, source=clause.source, name=draft.table_of(junction.key), role=role,
-                                   reason=f"a {person.key} can be a {role} of several {draft.table_of(group.key)}, and a {group.key} has many {plural(role)}"))
+                                   reason=f"{an(person.key)} can be {an(role)} of several {draft.table_of(group.key)}, and {an(group.key)} has many {plural(role)}"))
     draft.decide(draft.table_of(junction.key), f"junction of {draft.table_of(group.key)} and {draft.table_of(person.key)}", clause.source,
-                 f"a {person.key} is a {role} of several {draft.table_of(group.key)}; what belongs to the pair (such as a role) lives here")
+                 f"{an(person.key)} is {an(role)} of several {draft.table_of(group.key)}; what belongs to the pair (such as a role) lives here")
     return True
 
 
@@ -74,7 +75,7 @@ def read_mark_as(draft: Draft, clause: Clause) -> bool:
     junction = draft.entity(match["z"], clause.source)
     junction.kind = "junction"
     draft.add_many(DraftManyToMany(left=person.key, right=thing.key, source=clause.source, name=draft.table_of(junction.key),
-                                   reason=f"a {person.key} marks many {draft.table_of(thing.key)}, and a {thing.key} is marked by many {draft.table_of(person.key)}"))
+                                   reason=f"{an(person.key)} marks many {draft.table_of(thing.key)}, and {an(thing.key)} is marked by many {draft.table_of(person.key)}"))
     draft.decide(draft.table_of(junction.key), f"junction of {draft.table_of(person.key)} and {draft.table_of(thing.key)}", clause.source)
     return True
 
@@ -95,7 +96,7 @@ def read_many_reverse(draft: Draft, clause: Clause) -> bool:
     if any(ref.child == one.key and ref.parent == other.key and ref.role == "owner" for ref in draft.references):
         left, right = other, one
     draft.add_many(DraftManyToMany(left=left.key, right=right.key, source=clause.source,
-                                   reason=f"a {one.key} can be on many {draft.table_of(other.key)}"))
+                                   reason=f"{an(one.key)} can be on many {draft.table_of(other.key)}"))
     draft.decide(f"{snake(left.key)}_{snake(plural(right.key))}", f"junction of {draft.table_of(left.key)} and {draft.table_of(right.key)}",
                  clause.source, "both sides have many of the other")
     return True
@@ -117,7 +118,7 @@ def read_subtree(draft: Draft, clause: Clause) -> bool:
         depth = 1
     draft.add_reference(DraftReference(child=entity.key, parent=entity.key, source=clause.source, column="parent_id", nullable=True,
                                        on_delete="cascade", role="parent", depth=int(depth) if depth is not None else None,
-                                       reason=f"deleting a {entity.key} deletes its sub{plural(entity.key)}"))
+                                       reason=f"deleting {an(entity.key)} deletes its sub{plural(entity.key)}"))
     table = draft.table_of(entity.key)
     if depth is not None:
         draft.decide(f"{table}.parent_id", f"self-reference with max_depth {int(depth)}", clause.source,
@@ -143,7 +144,7 @@ def read_at_most_once(draft: Draft, clause: Clause) -> bool:
     if target is None:
         return False
     draft.uniques.append(DraftUnique(target.key, [f"->{x_entity.key}", f"->{y_entity.key}"], clause.source,
-                                     f"a {x_entity.key} {match['verb']} a {y_entity.key} at most once"))
+                                     f"{an(x_entity.key)} {match['verb']} {an(y_entity.key)} at most once"))
     return True
 
 
@@ -245,9 +246,9 @@ def finish(draft: Draft) -> None:
             if ref.via == "have" and ref.parent != belongs[0].parent and ref.parent != child:
                 draft.references.remove(ref)
                 draft.add_many(DraftManyToMany(left=ref.parent, right=child, source=ref.source,
-                                               reason=f"a {child} belongs to its {belongs[0].parent}, so a {ref.parent}'s {plural(child)} are shared ones"))
+                                               reason=f"{an(child)} belongs to its {belongs[0].parent}, so {an(ref.parent)}'s {plural(child)} are shared ones"))
                 draft.decide(f"{snake(ref.parent)}_{snake(plural(child))}", "many-to-many", ref.source,
-                             f"a {child} already belongs to a {belongs[0].parent} ({belongs[0].source.quote()})")
+                             f"{an(child)} already belongs to a {belongs[0].parent} ({belongs[0].source.quote()})")
     # a pair needs two entities with keys of their own; a junction cannot be one side
     kept = []
     for pair in draft.many:
@@ -274,8 +275,8 @@ def finish(draft: Draft) -> None:
             # the text names the thing but says nothing it holds: a name, stated as an assumption
             draft.add_attribute(entity, DraftAttribute("name", "text", entity.source, reason="assumed: the requirements list no attributes"))
             draft.decide(f"{draft.table_of(entity.key)}.name", "text (assumed)", entity.source,
-                         f"the requirements list nothing a {entity.key} holds; a name is the least it needs")
-            draft.ask(f"{draft.table_of(entity.key)}: what does a {entity.key} hold besides a name? The requirements list nothing.")
+                         f"the requirements list nothing {an(entity.key)} holds; a name is the least it needs")
+            draft.ask(f"{draft.table_of(entity.key)}: what does {an(entity.key)} hold besides a name? The requirements list nothing.")
     for rule in draft.delete_rules:
         child = draft.find(rule.child_phrase)
         applied = False
@@ -299,7 +300,7 @@ def finish(draft: Draft) -> None:
         child_table, parent_table = draft.table_of(ref.child), draft.table_of(ref.parent)
         column = ref.column_name(draft)
         if draft.entities[ref.child].kind != "junction":
-            draft.ask(f"{child_table}.{column}: will this become M:N? (a {ref.child} has one {ref.parent} now; could it have several {parent_table}?)")
+            draft.ask(f"{child_table}.{column}: will this become M:N? ({an(ref.child)} has one {ref.parent} now; could it have several {parent_table}?)")
 
 
 def _apply_rule(draft: Draft, ref: DraftReference, rule: DraftDeleteRule) -> None:

@@ -16,6 +16,18 @@ import lemminflect
 
 _ENGINE = inflect.engine()
 
+
+@lru_cache(maxsize=4096)
+def an(noun: str) -> str:
+    """The noun with its indefinite article: "an organization", "a user" (inflect decides)."""
+    return _ENGINE.a(noun.replace("_", " "))
+
+
+def An(noun: str) -> str:  # noqa: N802 - reads as the sentence-initial article it produces
+    """`an()` at the start of a sentence: "An organization"."""
+    text = an(noun)
+    return text[0].upper() + text[1:]
+
 #: Words that open a noun phrase without being part of its name.
 DETERMINERS = {
     "a", "an", "the", "each", "every", "one", "its", "their", "his", "her", "our", "your", "my",

@@ -21,7 +21,7 @@ from .extract_draft import Draft, DraftEntity, DraftReference, Source
 from .extract_entities import ENTITY_READERS, Clause
 from .extract_growth import read_growth
 from .extract_relationships import RELATIONSHIP_READERS, finish
-from .extract_words import snake
+from .extract_words import An, an, snake
 from .extract_workload import read_workload
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -224,7 +224,7 @@ def _entity_table(draft: Draft, entity: DraftEntity, conventions: Conventions, e
     table: dict[str, Any] = {}
     if kind != "core":
         table["kind"] = kind
-    table["comment"] = entity.comment or f"A {entity.key}."
+    table["comment"] = entity.comment or f"{An(entity.key)}."
     table["rationale"] = _rationale(draft, entity, kind)
     table["columns"] = columns
     table["primary_key"] = ["id"]
@@ -267,12 +267,12 @@ def _junction_table(draft: Draft, entity: DraftEntity, pair, conventions: Conven
         {"columns": [left_column], "references": {"table": draft.table_of(left.key), "columns": ["id"]}, "on_delete": "cascade",
          "reason": f"A {pair.role or 'link'} means nothing without its {left.key}: {quote}."},
         {"columns": [right_column], "references": {"table": draft.table_of(right.key), "columns": ["id"]}, "on_delete": "cascade",
-         "reason": f"Deleting a {right.key} removes its links: {quote}."},
+         "reason": f"Deleting {an(right.key)} removes its links: {quote}."},
     ]
     for column, side in ((left_column, left), (right_column, right)):
         draft.decide(f"{pair.name}.{column}", f"references {draft.table_of(side.key)}, NOT NULL, ON DELETE CASCADE", pair.source, pair.reason)
     table: dict[str, Any] = {"kind": "junction"}
-    table["comment"] = f"A {right.key} linked to a {left.key}" + (f" as a {pair.role}." if pair.role else ".")
+    table["comment"] = f"{An(right.key)} linked to {an(left.key)}" + (f" as {an(pair.role)}." if pair.role else ".")
     rationale = f"{draft.table_of(left.key).capitalize()} and {draft.table_of(right.key)} are many-to-many ({quote}); the pair is the primary key, so a link exists once."
     if payload:
         rationale += f" What belongs to the pair ({', '.join(attribute.name for attribute in payload)}) lives here."
@@ -379,7 +379,7 @@ def _kind(draft: Draft, entity: DraftEntity) -> str:
 def _rationale(draft: Draft, entity: DraftEntity, kind: str) -> str:
     parts = [f"Read from {entity.source.quote()}."]
     if kind == "lookup":
-        parts.append(f"A {entity.key} is shared by many rows of other tables, so each is one row with a unique name.")
+        parts.append(f"{An(entity.key)} is shared by many rows of other tables, so each is one row with a unique name.")
     if entity.append_only:
         parts.append("Append-only: rows are never updated, so there is no updated_at.")
     if entity.identity_key:
