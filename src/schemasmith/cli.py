@@ -139,26 +139,34 @@ def import_(
 def validate(
     schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
     db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL server URL to validate on (default: embedded).")] = None,
-    queries: Annotated[Optional[Path], typer.Option("--queries", help="Workload file (level 2).")] = None,
-    scale: Annotated[Optional[Path], typer.Option("--scale", help="Scale file (level 3).")] = None,
+    queries: Annotated[Optional[str], typer.Option("--queries", help="Workload: YAML like `queries:`, or .sql with -- story: comments (default: the design's).")] = None,
+    scale: Annotated[Optional[str], typer.Option("--scale", help="YAML with growth: and/or expected_rows: overriding the design's.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the growth chart (SVG) here.")] = None,
     format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
 ) -> None:
-    """Validate on real databases. Level 1 (the DDL applies) is built; coverage and load follow."""
-    if queries is not None or scale is not None:
-        _not_built("validate --queries/--scale", "levels 2 and 3, the workload capability")
+    """The three validation levels on real databases: the DDL applies; every story's query runs; the load model."""
+    from .db.urls import dialect_of
     from .sources import load_source
     from .validation import check_formal
-
-    source = load_source(schema)
-    _warn(source.warnings)
-    from .db.urls import dialect_of
+    from .workload.command import render_workload_text, validate_workload
 
     if db is not None and dialect_of(db) != "postgres":
         raise SchemasmithError(f"--db must be a PostgreSQL server URL (a scratch database is created there), not {db.split('://')[0]}://…")
+    source = load_source(schema)
+    _warn(source.warnings)
     checks = check_formal(source.design, postgres_url=db)
     failed = [check for check in checks if not check.applied]
+    workload = validate_workload(source.design, queries, scale, db) if not failed else None
+    if plot is not None and workload is not None:
+        from .fileio import write_text_atomic
+
+        write_text_atomic(plot, workload["load"]["svg"])
     if format is OutputFormat.json:
-        print(json.dumps([check.__dict__ for check in checks], indent=2))
+        data = {"formal": [check.__dict__ for check in checks]}
+        if workload is not None:
+            data["coverage"] = workload["coverage"]
+            data["load"] = {key: value for key, value in workload["load"].items() if key != "svg"}
+        print(json.dumps(data, indent=2, default=str))
     else:
         table = RichTable(title=f"level 1 — the DDL applies ({len(source.design.tables)} tables)")
         for column in ("dialect", "database", "result", "time"):
@@ -168,8 +176,45 @@ def validate(
         out.print(table)
         for check in failed:
             err.print(f"[bold red]{check.dialect}:[/] {check.error}", highlight=False, soft_wrap=True)
-    if failed:
+        if workload is not None:
+            render_workload_text(workload, out)
+        if plot is not None and workload is not None:
+            out.print(f"wrote {plot}", highlight=False, soft_wrap=True)
+    coverage_failed = workload is not None and workload["coverage"]["queries"] and not workload["coverage"]["summary"]["ok"]
+    if failed or coverage_failed:
         raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def indexes(
+    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
+    queries: Annotated[Optional[str], typer.Option("--queries", help="Workload file (default: the design's `queries:`).")] = None,
+    verify: Annotated[bool, typer.Option("--verify", help="Measure before/after on synthetic data at projected scale.")] = False,
+    db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL server for --verify (default: embedded).")] = None,
+    scale_factor: Annotated[float, typer.Option("--scale-factor", help="Fraction of the projected rows --verify generates.")] = 1.0,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Index advice from the workload; --verify proves it with EXPLAIN ANALYZE at scale."""
+    from .workload.command import indexes_command
+
+    code = indexes_command(schema, queries, verify, db, format, scale_factor)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def explain(
+    plan: Annotated[str, typer.Argument(help="A file with EXPLAIN (ANALYZE) output, text or JSON; - for stdin.")],
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Read an EXPLAIN plan and say what is wrong and what to do."""
+    from .workload.command import explain_command
+
+    code = explain_command(plan, format)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -349,14 +394,62 @@ def impact(
         raise typer.Exit(code)
 
 
+@app.command()
+@handles_errors
+def diff(
+    old: Annotated[str, typer.Argument(help="The schema as it is (.yaml, .sql or database URL).")],
+    new: Annotated[str, typer.Argument(help="The schema as it should become (.yaml, .sql or database URL).")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Migrations folder: numbered up/down files and a report are added.")],
+    dialect: Annotated[Optional[str], typer.Option("--dialect", help="postgres (default) or sqlite.")] = None,
+    format: Annotated[str, typer.Option("--format", help="sql, alembic, or json (SQL files + the safety report as JSON).")] = "sql",
+    backfill: Annotated[Optional[list[str]], typer.Option("--backfill", help="TABLE.COLUMN=SQL: the value existing rows get.")] = None,
+    safe: Annotated[Optional[bool], typer.Option("--safe/--direct", help="Force the safe multi-step plans, or write direct DDL (default: safe where a table is big).")] = None,
+) -> None:
+    """Migration OLD → NEW with UP, DOWN and a safety report (locks, rewrites, data loss, safe plan)."""
+    from .migrate.command import diff_command
+
+    code = diff_command(old, new, dialect, format, output, backfill or [], safe)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def seed(
+    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
+    db: Annotated[Optional[str], typer.Option("--db", help="sqlite:///path.db or a PostgreSQL URL (default: a SQLite file or embedded PostgreSQL).")] = None,
+    rows: Annotated[Optional[int], typer.Option("--rows", help="Rows per table.")] = None,
+    scale: Annotated[Optional[str], typer.Option("--scale", help="Scale file: table → rows.")] = None,
+    seed_value: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")] = 42,
+    null_rate: Annotated[float, typer.Option("--null-rate", help="Share of NULLs in nullable columns.")] = 0.1,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+) -> None:
+    """Constraint-correct mock data at any scale, loaded with COPY / executemany."""
+    from .data.command import seed_command
+
+    code = seed_command(schema, db, rows, scale, seed_value, null_rate, quiet)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command("copy-data")
+@handles_errors
+def copy_data(
+    source: Annotated[str, typer.Option("--from", help="Source database URL (e.g. sqlite:///app.db).")],
+    target: Annotated[str, typer.Option("--to", help="Target database URL (e.g. postgresql://…).")],
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+) -> None:
+    """Copy every table between databases, then verify row counts, foreign keys and a sample."""
+    from .data.command import copy_data_command
+
+    code = copy_data_command(source, target, quiet)
+    if code:
+        raise typer.Exit(code)
+
+
 # --- the rest of the contract, not built yet ----------------------------------------------
 
 _PENDING = {
-    "diff": ("Migration OLD → NEW with UP, DOWN and a safety report.", "the evolution capability"),
-    "indexes": ("Index advice from the workload.", "the workload capability"),
-    "explain": ("Read an EXPLAIN plan and say what is wrong.", "the workload capability"),
-    "seed": ("Constraint-correct mock data at any scale.", "the data capability"),
-    "copy-data": ("Move data between databases, verified.", "the data capability"),
     "serve": ("Local web studio.", "the studio capability"),
 }
 
