@@ -13,3 +13,8 @@ class ImportResult:
 
     design: Design
     warnings: list[str] = field(default_factory=list)
+
+
+#: Tables schemasmith itself keeps in a database (the migration runner's history): part of no
+#: design, so importers leave them out — otherwise a diff against the design would drop them.
+TOOL_TABLES = frozenset({"schemasmith_migrations"})

@@ -55,7 +55,7 @@ from ..model.document import (
     UniqueConstraint,
 )
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
-from .base import ImportResult
+from .base import TOOL_TABLES, ImportResult
 
 # Catalog type names (pg_type.typname) that are portable types as they are.
 _PORTABLE_TYPNAMES = {
@@ -275,7 +275,10 @@ class _Importer:
             """,
             schema=self.schema,
         )
-        tables = [row for row in relations if row.relkind in ("r", "p") and not row.relispartition]
+        tables = [
+            row for row in relations
+            if row.relkind in ("r", "p") and not row.relispartition and row.relname not in TOOL_TABLES
+        ]
         partitions = [row for row in relations if row.relispartition]
         views = [row.relname for row in relations if row.relkind in ("v", "m")]
         foreign = [row.relname for row in relations if row.relkind == "f"]

@@ -49,7 +49,7 @@ from ..model.document import (
 from ..model.implied import UUID_DEFAULT
 from ..model.invariants import check_invariants, type_family
 from ..model.types import parse_type
-from .base import ImportResult
+from .base import TOOL_TABLES, ImportResult
 
 # --- statements of a DDL script ---------------------------------------------------------------
 
@@ -537,7 +537,7 @@ def introspect(connection: sqlite3.Connection, name: str) -> ImportResult:
     virtual: list[str] = []
     views = [row[1] for row in rows if row[0] == "view"]
     for kind, table_name, _tbl, sql in rows:
-        if kind != "table" or table_name.startswith("sqlite_"):
+        if kind != "table" or table_name.startswith("sqlite_") or table_name in TOOL_TABLES:
             continue
         if kinds.get(table_name) == "shadow":
             continue

@@ -1,0 +1,212 @@
+"""What each migration operation does to a live PostgreSQL 12–17 database, and how bad that is.
+
+`FACTS` is the knowledge, one row per operation kind: the lock it takes (and so what it blocks),
+whether it rewrites the table, whether it reads all of it, whether it can lose data and whether
+running application code can break. It is written from the PostgreSQL documentation (the "Explicit
+Locking" table of lock modes and the notes on each ALTER TABLE form), cross-checked against
+Squawk's rules. `assess` turns a fact row and the table's size into a finding with a severity;
+the severity scales with the rows that are scanned or rewritten while a blocking lock is held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import operations as ops
+
+ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE"
+EXCLUSIVE = "EXCLUSIVE"
+SHARE_ROW_EXCLUSIVE = "SHARE ROW EXCLUSIVE"
+SHARE = "SHARE"
+SHARE_UPDATE_EXCLUSIVE = "SHARE UPDATE EXCLUSIVE"
+ROW_EXCLUSIVE = "ROW EXCLUSIVE"
+NONE = "none"
+SQLITE_LOCK = "database write lock (SQLite)"
+
+#: What each lock mode blocks for other sessions.
+BLOCKS = {
+    ACCESS_EXCLUSIVE: "reads and writes",
+    EXCLUSIVE: "writes (reads go on)",
+    SHARE_ROW_EXCLUSIVE: "writes (reads go on)",
+    SHARE: "writes (reads go on)",
+    SHARE_UPDATE_EXCLUSIVE: "other schema changes and VACUUM (reads and writes go on)",
+    ROW_EXCLUSIVE: "nothing that reads or writes rows",
+    NONE: "nothing",
+    SQLITE_LOCK: "other writers, and readers unless the database is in WAL mode, until COMMIT",
+}
+#: Lock modes that stop ordinary writes (or reads): with a scan or rewrite they are the danger.
+BLOCKING = {ACCESS_EXCLUSIVE, EXCLUSIVE, SHARE_ROW_EXCLUSIVE, SHARE}
+
+#: Table sizes (rows) where a scan or rewrite under a blocking lock starts to hurt.
+MEDIUM_ROWS = 10_000
+LARGE_ROWS = 1_000_000
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+@dataclass(frozen=True)
+class Fact:
+    lock: str
+    rewrites: bool = False
+    scans: bool = False
+    data_loss: bool = False
+    backward_incompatible: bool = False
+    note: str = ""
+    safe: str = ""  # what the safe plan does instead (empty: nothing needed)
+
+
+FACTS: dict[str, Fact] = {
+    "create_enum": Fact(NONE, note="new type; no table is touched"),
+    "drop_enum": Fact(NONE, note="fails while a column still uses the type"),
+    "add_enum_value": Fact(NONE, note="ALTER TYPE … ADD VALUE cannot run inside a transaction block before PostgreSQL 12, and the new value cannot be used until the transaction that added it commits", safe="its own step, before the steps that use the value"),
+    "rename_enum_value": Fact(NONE, backward_incompatible=True, note="code that writes the old value fails"),
+    "swap_enum": Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, backward_incompatible=True, note="PostgreSQL cannot drop an enum value: the type is rebuilt and every column using it is rewritten; fails if a row holds a removed value", safe="no lock-free form: change the rows holding removed values first and run it in a quiet period"),
+    "create_table": Fact(ACCESS_EXCLUSIVE, note="the new table only; its foreign keys take SHARE ROW EXCLUSIVE on the referenced tables, briefly"),
+    "drop_table": Fact(ACCESS_EXCLUSIVE, data_loss=True, backward_incompatible=True, note="every row is gone; code that reads it fails", safe="its own contract step after the application stopped using the table; the runner asks for --allow-data-loss"),
+    "rename_table": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="running code that uses the old name fails at once", safe="rename plus a view under the old name until the application uses the new one"),
+    "add_column": Fact(ACCESS_EXCLUSIVE, note="catalog-only change (no rewrite)"),
+    "add_column_default": Fact(ACCESS_EXCLUSIVE, note="a non-volatile default is stored once (PostgreSQL 11+): no rewrite"),
+    "add_column_volatile_default": Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, note="a volatile default (gen_random_uuid(), random(), clock_timestamp()) is computed per row: the table is rewritten under the lock", safe="add the column without the default, SET DEFAULT for new rows, backfill existing rows in batches"),
+    "add_column_not_null": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="NOT NULL without a default fails on a table that has rows, and breaks inserts of code that does not know the column", safe="add it nullable, backfill in batches, CHECK (col IS NOT NULL) NOT VALID, VALIDATE, SET NOT NULL, drop the check"),
+    "add_column_generated": Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, note="a STORED generated column is computed for every row: the table is rewritten", safe="no lock-free form in PostgreSQL; add it in a quiet period"),
+    "add_column_identity": Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, note="an identity column fills every existing row from its sequence: the table is rewritten", safe="no lock-free form in PostgreSQL; add it in a quiet period"),
+    "drop_column": Fact(ACCESS_EXCLUSIVE, data_loss=True, backward_incompatible=True, note="catalog-only (the space is reclaimed by later rewrites); the values are gone and code that reads the column fails", safe="its own contract step after the application stopped using the column; the runner asks for --allow-data-loss"),
+    "rename_column": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="instant, but running code that uses the old name fails at once", safe="expand–contract: add the new column, keep both in step with a trigger, backfill, switch the application, drop the old column"),
+    "alter_column_type": Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, backward_incompatible=True, note="the table and its indexes are rewritten under the lock", safe="expand–contract through a new column kept in step by a trigger"),
+    "alter_column_type_coercible": Fact(ACCESS_EXCLUSIVE, note="binary-coercible change (e.g. a longer varchar, varchar → text): catalog only, no rewrite"),
+    "set_not_null_validated": Fact(ACCESS_EXCLUSIVE, note="a validated CHECK (col IS NOT NULL) proves there is no NULL: no scan (PostgreSQL 12+)"),
+    "set_not_null": Fact(ACCESS_EXCLUSIVE, scans=True, backward_incompatible=True, note="the whole table is read under the lock to check for NULLs", safe="CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE), then SET NOT NULL uses the check and skips the scan (PostgreSQL 12+)"),
+    "drop_expression": Fact(ACCESS_EXCLUSIVE, note="catalog only (PostgreSQL 13+): the stored values stay as plain values"),
+    "drop_not_null": Fact(ACCESS_EXCLUSIVE, note="catalog only; readers may now see NULL"),
+    "set_default": Fact(ACCESS_EXCLUSIVE, note="catalog only; affects new rows"),
+    "drop_default": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="catalog only; inserts that relied on it must now give a value"),
+    "add_identity": Fact(ACCESS_EXCLUSIVE, note="attaches a sequence (no rewrite); the sequence is moved past the existing values"),
+    "set_identity": Fact(ACCESS_EXCLUSIVE, note="catalog only"),
+    "drop_identity": Fact(ACCESS_EXCLUSIVE, note="catalog only; inserts must now give a value"),
+    "comment": Fact(SHARE_UPDATE_EXCLUSIVE, note="catalog only"),
+    "add_primary_key": Fact(ACCESS_EXCLUSIVE, scans=True, note="builds a unique index (and checks NOT NULL) while holding the lock", safe="CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … PRIMARY KEY USING INDEX"),
+    "add_primary_key_using_index": Fact(ACCESS_EXCLUSIVE, note="attaches an index already built: brief"),
+    "add_unique": Fact(ACCESS_EXCLUSIVE, scans=True, backward_incompatible=True, note="builds the unique index while holding the lock; inserts of duplicates now fail", safe="CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX"),
+    "add_unique_using_index": Fact(ACCESS_EXCLUSIVE, note="attaches an index already built: brief"),
+    "add_check": Fact(ACCESS_EXCLUSIVE, scans=True, backward_incompatible=True, note="every row is checked while holding the lock", safe="ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in its own transaction"),
+    "add_check_not_valid": Fact(ACCESS_EXCLUSIVE, note="new rows are checked from now on; existing ones later, by VALIDATE"),
+    "add_foreign_key": Fact(SHARE_ROW_EXCLUSIVE, scans=True, backward_incompatible=True, note="both tables are locked against writes while every row is checked", safe="ADD CONSTRAINT … NOT VALID, then VALIDATE CONSTRAINT in its own transaction"),
+    "add_foreign_key_not_valid": Fact(SHARE_ROW_EXCLUSIVE, note="brief; new rows are checked from now on"),
+    "validate_constraint": Fact(SHARE_UPDATE_EXCLUSIVE, scans=True, note="reads the whole table without blocking reads or writes (the referenced table: ROW SHARE)"),
+    "drop_primary_key": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="catalog only; duplicates become possible"),
+    "drop_unique": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="catalog only; duplicates become possible (code relying on ON CONFLICT or on uniqueness breaks)"),
+    "drop_check": Fact(ACCESS_EXCLUSIVE, note="catalog only"),
+    "drop_foreign_key": Fact(ACCESS_EXCLUSIVE, note="both tables, briefly"),
+    "rename_constraint": Fact(ACCESS_EXCLUSIVE, note="catalog only"),
+    "create_index": Fact(SHARE, scans=True, note="writes wait for the whole index build", safe="CREATE INDEX CONCURRENTLY in its own non-transactional step"),
+    "create_index_concurrently": Fact(SHARE_UPDATE_EXCLUSIVE, scans=True, note="reads and writes go on; two table scans; cannot run in a transaction; a failure leaves an INVALID index (the step drops it and builds again)"),
+    "drop_index": Fact(ACCESS_EXCLUSIVE, note="brief, but waits for every query on the table", safe="DROP INDEX CONCURRENTLY in its own non-transactional step"),
+    "drop_index_concurrently": Fact(SHARE_UPDATE_EXCLUSIVE, note="reads and writes go on; cannot run in a transaction"),
+    "rename_index": Fact(SHARE_UPDATE_EXCLUSIVE, note="catalog only (PostgreSQL 12+)"),
+    "create_trigger": Fact(SHARE_ROW_EXCLUSIVE, note="brief"),
+    "drop_trigger": Fact(ACCESS_EXCLUSIVE, note="brief"),
+    "rename_trigger": Fact(ACCESS_EXCLUSIVE, note="brief"),
+    "create_function": Fact(NONE),
+    "drop_function": Fact(NONE),
+    "row_level_security": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="brief; which rows each role sees changes at once"),
+    "create_policy": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="brief; which rows each role sees changes at once"),
+    "drop_policy": Fact(ACCESS_EXCLUSIVE, backward_incompatible=True, note="brief; which rows each role sees changes at once"),
+    "rename_policy": Fact(ACCESS_EXCLUSIVE, note="catalog only"),
+    "backfill": Fact(ROW_EXCLUSIVE, scans=True, note="one UPDATE of every row: one long transaction, row locks on every row, a burst of WAL", safe="batches that commit one by one"),
+    "backfill_batched": Fact(ROW_EXCLUSIVE, scans=True, note="batches of rows, each its own transaction: no long lock, WAL spread out"),
+    "copy_rows": Fact(ROW_EXCLUSIVE, scans=True, note="reads the source table once; the new table is written"),
+    "expand_contract": Fact(ACCESS_EXCLUSIVE, note="each phase is brief; the application moves between them"),
+    "dual_write": Fact(SHARE_ROW_EXCLUSIVE, note="a trigger keeps the old and new column in step"),
+    "compatibility_view": Fact(ACCESS_EXCLUSIVE, note="a view under the old name keeps running code working"),
+    "sql": Fact(NONE),
+    "composite": Fact(ACCESS_EXCLUSIVE),
+    "noop": Fact(NONE),
+}
+
+
+@dataclass
+class Finding:
+    """One operation's facts on one table, with its size and severity."""
+
+    step: str  # the file id the operation is in
+    operation: str
+    kind: str
+    table: str | None
+    rows: int | None
+    rows_source: str
+    lock: str
+    blocks: str
+    rewrites: bool
+    scans: bool
+    data_loss: bool
+    backward_incompatible: bool
+    severity: str
+    note: str
+    safe_alternative: str
+    applied_safe: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "step": self.step,
+            "operation": self.operation,
+            "kind": self.kind,
+            "table": self.table,
+            "rows": self.rows,
+            "rows_source": self.rows_source,
+            "lock": self.lock,
+            "blocks": self.blocks,
+            "rewrites_table": self.rewrites,
+            "scans_table": self.scans,
+            "data_loss": self.data_loss,
+            "backward_incompatible": self.backward_incompatible,
+            "severity": self.severity,
+            "note": self.note,
+            "safe_alternative": self.safe_alternative,
+            "safe_form_applied": self.applied_safe,
+            "reasons": self.reasons,
+        }
+
+
+def fact(operation: ops.Operation) -> Fact:
+    return FACTS.get(operation.kind, FACTS["sql"])
+
+
+def severity(item: Fact, rows: int | None, data_loss: bool, backward_incompatible: bool) -> str:
+    """Critical for data loss; else by the rows read or rewritten while writes (or reads) wait."""
+    if data_loss:
+        return "critical"
+    level = 0
+    if item is FACTS["backfill"]:
+        # one UPDATE of every row: row locks held to the end, one long transaction, a burst of WAL
+        level = 1 if rows is not None and rows < MEDIUM_ROWS else 2
+    elif (item.rewrites or item.scans) and item.lock in BLOCKING:
+        if rows is None:
+            level = 3 if item.rewrites else 2
+        elif rows >= LARGE_ROWS:
+            level = 3
+        elif rows >= MEDIUM_ROWS:
+            level = 2
+        else:
+            level = 1
+    elif item.lock in BLOCKING or item.lock == ACCESS_EXCLUSIVE:
+        level = 1
+    if backward_incompatible:
+        level = max(level, 2)
+    return SEVERITIES[level]
+
+
+def needs_safe_form(operation: ops.Operation, rows: int | None) -> bool:
+    """Whether the default plan (no --safe / --no-safe) rewrites this operation into its safe form.
+
+    Yes when the table may be big (unknown size, or MEDIUM_ROWS rows or more) and the operation
+    holds a blocking lock while it reads or rewrites the table, or breaks running code.
+    """
+    item = fact(operation)
+    if not item.safe:
+        return False
+    big = rows is None or rows >= MEDIUM_ROWS
+    heavy = (item.rewrites or item.scans) and (item.lock in BLOCKING or operation.kind == "backfill")
+    # DROP INDEX is quick but its ACCESS EXCLUSIVE lock queues behind every running query on the table
+    heavy = heavy or operation.kind == "drop_index"
+    return big and (heavy or item.backward_incompatible or item.data_loss)
