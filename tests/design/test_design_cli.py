@@ -82,7 +82,7 @@ def test_demo_runs_the_whole_workflow_offline(tmp_path: Path):
     output = tmp_path / "demo"
     result = run("demo", "-o", str(output))
     assert result.returncode == 0, result.stderr
-    for step in ("design", "review", "build", "apply", "docs"):
+    for step in ("design", "review", "build", "apply", "seed", "docs"):
         assert step in result.stdout
     for artifact in (
         "design.yaml",
@@ -92,7 +92,13 @@ def test_demo_runs_the_whole_workflow_offline(tmp_path: Path):
         "build/sqlite/schema.sql",
         "build/prisma/schema.prisma",
         "build/markdown/README.md",
+        "taskhub.db",
     ):
         assert (output / artifact).exists(), artifact
         assert str(output / artifact) in result.stdout
     assert "applied" in result.stdout
+    import sqlite3
+
+    with sqlite3.connect(output / "taskhub.db") as connection:  # the seeded prototype honours its keys
+        assert connection.execute("SELECT count(*) FROM tasks").fetchone()[0] == 1000
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -1,0 +1,106 @@
+"""The two commands of the data capability, as plain functions the CLI calls.
+
+`seed_command` fills a database with mock data from any schema source; `copy_data_command`
+moves a database's rows into another one and verifies them. Both print with rich and raise
+`SchemasmithError` subclasses (naming the place) for bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from ..db.urls import is_database_url
+from ..errors import SchemasmithError
+
+
+def seed_command(schema: str, db: str | None, rows: int | None, scale: str | None, seed: int, null_rate: float,
+                 quiet: bool) -> int:
+    """`schemasmith seed SCHEMA --db URL [--rows N | --scale FILE] [--seed 42] [--null-rate R]`."""
+    from ..sources import load_source
+    from .load import open_target
+    from .plan import SeedError, load_scale_file
+    from .progress import TableProgress
+    from .seed import seed_database
+
+    out = Console(highlight=False, soft_wrap=True)
+    if rows is not None and scale is not None:
+        raise SeedError("--rows and --scale both given: use one (--rows N for every table, or a scale file)")
+    if rows is not None and rows < 0:
+        raise SeedError(f"--rows must be 0 or more, got {rows}")
+    if not 0.0 <= null_rate <= 1.0:
+        raise SeedError(f"--null-rate must be between 0 and 1, got {null_rate}")
+    scale_counts = load_scale_file(scale) if scale is not None else None
+    source = load_source(schema)
+    design = source.design
+    if db is None:
+        path = Path(re.sub(r"[^A-Za-z0-9_.-]+", "_", design.name).strip("._") + ".db").resolve()
+        db = f"sqlite:///{path}"
+        if not quiet:
+            out.print(f"no --db given: seeding the SQLite file {path}")
+    elif not is_database_url(db):
+        raise SeedError(f"--db {db!r}: expected a database URL such as sqlite:///app.db or postgresql://user@host/db")
+    target = open_target(db)
+    try:
+        result = seed_database(design, target, rows=rows, scale=scale_counts, seed=seed, null_rate=null_rate, quiet=quiet,
+                               scale_name=scale or "scale file", progress=TableProgress(quiet))
+    finally:
+        target.close()
+    if result.created_schema:
+        out.print(f"created the schema of {design.name!r} in {result.target}")
+    elif result.appended:
+        out.print(f"the schema of {result.target} matches {design.name!r}; rows appended after the existing ones")
+    table = Table(title=None, show_edge=False, box=None, pad_edge=False)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("seconds", justify="right")
+    table.add_column("rows/s", justify="right")
+    for item in result.tables:
+        table.add_row(item.name, f"{item.rows:,}", f"{item.seconds:.2f}", f"{item.rate:,.0f}")
+    if not quiet:
+        out.print(table)
+    out.print(f"seeded {result.rows:,} rows into {result.target} in {result.seconds:.1f} s (seed {seed})")
+    for note in result.notes:
+        out.print(f"note: {note}")
+    for warning in result.warnings:
+        if warning.startswith("SQLite keeps no comments"):
+            continue  # about the DDL file's comments, not about the data
+        out.print(f"warning: {warning}")
+    return 0
+
+
+def copy_data_command(source: str, target: str, quiet: bool) -> int:
+    """`schemasmith copy-data --from URL --to URL`: schema, rows in dependency order, verification."""
+    from .copy import copy_data
+
+    out = Console(highlight=False, soft_wrap=True)
+    for flag, url in (("--from", source), ("--to", target)):
+        if not is_database_url(url):
+            raise SchemasmithError(f"{flag} {url!r}: expected a database URL such as sqlite:///app.db or postgresql://user@host/db")
+    result = copy_data(source, target, quiet=quiet)
+    if result.created_schema:
+        out.print(f"created the schema on {result.target} from {result.source}")
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    for name, justify in (("table", "left"), ("source", "right"), ("target", "right"), ("copied", "right"), ("seconds", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for item in result.tables:
+        table.add_row(item.name, f"{item.source_rows:,}", f"{item.target_rows:,}", f"{item.copied:,}", f"{item.seconds:.2f}")
+    if not quiet:
+        out.print(table)
+    for warning in result.warnings:
+        out.print(f"warning: {warning}")
+    problems = result.problems()
+    if problems:
+        for problem in problems:
+            out.print(f"[red]not verified[/]: {problem}")
+        out.print(f"copied {result.copied:,} rows; verification FAILED ({len(problems)} problem(s))")
+        return 1
+    out.print(
+        f"copied {result.copied:,} rows from {result.source} to {result.target} in {result.seconds:.1f} s;"
+        f" verified: row counts equal in {len(result.tables)} table(s), 0 foreign-key violations,"
+        f" {result.sampled:,} sampled rows equal"
+    )
+    return 0

@@ -1,0 +1,783 @@
+"""What seeding will do, decided before any row exists: row counts, order, and per table how each
+constraint is honoured.
+
+- Row counts come from `--rows`, a scale file, the design's `expected_rows`, or its `growth`
+  drivers (`users_per_organization: 20` → users = 20 × organizations), in that order.
+- Tables are filled in `creation_order`; a reference to a table filled later (a cycle) is
+  loaded deferred or closed by an UPDATE at the end.
+- Uniqueness is built in, never checked after the fact: a single-column key or unique column
+  gets values that are distinct by construction; a composite key that contains a foreign key
+  lays the rows out in groups per parent (`group`), and the other columns of the key count
+  through distinct values inside each group (`within`). Child counts per parent are skewed
+  (lognormal weights): a few big parents, many small ones.
+- A self-reference builds trees whose rows point only at earlier rows at most `max_depth`
+  levels below a root (`tree`), or chains when the reference is itself unique (`chain`).
+- CHECKs give hints to the generators; every generated row is then judged by the CHECK
+  (see checks.py) and drawn again if it fails.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, SchemasmithError
+from ..model.document import Design, ForeignKey, Table
+from ..model.implied import with_implied
+from ..model.ordering import creation_order
+from . import checks as check_module
+from .generators import ColumnContext, Generator, choose
+
+DEFAULT_ROWS = 1000
+DEFAULT_TREE_DEPTH = 3
+
+
+class SeedError(SchemasmithError):
+    """Seeding cannot go ahead: bad row counts, a scale file, constraints no data can satisfy."""
+
+
+# --- row counts ------------------------------------------------------------------------------
+
+
+def load_scale_file(path: str) -> dict[str, int]:
+    """A scale file: YAML or TOML, `table: rows` at the top or under `tables:`."""
+    file = Path(path)
+    if not file.exists():
+        raise SeedError(f"{path}: no such scale file")
+    text = file.read_text(encoding="utf-8")
+    try:
+        if file.suffix.lower() == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception as error:  # noqa: BLE001 - any parse error is the user's file
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SeedError(f"{path}: not a valid scale file ({first})") from None
+    if isinstance(data, dict) and isinstance(data.get("tables"), dict):
+        data = data["tables"]
+    if not isinstance(data, dict) or not data:
+        raise SeedError(f"{path}: a scale file maps table names to row counts, e.g. `users: 10000`")
+    counts: dict[str, int] = {}
+    for name, value in data.items():
+        if isinstance(value, dict) and "rows" in value:
+            value = value["rows"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (isinstance(value, float) and not value.is_integer()):
+            raise SeedError(f"{path}: {name}: row count must be a whole number of 0 or more, got {value!r}")
+        counts[str(name)] = int(value)
+    return counts
+
+
+def _table_for(design: Design, word: str) -> str | None:
+    """The table a growth driver's word names: exact, plural or singular."""
+    candidates = [word, word + "s", word + "es", re.sub(r"y$", "ies", word), word.rstrip("s")]
+    for candidate in candidates:
+        if candidate in design.tables:
+            return candidate
+    return None
+
+
+def growth_counts(design: Design) -> dict[str, int]:
+    """Row counts the growth drivers imply (`organizations: 500`, `users_per_organization: 20`)."""
+    if design.growth is None:
+        return {}
+    drivers = design.growth.drivers
+    counts: dict[str, int] = {}
+    for _ in range(len(drivers) + 1):
+        for key, value in drivers.items():
+            table = _table_for(design, key)
+            if table is not None:
+                counts.setdefault(table, int(value))
+                continue
+            if "_per_" in key:
+                child_word, parent_word = key.split("_per_", 1)
+                child, parent = _table_for(design, child_word), _table_for(design, parent_word)
+                if child is not None and parent is not None and parent in counts and child not in counts:
+                    counts[child] = round(value * counts[parent])
+    return counts
+
+
+def row_counts(design: Design, rows: int | None, scale: dict[str, int] | None, scale_name: str = "scale file") -> dict[str, int]:
+    if rows is not None and rows < 0:
+        raise SeedError(f"--rows must be 0 or more, got {rows}")
+    if scale is not None:
+        unknown = [name for name in scale if name not in design.tables]
+        if unknown:
+            raise SeedError(
+                f"{scale_name}: no table {', '.join(sorted(unknown))} in the design",
+                [Problem(f"tables are: {', '.join(design.tables)}")],
+            )
+    growth = growth_counts(design)
+    counts = {}
+    for name, table in design.tables.items():
+        if rows is not None:
+            counts[name] = rows
+        elif scale is not None and name in scale:
+            counts[name] = scale[name]
+        elif table.expected_rows is not None:
+            counts[name] = table.expected_rows
+        elif name in growth:
+            counts[name] = growth[name]
+        else:
+            counts[name] = DEFAULT_ROWS
+    return counts
+
+
+# --- per-table plans --------------------------------------------------------------------------
+
+
+@dataclass
+class UniqueSet:
+    columns: tuple[str, ...]
+    nulls_not_distinct: bool = False
+    where: str = ""  # the constraint, for messages
+
+
+@dataclass
+class FkPlan:
+    position: int
+    fk: ForeignKey
+    parent: str
+    columns: list[str]
+    ref_columns: list[str]
+    nullable: bool
+    self_ref: bool
+    forward: bool  # the parent is filled after this table
+    mode: str = "independent"  # group, within, global, one_to_one, independent, tree, chain
+    distinct_from: int | None = None  # position of an FK to the same parent it must differ from
+    deferred_load: bool = False  # loaded as NULL and set by an UPDATE at the end
+
+    @property
+    def label(self) -> str:
+        return f"({', '.join(self.columns)}) → {self.parent}"
+
+
+@dataclass
+class Item:
+    """One part of a composite key counted through inside a group (or over all rows)."""
+
+    fk: int | None = None  # an FK position
+    column: str | None = None
+    domain: int | None = None  # None: unbounded
+    whole: bool = False  # injective on the whole counter (not one digit of it)
+
+
+@dataclass
+class CheckPlan:
+    name: str
+    expression: str
+    tree: object | None
+    columns: set[str]
+    local: bool  # judged in Python; otherwise by the database
+    note: str = ""
+
+
+@dataclass
+class TablePlan:
+    name: str
+    table: Table
+    requested: int
+    rows: int = 0
+    decided: bool = False  # rows is final
+    existing_rows: int = 0  # rows already in the database (appending)
+    index_offset: int = 0
+    key_offset: int = 0
+    columns: list[str] = field(default_factory=list)  # inserted, in table order
+    generators: dict[str, Generator] = field(default_factory=dict)
+    fks: list[FkPlan] = field(default_factory=list)
+    fk_of_column: dict[str, int] = field(default_factory=dict)
+    group: int | None = None
+    slot_columns: list[str] = field(default_factory=list)  # grouping by plain columns instead of an FK
+    slot_count: int = 1
+    within: list[Item] = field(default_factory=list)
+    global_items: list[list[Item]] = field(default_factory=list)
+    row_unique: set[str] = field(default_factory=set)
+    no_nulls: set[str] = field(default_factory=set)
+    structural: set[str] = field(default_factory=set)  # never drawn again by rejection
+    checks: list[CheckPlan] = field(default_factory=list)
+    hints: check_module.TableHints = field(default_factory=check_module.TableHints)
+    tree_fk: int | None = None
+    tree_depth: int = DEFAULT_TREE_DEPTH
+    group_capacity: int | None = None
+    notes: list[str] = field(default_factory=list)
+    parent_time_column: str | None = None  # the group parent's creation time column
+
+    @property
+    def referable(self) -> int:
+        """Rows a reference can point at: this run's, or the existing ones when this run adds none."""
+        return self.rows if self.rows > 0 else self.existing_rows
+
+    def describe(self) -> dict:
+        return {
+            "rows": self.rows,
+            "group": self.fks[self.group].parent if self.group is not None else None,
+            "columns": {name: self.generators[name].describe() for name in self.columns if name in self.generators},
+        }
+
+
+@dataclass
+class SeedPlan:
+    design: Design
+    seed: int
+    null_rate: float
+    order: list[str]
+    tables: dict[str, TablePlan]
+    notes: list[str] = field(default_factory=list)
+
+
+_CREATED = ("created_at", "created_on", "inserted_at", "createdat")
+
+
+def unique_sets(table_name: str, table: Table) -> tuple[list[UniqueSet], list[str], set[str]]:
+    """Every uniqueness rule of a table as column sets; notes; columns unique without regard to case."""
+    sets: list[UniqueSet] = []
+    notes: list[str] = []
+    case_insensitive: set[str] = set()
+    if table.primary_key:
+        sets.append(UniqueSet(tuple(table.primary_key), where="primary key"))
+    for unique in table.unique:
+        sets.append(UniqueSet(tuple(unique.columns), unique.nulls_not_distinct, f"unique ({', '.join(unique.columns)})"))
+    for index in table.indexes:
+        if not index.unique:
+            continue
+        columns = [key.column for key in index.keys(set(table.columns))]
+        for expression in index.expressions:
+            try:
+                tree = check_module.parse_check(expression)
+            except check_module.Unsupported:
+                tree = None
+            if tree is not None and tree[0] == "func" and tree[1] in ("lower", "upper") and len(tree[2]) == 1 and tree[2][0][0] == "col":
+                columns.append(tree[2][0][1])
+                case_insensitive.add(tree[2][0][1])
+            else:
+                referenced = sorted(check_module.columns_of(tree)) if tree is not None else []
+                if not referenced:
+                    notes.append(f"{table_name}: unique index on {expression}: not understood; the database is left to enforce it")
+                    continue
+                notes.append(f"{table_name}: unique index on {expression}: its columns are made distinct together")
+                columns.extend(referenced)
+        if columns:
+            sets.append(UniqueSet(tuple(dict.fromkeys(columns)), where=f"unique index ({', '.join(index.columns + index.expressions)})"))
+    return sets, notes, case_insensitive
+
+
+def build_plan(
+    design: Design,
+    counts: dict[str, int],
+    *,
+    seed: int = 42,
+    null_rate: float = 0.1,
+    offsets: dict[str, tuple[int, int]] | None = None,
+    defer_all: bool = True,
+) -> SeedPlan:
+    """Decide everything per table. `offsets`: table → (existing rows, largest integer key).
+
+    `defer_all`: the target checks every foreign key at COMMIT (SQLite's defer_foreign_keys);
+    otherwise only DEFERRABLE keys are, and a reference to a table filled later is loaded as
+    NULL and set by an UPDATE at the end.
+    """
+    if not 0.0 <= null_rate <= 1.0:
+        raise SeedError(f"--null-rate must be between 0 and 1, got {null_rate}")
+    design = with_implied(design)
+    order = creation_order(design)
+    position = {name: index for index, name in enumerate(order)}
+    offsets = offsets or {}
+    referenced: dict[str, set[str]] = {name: set() for name in design.tables}
+    for table in design.tables.values():
+        for fk in table.foreign_keys:
+            if fk.references.table in referenced:
+                referenced[fk.references.table].update(fk.references.columns)
+
+    plans: dict[str, TablePlan] = {}
+    notes: list[str] = []
+    for name in order:
+        table = design.tables[name]
+        plan = TablePlan(name, table, counts.get(name, 0))
+        plan.index_offset, plan.key_offset = offsets.get(name, (0, 0))
+        plan.existing_rows = plan.index_offset
+        plan.columns = [column for column, spec in table.columns.items() if spec.generated is None]
+        plan.no_nulls |= referenced[name]
+        plans[name] = plan
+        _plan_checks(plan)
+        _plan_keys(design, plan, position, plans, defer_all)
+
+    # Row counts after the capacity of keys is known, parents first.
+    for name in order:
+        _plan_rows(plans[name], plans)
+        _plan_generators(design, plans[name], plans, seed, null_rate)
+        notes.extend(plans[name].notes)
+    return SeedPlan(design, seed, null_rate, order, plans, notes)
+
+
+def _plan_checks(plan: TablePlan) -> None:
+    from ..model import naming
+
+    generated = {name for name, column in plan.table.columns.items() if column.generated is not None}
+    for position, check in enumerate(plan.table.checks):
+        name = check.name or naming.check_name(plan.name, position)
+        try:
+            tree = check_module.parse_check(check.expression)
+            columns = check_module.columns_of(tree)
+            check_module.collect_hints(tree, plan.hints)
+            local = not (columns & generated)
+            note = "" if local else "generated"
+            plan.checks.append(CheckPlan(name, check.expression, tree, columns, local, note))
+        except check_module.Unsupported as error:
+            plan.checks.append(CheckPlan(name, check.expression, None, set(), False, str(error)))
+
+
+def _plan_keys(design: Design, plan: TablePlan, position: dict[str, int], plans: dict[str, TablePlan], defer_all: bool) -> None:
+    table, name = plan.table, plan.name
+    sets, set_notes, case_insensitive = unique_sets(name, table)
+    plan.notes.extend(set_notes)
+    plan.case_insensitive = case_insensitive  # type: ignore[attr-defined]
+    for fk_position, fk in enumerate(table.foreign_keys):
+        parent = fk.references.table
+        nullable = all(table.columns[column].nullable for column in fk.columns)
+        fk_plan = FkPlan(
+            fk_position, fk, parent, list(fk.columns), list(fk.references.columns), nullable,
+            self_ref=parent == name,
+            forward=parent != name and position.get(parent, -1) > position[name],
+        )
+        plan.fks.append(fk_plan)
+        for column in fk.columns:
+            # A column in two foreign keys follows the one with more columns (the composite).
+            current = plan.fk_of_column.get(column)
+            if current is None or len(plan.fks[current].columns) < len(fk.columns):
+                plan.fk_of_column[column] = fk_position
+
+    singles = {s.columns[0] for s in sets if len(s.columns) == 1}
+    plan.row_unique = set(singles)
+    for unique_set in sets:
+        if unique_set.nulls_not_distinct:
+            plan.no_nulls.update(unique_set.columns)
+
+    def fk_units(columns: tuple[str, ...]) -> tuple[list[int], list[str], bool]:
+        """FKs wholly inside the set, other columns, and whether an FK only partly overlaps it."""
+        fks, others, partial = [], [], False
+        for column in columns:
+            fk_position = plan.fk_of_column.get(column)
+            if fk_position is None:
+                others.append(column)
+                continue
+            fk_columns = plan.fks[fk_position].columns
+            if set(fk_columns) <= set(columns):
+                if fk_position not in fks:
+                    fks.append(fk_position)
+            else:
+                partial = True
+        return fks, others, partial
+
+    # Self-references: trees, or chains when the reference must be unique.
+    for fk_plan in plan.fks:
+        if not fk_plan.self_ref:
+            continue
+        in_unique = any(set(fk_plan.columns) & set(s.columns) for s in sets if len(s.columns) > 1) or any(
+            column in singles for column in fk_plan.columns)
+        fk_plan.mode = "chain" if in_unique else "tree"
+        depth = next((t.depth for t in table.triggers if t.kind == "max_depth" and t.column in fk_plan.columns), None)
+        if plan.tree_fk is None:
+            plan.tree_fk = fk_plan.position
+            plan.tree_depth = depth if depth is not None else DEFAULT_TREE_DEPTH
+        else:
+            fk_plan.mode = "independent"  # a second self-reference: any earlier row
+        if not fk_plan.nullable:
+            if depth is not None:
+                raise SeedError(
+                    f"{name}: the self-reference {fk_plan.label} is NOT NULL and bounded by max_depth,"
+                    " so no first row can ever be inserted; make it nullable"
+                )
+            plan.notes.append(f"{name}: {fk_plan.label} is NOT NULL: root rows reference themselves")
+        plan.structural.update(fk_plan.columns)
+
+    # One-to-one references: the FK column alone is unique.
+    for fk_plan in plan.fks:
+        if not fk_plan.self_ref and len(fk_plan.columns) == 1 and fk_plan.columns[0] in singles or not fk_plan.self_ref and tuple(fk_plan.columns) in {s.columns for s in sets} and len(fk_plan.columns) > 1:
+            fk_plan.mode = "one_to_one"
+            plan.structural.update(fk_plan.columns)
+
+    composite = [s for s in sets if len(s.columns) > 1 and not (set(s.columns) & singles)]
+    candidates = [f for f in plan.fks if not f.self_ref and not f.forward and not f.nullable and f.mode == "independent"]
+
+    def covers(fk_plan: FkPlan, unique_set: UniqueSet) -> bool:
+        return set(fk_plan.columns) <= set(unique_set.columns)
+
+    group = None
+    best = 0
+    if candidates:
+        scored = sorted(candidates, key=lambda f: (-sum(covers(f, s) for s in composite), f.position))
+        best = sum(covers(scored[0], s) for s in composite)
+    # Keys that share plain columns (room and teacher per weekday and period) group by those.
+    shared: set[str] | None = None
+    for unique_set in composite:
+        plain = {c for c in unique_set.columns if c not in plan.fk_of_column and c not in plan.row_unique}
+        shared = plain if shared is None else shared & plain
+    if len(composite) >= 2 and shared and len(composite) > best:
+        plan.slot_columns = [c for c in table.columns if c in shared]
+        plan.structural.update(plan.slot_columns)
+        group_columns: set[str] = set(plan.slot_columns)
+        grouped_sets = list(composite)
+    else:
+        if candidates:
+            group = scored[0]
+            group.mode = "group"
+            plan.group = group.position
+            plan.structural.update(group.columns)
+        group_columns = set(group.columns) if group is not None else set()
+        grouped_sets = [s for s in composite if group is not None and covers(group, s)]
+    remaining = [unique_set for unique_set in composite if unique_set not in grouped_sets]
+
+    # Inside each group: the rest of every key that contains the group's columns.
+    if grouped_sets:
+        item_lists = []
+        for unique_set in grouped_sets:
+            fks, others, partial = fk_units(tuple(c for c in unique_set.columns if c not in group_columns))
+            if partial:
+                plan.notes.append(f"{name}: {unique_set.where} overlaps a foreign key only in part; the database is left to enforce it")
+            if any(plan.fks[f].mode in ("chain", "one_to_one") for f in fks):
+                continue  # a reference that is distinct per row already makes the key distinct
+            items = [Item(fk=f) for f in fks if plan.fks[f].mode in ("independent", "within")] + [
+                Item(column=c) for c in others if c not in plan.row_unique]
+            if len(items) < len(fks) + len([c for c in others if c not in plan.row_unique]):
+                plan.notes.append(f"{name}: {unique_set.where}: part of it is already decided elsewhere; the database is left to enforce it")
+            item_lists.append(items)
+        if len(item_lists) == 1:
+            plan.within = item_lists[0]
+        else:
+            chosen: dict[tuple, Item] = {}
+            for items in item_lists:
+                if not items:
+                    continue
+                already = [i for i in items if (i.fk, i.column) in chosen]
+                if already:
+                    continue
+                pick = items[-1]
+                pick.whole = True
+                chosen[(pick.fk, pick.column)] = pick
+            plan.within = list(chosen.values())
+        for item in plan.within:
+            if item.fk is not None:
+                plan.fks[item.fk].mode = "within"
+                plan.structural.update(plan.fks[item.fk].columns)
+            else:
+                plan.structural.add(item.column)  # type: ignore[arg-type]
+
+    # Keys without the group's FK: a free column made distinct per row, or counted through.
+    for unique_set in remaining:
+        fks, others, partial = fk_units(unique_set.columns)
+        if any(plan.fks[f].mode in ("chain", "one_to_one") for f in fks):
+            continue
+        free = [c for c in others if c not in plan.structural]
+        if partial:
+            plan.notes.append(f"{name}: {unique_set.where} overlaps a foreign key only in part; the database is left to enforce it")
+        items = [Item(fk=f) for f in fks if plan.fks[f].mode == "independent"] + [Item(column=c) for c in free]
+        if not items:
+            plan.notes.append(f"{name}: {unique_set.where}: every part is already decided elsewhere; the database is left to enforce it")
+            continue
+        plan.global_items.append(items)
+        for item in items:
+            if item.fk is not None:
+                plan.fks[item.fk].mode = "global"
+                plan.structural.update(plan.fks[item.fk].columns)
+            else:
+                plan.structural.add(item.column)  # type: ignore[arg-type]
+
+    # a <> b between two references to the same parent.
+    for a, b in plan.hints.distinct:
+        fa, fb = plan.fk_of_column.get(a), plan.fk_of_column.get(b)
+        if fa is None or fb is None or fa == fb:
+            continue
+        first, second = plan.fks[fa], plan.fks[fb]
+        if first.parent != second.parent or len(first.columns) != 1 or len(second.columns) != 1:
+            continue
+        # The one decided later differs from the one decided first.
+        rank = {"group": 0, "one_to_one": 1, "global": 2, "within": 3, "independent": 4, "tree": 5, "chain": 5}
+        later, earlier = (second, first) if rank[second.mode] >= rank[first.mode] else (first, second)
+        if later.mode in ("within", "independent", "global") and later.distinct_from is None:
+            later.distinct_from = earlier.position
+
+    for fk_plan in plan.fks:
+        if fk_plan.forward and not loads_directly(fk_plan, defer_all):
+            if not fk_plan.nullable:
+                raise SeedError(
+                    f"{name}: {fk_plan.label} references a table filled later (a cycle), is NOT NULL and not"
+                    " DEFERRABLE, so no row could be inserted first; make it nullable or DEFERRABLE"
+                )
+            fk_plan.deferred_load = True
+            plan.structural.update(fk_plan.columns)
+
+
+def loads_directly(fk_plan: FkPlan, defer_all: bool) -> bool:
+    """Whether a reference to a table filled later can be written as is (checked at COMMIT)."""
+    return defer_all or fk_plan.fk.deferrable or fk_plan.fk.initially_deferred
+
+
+def _plan_rows(plan: TablePlan, plans: dict[str, TablePlan]) -> None:
+    rows = plan.requested
+    reasons = []
+
+    def parent_rows(fk_plan: FkPlan) -> int:
+        if fk_plan.self_ref:
+            return rows
+        parent = plans.get(fk_plan.parent)
+        if parent is None:
+            return 0
+        return parent.referable if parent.decided else max(parent.requested, parent.existing_rows)
+
+    for fk_plan in plan.fks:
+        available = parent_rows(fk_plan)
+        if fk_plan.self_ref:
+            continue
+        if available == 0 and rows > 0:
+            if fk_plan.nullable:
+                plan.notes.append(f"{plan.name}: {fk_plan.label}: the parent table gets no rows, so the reference stays NULL")
+                fk_plan.mode = "empty"
+                continue
+            raise SeedError(
+                f"{plan.name}: needs rows in {fk_plan.parent} ({fk_plan.label} is NOT NULL), but {fk_plan.parent} gets 0 rows"
+            )
+        if fk_plan.mode == "one_to_one" and rows > available:
+            rows = available
+            reasons.append(f"each row has its own {fk_plan.parent} row and there are {available}")
+        if fk_plan.distinct_from is not None and available < 2 and rows > 0 and not fk_plan.nullable:
+            raise SeedError(f"{plan.name}: {fk_plan.label} must differ from another reference to {fk_plan.parent}, which needs 2 rows there")
+    # Capacity inside each group.
+    if plan.group is not None:
+        capacity = _items_capacity(plan, plan.within, parent_rows)
+        plan.group_capacity = capacity
+        if capacity is not None:
+            total = capacity * parent_rows(plan.fks[plan.group])
+            if rows > total:
+                rows = total
+                reasons.append(f"only {total} distinct keys exist ({capacity} per {plan.fks[plan.group].parent} row)")
+    for items in plan.global_items:
+        capacity = _items_capacity(plan, items, parent_rows)
+        if capacity is not None and rows > capacity:
+            rows = capacity
+            described = ", ".join(plan.fks[i.fk].label if i.fk is not None else str(i.column) for i in items)
+            reasons.append(f"only {capacity} distinct ({described}) exist")
+    plan.rows = rows
+    plan.decided = True
+    for fk_plan in plan.fks:
+        parent = plans.get(fk_plan.parent)
+        if parent is not None and not fk_plan.self_ref and parent.decided and parent.rows == 0 and parent.existing_rows and rows:
+            plan.notes.append(f"{plan.name}: {fk_plan.label}: {fk_plan.parent} gets no new rows, so the new rows reference its"
+                              f" {parent.existing_rows} existing ones")
+    if reasons and rows < plan.requested:
+        plan.notes.append(f"{plan.name}: {rows} rows instead of {plan.requested}: " + "; ".join(reasons))
+
+
+def _items_capacity(plan: TablePlan, items: list[Item], parent_rows) -> int | None:
+    """How many distinct combinations the items can make (None: unbounded)."""
+    if not items:
+        return None
+    capacity = 1
+    whole = any(item.whole for item in items)
+    smallest = None
+    for item in items:
+        if item.fk is not None:
+            fk_plan = plan.fks[item.fk]
+            domain = parent_rows(fk_plan) - (1 if fk_plan.distinct_from is not None else 0)
+            item.domain = max(domain, 0)
+        else:
+            item.domain = None  # filled once generators exist; see _plan_generators
+            continue
+        if whole:
+            smallest = item.domain if smallest is None else min(smallest, item.domain)
+        else:
+            capacity *= item.domain
+    if whole:
+        return smallest
+    return capacity if all(item.domain is not None for item in items) else None
+
+
+def _plan_generators(design: Design, plan: TablePlan, plans: dict[str, TablePlan], seed: int, null_rate: float) -> None:
+    table = plan.table
+    siblings = set(table.columns)
+    case_insensitive = getattr(plan, "case_insensitive", set())
+    # Name-like columns are made distinct together when one of them must be (slug with name).
+    identity = {c for c in plan.row_unique if c not in plan.fk_of_column and table.columns[c].portable_type.is_textual}
+    identity_family = {"name", "slug", "title", "display_name", "username", "email", "handle", "first_name", "last_name", "full_name"}
+    entity_unique = bool(identity & identity_family)
+    needed = plan.rows + plan.index_offset + 1
+    for column_name in plan.columns:
+        if column_name in plan.fk_of_column:
+            continue
+        column = table.columns[column_name]
+        portable = column.portable_type
+        hints = plan.hints.columns.get(column_name) or check_module.ColumnHints()
+        if column_name in case_insensitive and hints.case is None:
+            hints.case = "lower"
+        unique = column_name in plan.row_unique
+        ctx = ColumnContext(
+            seed=seed, table_name=plan.name, table=table, name=column_name, column=column, portable=portable,
+            hints=hints, enums=design.enums, unique=unique,
+            entity_unique=entity_unique and column_name.lower() in identity_family and portable.is_textual,
+            key_offset=plan.key_offset, index_offset=plan.index_offset, generation=plan.index_offset,
+            capacity_needed=needed,
+        )
+        if unique and len(table.primary_key) == 1 and table.primary_key[0] == column_name and portable.is_integer:
+            from .generators import IntegerKeyGen
+
+            generator: Generator = IntegerKeyGen(ctx)
+        else:
+            generator = choose(ctx, siblings)
+        plan.generators[column_name] = generator
+        if unique:
+            domain = generator.domain()
+            if domain == 0:
+                raise SeedError(f"{plan.name}.{column_name}: must be unique, and the generator cannot make distinct values for it")
+            if domain is not None and plan.rows > domain:
+                plan.notes.append(f"{plan.name}: {domain} rows instead of {plan.rows}: {column_name} is unique and has only {domain} values")
+                plan.rows = domain
+            plan.structural.add(column_name)
+
+    # Derivations from CHECKs: the later column follows the earlier (a <= b).
+    from .generators import NumberGen, TimeGen
+
+    for smaller, larger, strict in plan.hints.order:
+        if smaller not in plan.generators or larger not in plan.generators:
+            continue
+        for follower, base, direction in ((larger, smaller, 1), (smaller, larger, -1)):
+            generator = plan.generators[follower]
+            if follower in plan.structural or _depends_on(plan, base, follower):
+                continue
+            if isinstance(generator, TimeGen) and isinstance(plan.generators[base], TimeGen):
+                replacement = TimeGen(generator.ctx, "after" if direction == 1 else "before", base=base, direction=direction, strict=strict)
+                plan.generators[follower] = replacement
+                break
+            if isinstance(generator, NumberGen) and isinstance(plan.generators[base], NumberGen):
+                plan.generators[follower] = _DerivedNumber(generator, base, direction, strict)
+                break
+
+    # Composite-key items: their domains (a referenced table's rows, a column's distinct values).
+    for items in [plan.within] + plan.global_items:
+        for item in items:
+            if item.fk is not None:
+                fk_plan = plan.fks[item.fk]
+                parent_rows = plan.rows if fk_plan.self_ref else plans[fk_plan.parent].referable
+                item.domain = max(parent_rows - (1 if fk_plan.distinct_from is not None else 0), 0)
+            if item.column is not None:
+                generator = plan.generators.get(item.column)
+                domain = generator.domain() if generator is not None else 0
+                if domain == 0:
+                    raise SeedError(f"{plan.name}.{item.column}: part of a unique key, and the generator cannot make distinct values for it")
+                item.domain = domain
+    # Items: bounded ones first, the unbounded one last takes the rest of the counter.
+    for items in [plan.within] + plan.global_items:
+        items.sort(key=lambda item: (item.domain is None, item.domain or 0))
+    if plan.group is not None:
+        capacity = _items_capacity_final(plan.within)
+        plan.group_capacity = capacity
+        parent = plans[plan.fks[plan.group].parent]
+        if capacity is not None and plan.rows > capacity * parent.referable:
+            plan.notes.append(f"{plan.name}: {capacity * parent.referable} rows instead of {plan.rows}: only so many distinct keys exist")
+            plan.rows = capacity * parent.referable
+        for candidate in _CREATED if parent.rows else ():
+            generator = parent.generators.get(candidate)
+            if isinstance(generator, TimeGen) and not parent.table.columns[candidate].nullable:
+                plan.parent_time_column = candidate
+                break
+    if plan.slot_columns:
+        _plan_slots(plan)
+    for items in plan.global_items:
+        capacity = _items_capacity_final(items)
+        if capacity is not None and plan.rows > capacity:
+            plan.notes.append(f"{plan.name}: {capacity} rows instead of {plan.rows}: only so many distinct keys exist")
+            plan.rows = capacity
+
+
+def _plan_slots(plan: TablePlan) -> None:
+    """How many slots (combinations of the shared columns) the rows spread over."""
+    domains = []
+    for column in plan.slot_columns:
+        domain = plan.generators[column].domain()
+        if domain == 0:
+            raise SeedError(f"{plan.name}.{column}: part of a unique key, and the generator cannot make distinct values for it")
+        domains.append(domain)
+    order = sorted(range(len(domains)), key=lambda i: (domains[i] is None, domains[i] or 0))
+    plan.slot_columns = [plan.slot_columns[i] for i in order]
+    domains = [domains[i] for i in order]
+    plan.slot_domains = domains  # type: ignore[attr-defined]
+    per_slot = _items_capacity_final(plan.within)
+    plan.group_capacity = per_slot
+    available = None if any(d is None for d in domains) else math.prod(domains)  # type: ignore[arg-type]
+    if per_slot is None:
+        plan.slot_count = 1
+        return
+    needed = max(1, -(-plan.rows // max(per_slot, 1)))
+    if available is not None and needed > available:
+        plan.notes.append(
+            f"{plan.name}: {available * per_slot} rows instead of {plan.rows}: only so many distinct"
+            f" ({', '.join(plan.slot_columns)}) keys exist"
+        )
+        plan.rows = available * per_slot
+        needed = available
+    plan.slot_count = needed
+
+
+def _items_capacity_final(items: list[Item]) -> int | None:
+    if not items:
+        return None
+    if any(item.whole for item in items):
+        bounded = [item.domain for item in items if item.domain is not None]
+        return min(bounded) if bounded else None
+    if any(item.domain is None for item in items):
+        return None
+    return math.prod(item.domain for item in items)  # type: ignore[misc]
+
+
+def _depends_on(plan: TablePlan, column: str, target: str, seen: set[str] | None = None) -> bool:
+    """Whether `column`'s generator (transitively) reads `target`."""
+    seen = seen or set()
+    if column == target:
+        return True
+    if column in seen:
+        return False
+    seen.add(column)
+    generator = plan.generators.get(column)
+    if generator is None:
+        return False
+    return any(_depends_on(plan, need, target, seen) for need in generator.needs)
+
+
+class _DerivedNumber(Generator):
+    """A number that follows another column of the row (min_price <= max_price)."""
+
+    def __init__(self, inner, base: str, direction: int, strict: bool):
+        self.ctx = inner.ctx
+        self.inner = inner
+        self.kind = inner.kind
+        self.stream = inner.stream
+        self.base = base
+        self.direction = direction
+        self.strict = strict
+        self.needs = (base,)
+
+    def generate(self, batch):
+        import numpy as np
+
+        base = batch.get(self.base)
+        own = self.inner.generate(batch)
+        magnitude = np.abs(own.data.astype(np.float64)) * 0.25 + 1.0
+        u = self.stream.sub("derived").uniform(batch.g, batch.salt)
+        step = 1.0 if self.kind == "int" else 10.0 ** -(self.ctx.portable.scale or 2)
+        delta = np.floor(u * magnitude / step) * step + (step if self.strict else 0.0)
+        value = base.data.astype(np.float64) + self.direction * delta
+        if base.nulls is not None:
+            value = np.where(base.nulls, own.data.astype(np.float64), value)
+        return self.inner._finish(value)
+
+    def domain(self):
+        return self.inner.domain()
+
+    def injective(self, ix, batch):
+        return self.inner.injective(ix, batch)
+
+    def describe(self) -> str:
+        return f"derived from {self.base}"
