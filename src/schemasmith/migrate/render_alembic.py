@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 from ..emit.alembic import _escape_colons
+from ..emit.py_common import scalar_type_text
 from ..model import naming
 from ..model.document import (
     CheckConstraint,
@@ -28,23 +29,8 @@ from .render_sql import LOCK_TIMEOUT, STATEMENT_TIMEOUT, PgContext, pg_statement
 #: alembic_version.version_num is VARCHAR(32).
 REVISION_LIMIT = 32
 
-_SIMPLE = {
-    "uuid": "sa.Uuid()",
-    "text": "sa.Text()",
-    "smallint": "sa.SmallInteger()",
-    "integer": "sa.Integer()",
-    "bigint": "sa.BigInteger()",
-    "real": "sa.REAL()",
-    "double": "sa.Double()",
-    "boolean": "sa.Boolean()",
-    "date": "sa.Date()",
-    "time": "sa.Time()",
-    "timestamp": "sa.DateTime()",
-    "timestamptz": "sa.DateTime(timezone=True)",
-    "interval": "sa.Interval()",
-    "json": "postgresql.JSONB()",
-    "bytes": "sa.LargeBinary()",
-}
+#: The PostgreSQL-only spellings; every other plain type is py_common.scalar_type_text's.
+_POSTGRES_TYPES = {"uuid": "sa.Uuid()", "json": "postgresql.JSONB()"}
 _ACTIONS = {"cascade": "CASCADE", "set null": "SET NULL", "set default": "SET DEFAULT", "restrict": "RESTRICT", "no action": "NO ACTION"}
 
 
@@ -57,15 +43,9 @@ def sa_type(portable: PortableType, style: str) -> str:
         return f"postgresql.ARRAY({sa_type(portable.element, style)})"  # type: ignore[arg-type]
     if portable.is_enum:
         return "sa.Text()" if style == "check" else f"postgresql.ENUM(name={portable.enum!r}, create_type=False)"
-    if portable.kind == "varchar":
-        return f"sa.String({portable.length})" if portable.length else "sa.String()"
-    if portable.kind == "numeric":
-        if portable.precision is None:
-            return "sa.Numeric()"
-        if portable.scale is None:
-            return f"sa.Numeric({portable.precision})"
-        return f"sa.Numeric({portable.precision}, {portable.scale})"
-    return _SIMPLE[portable.kind]
+    if portable.kind in _POSTGRES_TYPES:
+        return _POSTGRES_TYPES[portable.kind]
+    return scalar_type_text(portable)
 
 
 def _text(sql: str) -> str:

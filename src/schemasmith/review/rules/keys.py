@@ -145,27 +145,33 @@ def key_style_against_conventions(ctx: Context):
         if convention == "uuid" and portable.is_integer:
             if any(word in prose for word in ("identity", "bigint", "integer key", "sequential", "insertion order")):
                 continue
-            yield Violation(
-                table=name,
-                column=key,
-                message=f"{name}.{key} is {article(str(portable))} {portable} key but "
-                + ("conventions.primary_key is uuid" if ctx.from_design else "most keys of this schema are uuids"),
-                reason="Every other key is a uuid; say in the rationale why this one is not, or follow the conventions.",
-                sql=KEY_MIGRATION,
-                design=ctx.patch(name, columns={key: column_flow("uuid")}),
+            yield _off_key_style(
+                ctx, name, key, f"{article(str(portable))} {portable}", "uuid", "uuids",
+                "Every other key is a uuid; say in the rationale why this one is not, or follow the conventions.",
+                column_flow("uuid"),
             )
         elif convention == "identity" and portable.kind == "uuid":
             if any(word in prose for word in ("uuid", "offline", "client-generated", "merge", "public id")):
                 continue
-            yield Violation(
-                table=name,
-                column=key,
-                message=f"{name}.{key} is a uuid key but "
-                + ("conventions.primary_key is identity" if ctx.from_design else "most keys of this schema are integers"),
-                reason="Every other key is a bigint identity; say in the rationale why this one is a uuid, or follow the conventions.",
-                sql=KEY_MIGRATION,
-                design=ctx.patch(name, columns={key: column_flow("bigint", identity="always")}),
+            yield _off_key_style(
+                ctx, name, key, "a uuid", "identity", "integers",
+                "Every other key is a bigint identity; say in the rationale why this one is a uuid, or follow the conventions.",
+                column_flow("bigint", identity="always"),
             )
+
+
+def _off_key_style(ctx: Context, name: str, key: str, kind: str, style: str, usual: str, reason: str, flow) -> Violation:
+    """A key that does not follow the key style: `kind` is what it is ("a uuid"), `style` the conventions'
+    primary_key, `usual` what most keys of the schema are when there are no conventions."""
+    return Violation(
+        table=name,
+        column=key,
+        message=f"{name}.{key} is {kind} key but "
+        + (f"conventions.primary_key is {style}" if ctx.from_design else f"most keys of this schema are {usual}"),
+        reason=reason,
+        sql=KEY_MIGRATION,
+        design=ctx.patch(name, columns={key: flow}),
+    )
 
 
 @rule("SS210", "integer-key-may-overflow", "error", "design")

@@ -136,12 +136,6 @@ def reserved_word_identifier(ctx: Context):
             if column_name.lower() not in RESERVED:
                 continue
             new = COLUMN_RENAMES.get(column_name.lower(), f"{singular(name)}_{column_name.lower()}")
-            data = table.columns[column_name].model_dump(mode="json", exclude_defaults=True)
-            if table.columns[column_name].default is not None:
-                data["default"] = table.columns[column_name].default.to_yaml()
-            data["renamed_from"] = column_name
-            from ..fixes import Flow
-
             yield Violation(
                 table=name,
                 column=column_name,
@@ -149,7 +143,7 @@ def reserved_word_identifier(ctx: Context):
                 reason=f"It works only in double quotes; `SELECT {column_name} …` without them fails (or, for user, returns"
                 " something else). Rename it while it is cheap.",
                 sql=ctx.sql.rename_column(name, column_name, new),
-                design=ctx.patch(name, columns={new: Flow(data)}),
+                design=ctx.patch(name, columns={new: _renamed_column(table, column_name)}),
             )
 
 
@@ -226,20 +220,26 @@ def non_snake_case_identifier(ctx: Context):
             if _SNAKE.match(column_name):
                 continue
             new = _free(snake_case(column_name), set(table.columns), "column")
-            data = table.columns[column_name].model_dump(mode="json", exclude_defaults=True)
-            if table.columns[column_name].default is not None:
-                data["default"] = table.columns[column_name].default.to_yaml()
-            data["renamed_from"] = column_name
-            from ..fixes import Flow
-
             yield Violation(
                 table=name,
                 column=column_name,
                 message=f"column name {name}.{column_name} is not snake_case",
                 reason="Unquoted names fold to lower case, so this one needs double quotes in every query; snake_case works bare.",
                 sql=ctx.sql.rename_column(name, column_name, new),
-                design=ctx.patch(name, columns={new: Flow(data)}),
+                design=ctx.patch(name, columns={new: _renamed_column(table, column_name)}),
             )
+
+
+def _renamed_column(table, column_name: str):
+    """The design patch's entry for a renamed column: its whole definition plus `renamed_from`."""
+    from ..fixes import Flow
+
+    column = table.columns[column_name]
+    data = column.model_dump(mode="json", exclude_defaults=True)
+    if column.default is not None:
+        data["default"] = column.default.to_yaml()
+    data["renamed_from"] = column_name
+    return Flow(data)
 
 
 def _table_name(ctx: Context, name: str) -> str:
