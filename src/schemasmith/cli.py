@@ -191,14 +191,15 @@ def indexes(
     schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
     queries: Annotated[Optional[str], typer.Option("--queries", help="Workload file (default: the design's `queries:`).")] = None,
     verify: Annotated[bool, typer.Option("--verify", help="Measure before/after on synthetic data at projected scale.")] = False,
-    db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL server for --verify (default: embedded).")] = None,
+    hypothetical: Annotated[bool, typer.Option("--hypothetical", help="Fast path: cost the advice with HypoPG hypothetical indexes (planner estimates, seconds); needs hypopg on the --db server.")] = False,
+    db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL server for --verify / --hypothetical (default: embedded).")] = None,
     scale_factor: Annotated[float, typer.Option("--scale-factor", help="Fraction of the projected rows --verify generates.")] = 1.0,
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Index advice from the workload; --verify proves it with EXPLAIN ANALYZE at scale."""
     from .workload.command import indexes_command
 
-    code = indexes_command(schema, queries, verify, db, format, scale_factor)
+    code = indexes_command(schema, queries, verify, db, format, scale_factor, hypothetical)
     if code:
         raise typer.Exit(code)
 

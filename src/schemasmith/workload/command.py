@@ -95,8 +95,12 @@ def render_explain_text(report: dict[str, Any], console, where: str = "") -> Non
 # indexes
 
 
-def indexes_command(schema: str, queries: str | None, verify: bool, db: str | None, format: str = "text", scale_factor: float = 1.0) -> int:
-    """`schemasmith indexes SCHEMA [--queries FILE] [--verify] [--db URL] [--format text|json] [--scale-factor F]`."""
+def indexes_command(schema: str, queries: str | None, verify: bool, db: str | None, format: str = "text", scale_factor: float = 1.0,
+                    hypothetical: bool = False) -> int:
+    """`schemasmith indexes SCHEMA [--queries FILE] [--verify] [--hypothetical] [--db URL] [--format text|json] [--scale-factor F]`.
+
+    `--hypothetical` costs the advice with HypoPG hypothetical indexes (planner estimates on a
+    small sample, seconds) on the --db server; without HypoPG there it is one clear error."""
     from ..sources import load_source
     from .advisor import advise, public
     from .queries import analyse_workload
@@ -109,6 +113,11 @@ def indexes_command(schema: str, queries: str | None, verify: bool, db: str | No
     workload = _queries(design, queries)
     analysed = analyse_workload(design, workload)
     result = advise(design, analysed)
+    costed = None
+    if hypothetical:
+        from .hypothetical import hypothetical_advice
+
+        costed = hypothetical_advice(design, analysed, result, db=db)
     verification = None
     if verify:
         from .verify import verify_advice
@@ -118,6 +127,8 @@ def indexes_command(schema: str, queries: str | None, verify: bool, db: str | No
         data = public(result)
         if verification is not None:
             data["verify"] = verification
+        if costed is not None:
+            data["hypothetical"] = costed
         print(json.dumps(data, indent=2, default=str))
     else:
         console = _console()
@@ -126,6 +137,10 @@ def indexes_command(schema: str, queries: str | None, verify: bool, db: str | No
             from .verify import render_verify_text
 
             render_verify_text(verification, console)
+        if costed is not None:
+            from .hypothetical import render_hypothetical_text
+
+            render_hypothetical_text(costed, console)
     return 1 if result["skipped"] else 0
 
 
