@@ -301,8 +301,9 @@ def revise(
     model: Annotated[Optional[str], typer.Option("--model", help="Model name for a language-model provider.")] = None,
     base_url: Annotated[Optional[str], typer.Option("--base-url")] = None,
     rounds: Annotated[int, typer.Option("--rounds", help="Critique → revise rounds at most.")] = 3,
+    migrations: Annotated[Optional[Path], typer.Option("--migrations", help="Also write the migration's numbered step files into this folder.")] = None,
 ) -> None:
-    """An iterative change to an existing design; prints what changed."""
+    """An iterative change to an existing design; prints what changed and the migration."""
     from .design.amend import assumed_columns, merge_designs, request_as_requirements
     from .design.designers import make_designer
     from .design.designer import Proposal
@@ -336,6 +337,29 @@ def revise(
         out.print(f"  {change}", highlight=False, soft_wrap=True)
     for path in written:
         out.print(f"wrote {path}", highlight=False, soft_wrap=True)
+    if changes:
+        _print_migration(schema, str(output), migrations)
+
+
+def _print_migration(old: str, new: str, folder: Optional[Path]) -> None:
+    """The migration OLD → NEW (PostgreSQL, safe where it matters), printed; kept in `folder` if given."""
+    import contextlib
+    import io
+    import tempfile
+
+    from .migrate.command import run_diff
+
+    with tempfile.TemporaryDirectory(prefix="schemasmith-revise-") as scratch:
+        target = folder or Path(scratch)
+        with contextlib.redirect_stdout(io.StringIO()):
+            run_diff(old, new, dialect=None, format="sql", output=str(target), backfill=[], safe=None)
+        steps = sorted(target.glob("*.up.sql"))
+        out.print(f"\nmigration ({len(steps)} step file(s); `schemasmith diff` writes them with their DOWN files and report):", highlight=False)
+        for path in steps:
+            out.print(f"-- {path.name}", highlight=False, soft_wrap=True, markup=False)
+            out.print(path.read_text(encoding="utf-8").rstrip(), highlight=False, soft_wrap=True, markup=False)
+        if folder is not None:
+            out.print(f"wrote the steps into {folder}", highlight=False, soft_wrap=True)
 
 
 @app.command()

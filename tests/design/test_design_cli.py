@@ -76,6 +76,7 @@ def test_revise_adds_labels_to_an_existing_design(tmp_path: Path):
     ]
     assert junctions, result.stdout
     assert "labels" in result.stdout  # the printed difference names what changed
+    assert "CREATE TABLE labels" in result.stdout  # and the migration that makes the change
 
 
 def test_demo_runs_the_whole_workflow_offline(tmp_path: Path):
