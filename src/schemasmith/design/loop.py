@@ -118,7 +118,19 @@ def run_design(
     except (OSError, UnicodeDecodeError) as error:
         raise SchemasmithError(f"{requirements_path}: cannot be read ({error})") from None
     requirements = parse_requirements(text, str(requirements_path))
+    if not requirements.statements and not requirements.stories:
+        raise SchemasmithError(
+            f"{requirements_path}: no requirements found — write what the product must hold as bullets or"
+            " sentences (\"Organizations have projects.\") and user stories (\"As a …, I want …\")"
+        )
     proposal = designer.propose(requirements, conventions or Conventions())
+    if not proposal.design.tables:
+        from ..errors import Problem
+
+        raise SchemasmithError(
+            f"{requirements_path}: no entity could be read from the requirements; nothing was written",
+            [Problem(f"not read ({item.why}): {item.text}", file=str(requirements_path), line=item.line) for item in proposal.unread[:10]],
+        )
     proposal, history, remaining = critique_loop(
         proposal, designer, requirements, rounds=rounds, profile=profile, on_round=on_round
     )
