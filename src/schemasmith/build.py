@@ -15,7 +15,7 @@ from .model.document import Design
 TARGET_MODULES: dict[str, str | None] = {
     "postgres": "schemasmith.dialects.postgres",
     "sqlite": "schemasmith.dialects.sqlite",
-    "mysql": None,
+    "mysql": "schemasmith.dialects.mysql",
     "sqlmodel": "schemasmith.emit.sqlmodel",
     "sqlalchemy": "schemasmith.emit.sqlalchemy",
     "alembic": "schemasmith.emit.alembic",
