@@ -5,47 +5,32 @@ Nothing here rewrites the SQL: what is proven to apply is the file on disk.
 
 from __future__ import annotations
 
-import re
 import sqlite3
-import subprocess
 from pathlib import Path
 
 from ..errors import SourceError
-from .embedded import psql_path, redact
-from .urls import libpq_url
-
-_PSQL_ERROR = re.compile(r"^psql:(?P<file>.*?):(?P<line>\d+):\s*(?P<message>ERROR:.*)$", re.M)
 
 
 def apply_postgres_file(url: str, path: Path) -> None:
-    """Run `psql -v ON_ERROR_STOP=1 -f path` against `url`; raise SourceError naming the line."""
-    command = [str(psql_path()), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", libpq_url(url), "-f", str(path)]
-    completed = subprocess.run(command, capture_output=True, text=True, env={"PGCONNECT_TIMEOUT": "10", "PATH": "/usr/bin:/bin"})
-    if completed.returncode != 0:
-        error = _PSQL_ERROR.search(completed.stderr)
-        if error:
-            detail = completed.stderr[error.start():].strip().splitlines()
-            raise SourceError(f"{path}:{error['line']}: {error['message']}", []) if len(detail) < 2 else SourceError(
-                f"{path}:{error['line']}: {error['message']}\n  " + "\n  ".join(detail[1:4])
-            )
-        message = completed.stderr.strip() or f"psql exited with {completed.returncode}"
-        raise SourceError(f"{path}: could not be applied to {redact(url)}: {message}")
+    """Run `psql -v ON_ERROR_STOP=1 -f path` against `url`; raise SourceError naming the line.
+
+    The same psql runner the DDL importer uses, so every caller reports a failure alike:
+    file:line, the server's message with its details, and the failing statement.
+    """
+    from ..importers.postgres import apply_script
+
+    apply_script(url, path.read_text(encoding="utf-8"), str(path))
 
 
 def sqlite_statements(sql: str) -> list[tuple[int, str]]:
-    """Split SQL into complete statements (triggers included), each with its first line."""
-    statements: list[tuple[int, str]] = []
-    buffer, start_line = "", 1
-    for number, text_line in enumerate(sql.splitlines(keepends=True), start=1):
-        if not buffer.strip():
-            start_line = number
-        buffer += text_line
-        if sqlite3.complete_statement(buffer):
-            statements.append((start_line, buffer))
-            buffer = ""
-    if buffer.strip() and not all(line.strip().startswith("--") or not line.strip() for line in buffer.splitlines()):
-        statements.append((start_line, buffer))
-    return statements
+    """Complete statements (trigger bodies whole), each with the line it starts on.
+
+    The importer's splitter, which knows SQLite's quoting and comments: one definition of where
+    a SQLite statement ends.
+    """
+    from ..importers.sqlite import split_statements
+
+    return [(statement.line, statement.text) for statement in split_statements(sql)]
 
 
 def apply_sqlite_file(database: Path | str, path: Path) -> None:

@@ -154,13 +154,6 @@ def table_name(phrase: str, naming: str = "snake_case_plural") -> str:
     return snake(plural(phrase))
 
 
-def strip_determiners(phrase: str) -> str:
-    words = phrase.split()
-    while words and words[0].lower() in DETERMINERS:
-        words = words[1:]
-    return " ".join(words)
-
-
 def number_of(text: str) -> int | float | None:
     """A number written as digits ("2,000"), words ("twenty") or a vague amount ("a handful")."""
     text = text.strip().lower()

@@ -45,10 +45,6 @@ class DesignRun:
     def design(self) -> Design:
         return self.proposal.design
 
-    @property
-    def converged(self) -> bool:
-        return not any(finding.severity == "error" for finding in self.remaining)
-
 
 def _label(finding) -> str:
     return f"{finding.code} {finding.location}"

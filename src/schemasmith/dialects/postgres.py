@@ -38,7 +38,6 @@ UPDATED_AT_FUNCTION = "schemasmith_set_updated_at"
 #: Per-table `max_depth` functions start with this; the importer recognizes them by it.
 MAX_DEPTH_FUNCTION_PREFIX = "schemasmith_max_depth_"
 #: Functions PostgreSQL offers for generated uuids; `uuidv7()` exists from PostgreSQL 18 on.
-UUID_FUNCTIONS = ("gen_random_uuid()", "uuidv7()")
 UUIDV7_VERSION = 18
 #: Comment on an enum's CHECK whose conventional name had to be shortened: it names the enum.
 ENUM_CHECK_COMMENT = "schemasmith enum: "

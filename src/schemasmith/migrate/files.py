@@ -100,14 +100,6 @@ def step_id(number: int, name: str) -> str:
     return f"{number:04d}_{slug(name)}"
 
 
-def up_file(number: int, name: str) -> str:
-    return f"{step_id(number, name)}.up.sql"
-
-
-def down_file(number: int, name: str) -> str:
-    return f"{step_id(number, name)}.down.sql"
-
-
 def report_file(number: int, name: str) -> str:
     return f"{step_id(number, name)}.report.md"
 

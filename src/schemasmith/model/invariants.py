@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import Problem
 from .document import Design, Table
-from .types import INTEGER_KINDS, TEXT_KINDS, PortableType, UnknownTypeError, parse_type
+from .types import INTEGER_KINDS, TEXT_KINDS, PortableType
 
 #: PostgreSQL truncates longer identifiers silently (NAMEDATALEN - 1 bytes).
 MAX_IDENTIFIER_BYTES = 63
@@ -223,9 +223,3 @@ def _check_foreign_key(design, table_name, table, position, foreign_key, report,
                 )
                 break
 
-
-def parse_type_or_none(text: str) -> PortableType | None:
-    try:
-        return parse_type(text)
-    except UnknownTypeError:
-        return None
