@@ -75,6 +75,8 @@ def test_revise_adds_labels_to_an_existing_design(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     before, after = load_design(base), load_design(new)
     assert set(before.tables) < set(after.tables), "revise adds, it does not drop"
+    # tasks is only mentioned by the request: the designer's placeholder `name` must not land on it
+    assert set(after.tables["tasks"].columns) == set(before.tables["tasks"].columns)
     added = set(after.tables) - set(before.tables)
     assert "labels" in added
     labels = after.tables["labels"]

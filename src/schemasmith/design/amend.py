@@ -28,7 +28,7 @@ def assumed_columns(proposal) -> set[tuple[str, str]]:
     mentioned): they must not be added to a table the existing design already defines."""
     assumed = set()
     for decision in proposal.decisions:
-        if "assumed" in decision.choice and decision.subject.count(".") == 1:
+        if decision.assumed and decision.subject.count(".") == 1:
             table, column = decision.subject.split(".")
             assumed.add((table, column))
     return assumed

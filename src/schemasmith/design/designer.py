@@ -24,6 +24,7 @@ class Decision:
     subject: str  # "tasks.parent_id", "memberships", "enum task_status"
     choice: str  # "self-reference with max_depth 1"
     reason: str  # "Tasks can have subtasks … nested one level deep and no deeper (line 12)"
+    assumed: bool = False  # a placeholder the text did not state (e.g. a `name` for a bare entity)
 
 
 @dataclass

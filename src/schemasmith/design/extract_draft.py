@@ -314,11 +314,11 @@ class Draft:
         self.many.append(pair)
         return pair
 
-    def decide(self, subject: str, choice: str, source: Source | None, reason: str = "") -> None:
+    def decide(self, subject: str, choice: str, source: Source | None, reason: str = "", *, assumed: bool = False) -> None:
         text = reason or (source.quote() if source else "")
         if source and reason and source.quote() not in reason:
             text = f"{reason} — {source.quote()}"
-        decision = Decision(subject=subject, choice=choice, reason=text)
+        decision = Decision(subject=subject, choice=choice, reason=text, assumed=assumed)
         if not any(existing == decision for existing in self.decisions):
             self.decisions.append(decision)
 

@@ -275,7 +275,7 @@ def finish(draft: Draft) -> None:
             # the text names the thing but says nothing it holds: a name, stated as an assumption
             draft.add_attribute(entity, DraftAttribute("name", "text", entity.source, reason="assumed: the requirements list no attributes"))
             draft.decide(f"{draft.table_of(entity.key)}.name", "text (assumed)", entity.source,
-                         f"the requirements list nothing {an(entity.key)} holds; a name is the least it needs")
+                         f"the requirements list nothing {an(entity.key)} holds; a name is the least it needs", assumed=True)
             draft.ask(f"{draft.table_of(entity.key)}: what does {an(entity.key)} hold besides a name? The requirements list nothing.")
     for rule in draft.delete_rules:
         child = draft.find(rule.child_phrase)
