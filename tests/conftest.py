@@ -41,3 +41,24 @@ def any_pg_url(request, pg_server):
     server = None if request.param == "embedded" else EXTERNAL_PG
     with scratch_database(server, prefix="test") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def migra_role(pg_server):
+    """The role rls/a.sql grants a policy to (migra's test suite creates it beforehand)."""
+    import psycopg
+
+    from schemasmith.db.embedded import embedded_url
+
+    with psycopg.connect(embedded_url(), autocommit=True) as connection:
+        connection.execute("DO $$ BEGIN CREATE ROLE schemainspect_test_role; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+
+
+_POSTGRES_FIXTURES = {"pg_server", "pg_url", "any_pg_url"}
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use a PostgreSQL fixture carry the `postgres` marker (`-m "not postgres"`: fast suite)."""
+    for item in items:
+        if _POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)

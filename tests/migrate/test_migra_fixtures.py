@@ -44,17 +44,6 @@ OUT_OF_SCOPE = {
 }
 
 
-@pytest.fixture(scope="module")
-def migra_role(pg_server):
-    """The role rls/a.sql grants a policy to (migra's test suite creates it beforehand)."""
-    import psycopg
-
-    from schemasmith.db.embedded import embedded_url
-
-    with psycopg.connect(embedded_url(), autocommit=True) as connection:
-        connection.execute("DO $$ BEGIN CREATE ROLE schemainspect_test_role; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-
-
 def run_fixture(name: str) -> tuple[str, list[str]]:
     """(outcome, details) of one pair: pass, differs, empty diff, import fails or apply fails."""
     folder = FIXTURES / name
