@@ -20,6 +20,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1] / "src" / "schemasmith"
 DIALECT_NAMES = {"postgres", "postgresql", "sqlite", "mysql", "mariadb"}
 DIALECT_REGISTRY = "schemasmith.dialects.registry"
 MAX_FUNCTION_LINES = 100
+NAMEDTUPLE_API = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
 
 
 @dataclass
@@ -107,9 +108,10 @@ def check_private_uses(modules: dict[str, Module], report: Report) -> None:
                 if name.startswith("_") and not name.startswith("__") and target != module.name:
                     report.private_uses.append(f"{module.name}:{node.lineno}: imports {target}.{name}")
             if isinstance(node, ast.ImportFrom):
+                base = _resolve(module, node)
                 for alias in node.names:
-                    if f"{target}.{alias.name}" in modules:
-                        aliases[alias.asname or alias.name] = f"{target}.{alias.name}"
+                    if f"{base}.{alias.name}" in modules:
+                        aliases[alias.asname or alias.name] = f"{base}.{alias.name}"
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     aliases[alias.asname or alias.name] = alias.name
@@ -124,6 +126,36 @@ def check_private_uses(modules: dict[str, Module], report: Report) -> None:
                 report.private_uses.append(
                     f"{module.name}:{node.lineno}: uses {aliases[node.value.id]}.{node.attr}"
                 )
+
+
+def _names_defined_in(tree: ast.Module) -> set[str]:
+    defined = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            defined.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            defined.add(node.id)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            defined.add(node.target.id)
+    return defined
+
+
+def check_private_attributes(modules: dict[str, Module], report: Report) -> None:
+    """`thing._name` where `_name` belongs to another module's class: a reach-in through an object."""
+    for module in modules.values():
+        defined = _names_defined_in(module.tree)
+        for node in ast.walk(module.tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and node.attr not in defined
+                and node.attr not in NAMEDTUPLE_API
+                and not (isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"})
+            ):
+                report.private_uses.append(f"{module.name}:{node.lineno}: uses .{node.attr} of another module's object")
 
 
 def import_graph(modules: dict[str, Module]) -> dict[str, set[str]]:
@@ -224,6 +256,7 @@ def measure(root: Path = PACKAGE_ROOT) -> Report:
     modules = load_modules(root)
     report = Report()
     check_private_uses(modules, report)
+    check_private_attributes(modules, report)
     report.cycles = strongly_connected(import_graph(modules))
     check_dialect_comparisons(modules, report)
     check_function_lengths(modules, report)

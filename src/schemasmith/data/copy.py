@@ -38,7 +38,7 @@ from ..model.document import Design, Table
 from ..model.implied import with_implied
 from ..model.ordering import creation_order
 from ..model.types import PortableType
-from .generators import _pg_array
+from .generators import pg_array_literal
 from .load import quote_pg
 from .progress import TableProgress
 from .verify import verify
@@ -246,7 +246,7 @@ def converter(portable: PortableType):
             if value is None:
                 return None
             if isinstance(value, (list, tuple)):
-                return _pg_array(list(value))
+                return pg_array_literal(list(value))
             text = bytes(value).decode("utf-8") if isinstance(value, (bytes, memoryview)) else str(value)
             stripped = text.strip()
             if stripped.startswith("{"):
@@ -257,7 +257,7 @@ def converter(portable: PortableType):
                 raise ConversionError(f"{text[:40]!r} is neither a JSON array nor an array literal") from None
             if not isinstance(items, list):
                 raise ConversionError(f"{text[:40]!r} is not a JSON array")
-            return _pg_array(items)
+            return pg_array_literal(items)
         return convert
     if kind == "bytes":
         def convert(value):

@@ -923,12 +923,12 @@ def _array_vocab(seed: int, table: str, column: str, element: str, comment: str 
         else:
             items = [str(x) for x in rng.choice(words, min(count, len(words)), replace=False)]
         raws.append(items)
-        copies.append(_pg_array(items))
+        copies.append(pg_array_literal(items))
         sqlites.append(json.dumps(items))
     return Vocab(raws, copy_values=copies, sqlite_values=sqlites)
 
 
-def _pg_array(items: list) -> str:
+def pg_array_literal(items: list) -> str:
     parts = []
     for item in items:
         if isinstance(item, bool):

@@ -176,7 +176,7 @@ def _columns_in(text: str) -> set[str]:
 
 
 def _function_name(text: str) -> str | None:
-    return postgres._function_name(text)
+    return postgres.function_name(text)
 
 
 def _array_literal(text: str) -> list[str] | None:
@@ -429,16 +429,16 @@ class _Renderer:
                     return None
                 return "(" + quote_literal(json.dumps(items, ensure_ascii=False)) + ")"
             if portable.kind in INTEGER_KINDS or portable.kind in ("numeric", "real", "double"):
-                text = postgres._literal_sql(portable, default.value, where)
+                text = postgres.literal_sql(portable, default.value, where)
                 if text.startswith("'"):
                     self.warn(f"{where}: MySQL numbers have no {default.value}; the column has no default")
                     return None
                 return text
             if portable.kind == "boolean":
-                return "TRUE" if postgres._literal_sql(portable, default.value, where) == "true" else "FALSE"
-            text = postgres._literal_text(default.value)
+                return "TRUE" if postgres.literal_sql(portable, default.value, where) == "true" else "FALSE"
+            text = postgres.literal_text(default.value)
             if portable.kind == "varchar" and portable.length is not None and len(text) > portable.length:
-                postgres._literal_sql(portable, default.value, where)
+                postgres.literal_sql(portable, default.value, where)
             literal = quote_literal(text)
             return f"({literal})" if sql_type in _EXPRESSION_DEFAULT_TYPES else literal
         text = str(default.value)

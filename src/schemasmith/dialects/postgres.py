@@ -146,7 +146,7 @@ def parse_expression(text: str):
     return target.val
 
 
-def _expression(text: str, where: str, what: str) -> str:
+def checked_expression(text: str, where: str, what: str) -> str:
     """`text` stripped, after checking it is one SQL expression (SchemaError naming `where`)."""
     stripped = text.strip()
     if not stripped or parse_expression(stripped) is None:
@@ -159,14 +159,14 @@ def _expression(text: str, where: str, what: str) -> str:
 
 def _default_expression(text: str, where: str) -> str:
     """A default expression; parenthesized unless it is a call, keyword, constant or cast."""
-    stripped = _expression(text, where, "default")
+    stripped = checked_expression(text, where, "default")
     node = parse_expression(stripped)
     if type(node).__name__ in ("FuncCall", "SQLValueFunction", "A_Const", "TypeCast", "ColumnRef"):
         return stripped
     return f"({stripped})"
 
 
-def _function_name(text: str) -> str | None:
+def function_name(text: str) -> str | None:
     """`now` for `now()`, `gen_random_uuid` for `public.gen_random_uuid()`; None for anything else."""
     node = parse_expression(text)
     if type(node).__name__ == "FuncCall" and not node.args:
@@ -219,7 +219,7 @@ def _number_text(value, where: str, integer: bool) -> str:
     raise bad("is not a number")
 
 
-def _literal_sql(portable: PortableType, value, where: str) -> str:
+def literal_sql(portable: PortableType, value, where: str) -> str:
     """A literal default as typed, escaped SQL."""
     kind = portable.kind
     if kind in INTEGER_KINDS:
@@ -233,7 +233,7 @@ def _literal_sql(portable: PortableType, value, where: str) -> str:
         if word in _BOOLEAN_WORDS:
             return "true" if _BOOLEAN_WORDS[word] else "false"
         raise SchemaError("a default does not fit its column", [Problem(f"default {value!r} is not a boolean", where=where)])
-    text = _literal_text(value)
+    text = literal_text(value)
     if kind == "varchar" and portable.length is not None and len(text) > portable.length:
         raise SchemaError(
             "a default does not fit its column",
@@ -242,7 +242,7 @@ def _literal_sql(portable: PortableType, value, where: str) -> str:
     return quote_literal(text)
 
 
-def _literal_text(value) -> str:
+def literal_text(value) -> str:
     """A literal default as the text a text column stores (YAML's `yes` is the string 'true')."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -269,7 +269,7 @@ def canonical_literal(portable: PortableType, value):
         if isinstance(value, bool):
             return value
         return _BOOLEAN_WORDS.get(str(value).strip().lower(), value)
-    return _literal_text(value)
+    return literal_text(value)
 
 
 def number_from_text(text: str):
@@ -294,7 +294,7 @@ def _type_name(type_name) -> tuple[str, bool]:
     return (names[-1] if names else ""), bool(getattr(type_name, "arrayBounds", None))
 
 
-def _parse(text: str):
+def parse_statement(text: str):
     try:
         from pglast import parse_sql
 
@@ -308,7 +308,7 @@ _NUMBER_TYPES = {(name, False) for name in ("int2", "int4", "int8", "float4", "f
 _LIKE_OPERATORS = {"~~": "AEXPR_LIKE", "!~~": "AEXPR_LIKE", "~~*": "AEXPR_ILIKE", "!~~*": "AEXPR_ILIKE"}
 
 
-def _clean_node(node, textual_columns: set[str], enum_types: set[str], expand_between: bool = False):
+def clean_node(node, textual_columns: set[str], enum_types: set[str], expand_between: bool = False):
     """The expression tree as a person would write it, from how PostgreSQL prints it back.
 
     Drops the casts PostgreSQL adds (string literals to text/varchar/enum/regconfig, `0::numeric`,
@@ -443,23 +443,23 @@ def clean_expression(
     `(status = ANY (ARRAY['a'::text, 'b'::text]))` → `status IN ('a', 'b')`.
     Text pglast cannot read comes back as it was, without outer parentheses.
     """
-    node = _parse(text)
+    node = parse_statement(text)
     if node is None:
         return _strip_outer_parentheses(text.strip())
     from pglast.stream import RawStream
 
     try:
-        printed = RawStream()(_clean_node(node, set(textual_columns), set(enum_types), expand_between))
+        printed = RawStream()(clean_node(node, set(textual_columns), set(enum_types), expand_between))
     except Exception:  # noqa: BLE001 - printing failures keep the catalog's own text
         return _strip_outer_parentheses(text.strip())
-    return _lowercase_function_keywords(printed)
+    return lowercase_function_keywords(printed)
 
 
 _QUOTED = re.compile(r"('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\")")
 _FUNCTION_KEYWORDS = re.compile(r"\b(COALESCE|GREATEST|LEAST|NULLIF)\(")
 
 
-def _lowercase_function_keywords(text: str) -> str:
+def lowercase_function_keywords(text: str) -> str:
     """`coalesce(…)` as people write it (pglast prints these function-like keywords in capitals)."""
     parts = _QUOTED.split(text)
     return "".join(part if index % 2 else _FUNCTION_KEYWORDS.sub(lambda m: m[1].lower() + "(", part) for index, part in enumerate(parts))
@@ -521,10 +521,10 @@ def plan_tables(design: Design) -> tuple[list[str], set[tuple[str, int]]]:
 def render(design: Design, *, postgres_version: int | None = None) -> DdlOutput:
     """PostgreSQL DDL for `design`, as one file that applies completely or not at all."""
     version = postgres_version if postgres_version is not None else design.conventions.postgres_version
-    return _Renderer(with_implied(design), version).render()
+    return PostgresRenderer(with_implied(design), version).render()
 
 
-class _Renderer:
+class PostgresRenderer:
     def __init__(self, design: Design, version: int):
         self.design = design
         self.version = version
@@ -591,7 +591,7 @@ class _Renderer:
             lines.append(f"CONSTRAINT {quote_identifier(constraint)} UNIQUE{nulls} ({_columns(unique.columns)})")
         for position, check in enumerate(table.checks):
             constraint = check.name or naming.check_name(name, position)
-            expression = _expression(check.expression, f"{name}.{constraint}", "check")
+            expression = checked_expression(check.expression, f"{name}.{constraint}", "check")
             lines.append(f"CONSTRAINT {quote_identifier(constraint)} CHECK ({expression})")
         shortened_enum_checks = []
         if self.style == "check":
@@ -634,7 +634,7 @@ class _Renderer:
         if column.identity:
             parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
         if column.generated:
-            parts.append(f"GENERATED ALWAYS AS ({_expression(column.generated, where, 'generated expression')}) STORED")
+            parts.append(f"GENERATED ALWAYS AS ({checked_expression(column.generated, where, 'generated expression')}) STORED")
         if column.default is not None:
             parts.append("DEFAULT " + self._default(where, portable, column.default, is_key))
         if not column.nullable:
@@ -643,9 +643,9 @@ class _Renderer:
 
     def _default(self, where: str, portable: PortableType, default: Default, is_key: bool) -> str:
         if not default.is_expression:
-            return _literal_sql(portable, default.value, where)
+            return literal_sql(portable, default.value, where)
         text = str(default.value)
-        function = _function_name(text)
+        function = function_name(text)
         if is_key and portable.kind == "uuid" and function == "gen_random_uuid" and text.strip().lower() == UUID_DEFAULT:
             # The portable spelling of a generated key: time-ordered where PostgreSQL has uuidv7().
             return "uuidv7()" if self.version >= UUIDV7_VERSION else "gen_random_uuid()"
@@ -676,17 +676,17 @@ class _Renderer:
 
     def _index(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
         where = f"{table_name}.{index_name}"
-        keys = [_key_sql(key) for key in index.keys(set(table.columns))]
+        keys = [index_key_sql(key) for key in index.keys(set(table.columns))]
         for expression in index.expressions:
             key = IndexKey.parse(expression)
-            body = _expression(key.column, where, "index expression")
-            keys.append(_key_sql(key, f"({body})"))
+            body = checked_expression(key.column, where, "index expression")
+            keys.append(index_key_sql(key, f"({body})"))
         text = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
         text += f" {quote_identifier(index_name)} ON {quote_identifier(table_name)} USING {index.method} ({', '.join(keys)})"
         if index.include:
             text += f" INCLUDE ({_columns(index.include)})"
         if index.where:
-            text += f" WHERE {_expression(index.where, where, 'index predicate')}"
+            text += f" WHERE {checked_expression(index.where, where, 'index predicate')}"
         return text + ";"
 
     def _triggers(self, order: list[str]) -> list[str]:
@@ -695,7 +695,7 @@ class _Renderer:
             trigger.kind == "updated_at" for table in self.design.tables.values() for trigger in table.triggers
         )
         if uses_updated_at:
-            statements.append(_updated_at_function())
+            statements.append(updated_at_function_sql())
         for name in order:
             table = self.design.tables[name]
             for trigger in table.triggers:
@@ -707,7 +707,7 @@ class _Renderer:
                     )
                 else:
                     function = max_depth_function_name(name, trigger.column or "")
-                    statements.append(_max_depth_function(name, table, trigger.column or "", function))
+                    statements.append(max_depth_function_sql(name, table, trigger.column or "", function))
                     statements.append(
                         f"CREATE TRIGGER {trigger_name} BEFORE INSERT OR UPDATE ON {quote_identifier(name)}\n"
                         f"    FOR EACH ROW EXECUTE FUNCTION {quote_identifier(function)}"
@@ -732,11 +732,11 @@ class _Renderer:
                     text += " AS RESTRICTIVE"
                 text += f" FOR {policy.command.upper()}"
                 if policy.roles:
-                    text += " TO " + ", ".join(_role(role) for role in policy.roles)
+                    text += " TO " + ", ".join(role_sql(role) for role in policy.roles)
                 if policy.using:
-                    text += f" USING ({_expression(policy.using, where, 'policy USING')})"
+                    text += f" USING ({checked_expression(policy.using, where, 'policy USING')})"
                 if policy.with_check:
-                    text += f" WITH CHECK ({_expression(policy.with_check, where, 'policy WITH CHECK')})"
+                    text += f" WITH CHECK ({checked_expression(policy.with_check, where, 'policy WITH CHECK')})"
                 statements.append(text + ";")
         return statements
 
@@ -750,7 +750,7 @@ def _comment_line(text: str) -> str:
     return "".join(" " if ord(character) < 32 or character == "\x7f" else character for character in text)
 
 
-def _key_sql(key: IndexKey, body: str | None = None) -> str:
+def index_key_sql(key: IndexKey, body: str | None = None) -> str:
     text = body if body is not None else quote_identifier(key.column)
     if key.descending:
         text += " DESC"
@@ -759,7 +759,7 @@ def _key_sql(key: IndexKey, body: str | None = None) -> str:
     return text
 
 
-def _role(role: str) -> str:
+def role_sql(role: str) -> str:
     return _ROLE_KEYWORDS.get(role.lower(), None) or quote_identifier(role)
 
 
@@ -767,7 +767,7 @@ def max_depth_function_name(table: str, column: str) -> str:
     return naming.fit(f"{MAX_DEPTH_FUNCTION_PREFIX}{table}_{column}")
 
 
-def _dollar_quoted(body: str) -> str:
+def dollar_quoted(body: str) -> str:
     """`body` between dollar quotes whose tag does not occur in it."""
     tag, number = "$schemasmith$", 0
     while tag in body:
@@ -776,7 +776,7 @@ def _dollar_quoted(body: str) -> str:
     return f"{tag}\n{body}\n{tag}"
 
 
-def _updated_at_function() -> str:
+def updated_at_function_sql() -> str:
     body = "\n".join(
         [
             "BEGIN",
@@ -788,11 +788,11 @@ def _updated_at_function() -> str:
     )
     return (
         f"CREATE OR REPLACE FUNCTION {UPDATED_AT_FUNCTION}() RETURNS trigger\n"
-        f"LANGUAGE plpgsql AS {_dollar_quoted(body)};"
+        f"LANGUAGE plpgsql AS {dollar_quoted(body)};"
     )
 
 
-def _max_depth_function(table_name: str, table: Table, column: str, function: str) -> str:
+def max_depth_function_sql(table_name: str, table: Table, column: str, function: str) -> str:
     """A trigger function that keeps every row at most TG_ARGV[1] levels below a root.
 
     It counts the new row's ancestors (refusing a cycle) and, on an update that moves a row,
@@ -854,7 +854,7 @@ def _max_depth_function(table_name: str, table: Table, column: str, function: st
     )
     return (
         f"CREATE OR REPLACE FUNCTION {quote_identifier(function)}() RETURNS trigger\n"
-        f"LANGUAGE plpgsql AS {_dollar_quoted(body)};"
+        f"LANGUAGE plpgsql AS {dollar_quoted(body)};"
     )
 
 
@@ -913,7 +913,7 @@ def infer_conventions(design: Design, enum_style: str) -> Conventions:
         if any(unique.nulls_not_distinct for unique in table.unique):
             version = max(version, NULLS_NOT_DISTINCT_VERSION)
         for column in table.columns.values():
-            if column.default is not None and column.default.is_expression and _function_name(str(column.default.value)) == "uuidv7":
+            if column.default is not None and column.default.is_expression and function_name(str(column.default.value)) == "uuidv7":
                 version = max(version, UUIDV7_VERSION)
     return Conventions(primary_key=primary_key, enum_style=enum_style, postgres_version=version)  # type: ignore[arg-type]
 
@@ -971,16 +971,16 @@ def _project_table(name: str, table: Table, deferred: set[tuple[str, int]], chec
                 if (
                     column_name == single_key
                     and portable.kind == "uuid"
-                    and _function_name(str(default.value)) in ("gen_random_uuid", "uuidv7")
+                    and function_name(str(default.value)) in ("gen_random_uuid", "uuidv7")
                 ):
                     update["default"] = None
                 else:
                     update["default"] = Default(value=expression(str(default.value)), is_expression=True)
             else:
                 element = portable.element if portable.is_array else portable
-                value = canonical_literal(portable, default.value) if not portable.is_array else _literal_text(default.value)
+                value = canonical_literal(portable, default.value) if not portable.is_array else literal_text(default.value)
                 if element is not None and element.is_enum:
-                    value = _literal_text(default.value)
+                    value = literal_text(default.value)
                 update["default"] = Default(value=value, is_expression=False)
         columns[column_name] = column.model_copy(update=update) if update else column
     unique = [

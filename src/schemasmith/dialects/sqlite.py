@@ -375,7 +375,7 @@ def portable_from_declared(declared: str) -> tuple[str, str | None]:
 # --- expressions ----------------------------------------------------------------------------
 
 
-def _probe(statements: tuple[str, ...]) -> bool:
+def sqlite_accepts(statements: tuple[str, ...]) -> bool:
     """Whether a fresh in-memory SQLite runs `statements` (to learn if it can evaluate something)."""
     connection = sqlite3.connect(":memory:")
     try:
@@ -388,7 +388,7 @@ def _probe(statements: tuple[str, ...]) -> bool:
         connection.close()
 
 
-def _probe_table_sql(table: str, columns: tuple[tuple[str, str], ...], extra: str = "") -> str:
+def probe_table_sql(table: str, columns: tuple[tuple[str, str], ...], extra: str = "") -> str:
     body = ", ".join(f"{quote_identifier(name)} {declared}" for name, declared in columns) or '"_"'
     return f"CREATE TABLE {quote_identifier(table)} ({body}{extra})"
 
@@ -399,19 +399,19 @@ def _accepted(role: str, sql: str, table: str, columns: tuple[tuple[str, str], .
         return False
     t = quote_identifier(table)
     if role == "default":
-        return _probe((f"CREATE TABLE t (x DEFAULT ({sql}))", "INSERT INTO t DEFAULT VALUES"))
+        return sqlite_accepts((f"CREATE TABLE t (x DEFAULT ({sql}))", "INSERT INTO t DEFAULT VALUES"))
     if role == "check":
-        return _probe((_probe_table_sql(table, columns, f", CHECK ({sql})"), f"SELECT ({sql}) FROM {t}"))
+        return sqlite_accepts((probe_table_sql(table, columns, f", CHECK ({sql})"), f"SELECT ({sql}) FROM {t}"))
     if role == "generated":
         taken = {name for name, _ in columns}
         name = next(f"g{n}" for n in range(len(taken) + 1) if f"g{n}" not in taken)
         extra = f", {name} GENERATED ALWAYS AS ({sql}) STORED"
-        return _probe((_probe_table_sql(table, columns, extra), f"SELECT ({sql}) FROM {t}"))
+        return sqlite_accepts((probe_table_sql(table, columns, extra), f"SELECT ({sql}) FROM {t}"))
     key = quote_identifier(columns[0][0]) if columns else '"_"'
     if role == "where":
-        return _probe((_probe_table_sql(table, columns), f"CREATE INDEX probe ON {t} ({key}) WHERE {sql}", f"SELECT 1 FROM {t} WHERE {sql}"))
+        return sqlite_accepts((probe_table_sql(table, columns), f"CREATE INDEX probe ON {t} ({key}) WHERE {sql}", f"SELECT 1 FROM {t} WHERE {sql}"))
     if role == "index":
-        return _probe((_probe_table_sql(table, columns), f"CREATE INDEX probe ON {t} ({sql})", f"SELECT ({sql}) FROM {t}"))
+        return sqlite_accepts((probe_table_sql(table, columns), f"CREATE INDEX probe ON {t} ({sql})", f"SELECT ({sql}) FROM {t}"))
     raise ValueError(role)
 
 
@@ -456,7 +456,7 @@ def _literal_casts_removed(tree):
 
 
 @lru_cache(maxsize=4096)
-def _to_sqlite_candidates(expression: str) -> tuple[str, ...]:
+def sqlite_candidates(expression: str) -> tuple[str, ...]:
     """Spellings to try for a PostgreSQL-flavoured expression: as written, then sqlglot's.
 
     Comments are dropped first (they mean nothing, and one could swallow a parenthesis).
@@ -486,7 +486,7 @@ def sqlite_expression(expression: str, role: str, table: str = "t", columns: tup
     `role` is where it goes (check, where, index, generated, default): each is tried in a
     scratch in-memory database with the table's columns, so what is written is known to apply.
     """
-    for candidate in _to_sqlite_candidates(expression):
+    for candidate in sqlite_candidates(expression):
         if _accepted(role, candidate, table, columns):
             return candidate
     return None
@@ -741,7 +741,7 @@ def enum_recoverable(table: str, column: str, enum: str) -> bool:
 
 
 @dataclass
-class _ColumnPlan:
+class ColumnPlan:
     name: str
     column: Column
     portable: PortableType
@@ -754,7 +754,7 @@ class _ColumnPlan:
 
 
 @dataclass
-class _IndexPlan:
+class IndexPlan:
     index: Index
     name: str
     keys: list[str] = field(default_factory=list)  # SQL of each key
@@ -763,12 +763,12 @@ class _IndexPlan:
 
 
 @dataclass
-class _TablePlan:
+class TablePlan:
     name: str
     table: Table
-    columns: list[_ColumnPlan] = field(default_factory=list)
+    columns: list[ColumnPlan] = field(default_factory=list)
     checks: list[tuple[str, CheckConstraint, str | None]] = field(default_factory=list)
-    indexes: list[_IndexPlan] = field(default_factory=list)
+    indexes: list[IndexPlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # -- lines in the file: what is not built
 
 
@@ -779,22 +779,22 @@ def _dependency_order(design: Design) -> list[str]:
     return creation_order(design)
 
 
-def _plan(design: Design, warnings: list[str]) -> list[_TablePlan]:
+def table_plans(design: Design, warnings: list[str]) -> list[TablePlan]:
     plans = []
     for table_name in _dependency_order(design):
-        plans.append(_plan_table(design, table_name, design.tables[table_name], warnings))
+        plans.append(table_plan(design, table_name, design.tables[table_name], warnings))
     return plans
 
 
-def _plan_table(design: Design, table_name: str, table: Table, warnings: list[str]) -> _TablePlan:
-    plan = _TablePlan(table_name, table)
+def table_plan(design: Design, table_name: str, table: Table, warnings: list[str]) -> TablePlan:
+    plan = TablePlan(table_name, table)
     if table_name.lower().startswith("sqlite_"):
         warnings.append(f"{table_name}: SQLite reserves names starting with sqlite_ for itself; this DDL will not apply until the table is renamed")
     columns = _probe_columns(table)
     for column_name, column in table.columns.items():
         where = f"{table_name}.{column_name}"
         portable = column.portable_type
-        item = _ColumnPlan(column_name, column, portable, declared_type(portable))
+        item = ColumnPlan(column_name, column, portable, declared_type(portable))
         if column.identity is not None:
             if is_rowid_identity(table, column_name):
                 item.rowid_identity = True
@@ -847,7 +847,7 @@ def _plan_table(design: Design, table_name: str, table: Table, warnings: list[st
 
     known = set(table.columns)
     for index, name in zip(table.indexes, naming.index_names(table_name, table)):
-        item = _IndexPlan(index, name)
+        item = IndexPlan(index, name)
         described = ", ".join(index.columns + index.expressions)
         if index.method not in _BUILDABLE_METHODS:
             item.built = False
@@ -890,7 +890,7 @@ def _plan_table(design: Design, table_name: str, table: Table, warnings: list[st
 # --- render ---------------------------------------------------------------------------------
 
 
-def _column_sql(table_name: str, item: _ColumnPlan, table: Table) -> str:
+def column_definition(table_name: str, item: ColumnPlan, table: Table) -> str:
     parts = [quote_identifier(item.name), item.declared]
     if item.rowid_identity:
         parts.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(table_name, table))} PRIMARY KEY AUTOINCREMENT")
@@ -926,9 +926,9 @@ def _foreign_key_sql(table_name: str, foreign_key: ForeignKey) -> str:
     return text
 
 
-def _table_sql(plan: _TablePlan) -> str:
+def create_table_statement(plan: TablePlan) -> str:
     table, name = plan.table, plan.name
-    lines = [_column_sql(name, item, table) for item in plan.columns]
+    lines = [column_definition(name, item, table) for item in plan.columns]
     if table.primary_key and not any(item.rowid_identity for item in plan.columns):
         lines.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(name, table))} PRIMARY KEY ({_columns_list(table.primary_key)})")
     for unique in table.unique:
@@ -942,7 +942,7 @@ def _table_sql(plan: _TablePlan) -> str:
     return f"CREATE TABLE {quote_identifier(name)} (\n  " + ",\n  ".join(lines) + "\n);"
 
 
-def _index_sql(table_name: str, item: _IndexPlan) -> str:
+def index_statement(table_name: str, item: IndexPlan) -> str:
     text = "CREATE UNIQUE INDEX" if item.index.unique else "CREATE INDEX"
     text += f" {quote_identifier(item.name)} ON {quote_identifier(table_name)} ({', '.join(item.keys)})"
     if item.where_sql is not None:
@@ -950,7 +950,7 @@ def _index_sql(table_name: str, item: _IndexPlan) -> str:
     return text + ";"
 
 
-def _trigger_sqls(plan: _TablePlan) -> list[str]:
+def trigger_statements(plan: TablePlan) -> list[str]:
     statements = []
     for trigger in plan.table.triggers:
         if trigger.kind == "updated_at":
@@ -972,7 +972,7 @@ def render(design: Design) -> DdlOutput:
     """`schema.sql` for SQLite, and what of the design it could not express."""
     implied = with_implied(design)
     warnings: list[str] = []
-    plans = _plan(implied, warnings)
+    plans = table_plans(implied, warnings)
 
     commented = []
     for plan in plans:
@@ -1018,13 +1018,13 @@ def render(design: Design) -> DdlOutput:
                 lines += comment_lines(f"{plan.name}.{item.name}: {item.column.comment}")
         for note in plan.notes:
             lines += comment_lines(note)
-        lines.append(_table_sql(plan))
+        lines.append(create_table_statement(plan))
         created += 1
         for item in plan.indexes:
             if item.built:
-                lines.append(_index_sql(plan.name, item))
+                lines.append(index_statement(plan.name, item))
                 created += 1
-        triggers = _trigger_sqls(plan)
+        triggers = trigger_statements(plan)
         created += len(triggers)
         blocks.append("\n".join(lines) + ("\n\n" + "\n\n".join(triggers) if triggers else ""))
 
@@ -1094,7 +1094,7 @@ def simplify_names(table_name: str, table: Table, index_names: list[str]) -> Tab
     return table
 
 
-def _projected_table(plan: _TablePlan) -> Table:
+def _projected_table(plan: TablePlan) -> Table:
     table, name = plan.table, plan.name
     columns: dict[str, Column] = {}
     enum_checks: list[CheckConstraint] = []
@@ -1185,7 +1185,7 @@ def _is_implied_uuid_default(table: Table, column_name: str, type_text: str, def
 def project(design: Design) -> Design:
     """The design an import of this dialect's DDL gives back: what SQLite can hold of `design`."""
     implied = strip_documentation(with_implied(design))
-    plans = _plan(implied, [])
+    plans = table_plans(implied, [])
     tables = {plan.name: _projected_table(plan) for plan in plans}
     ordered = {name: tables[name] for name in implied.tables}
     enums: dict[str, list[str]] = {}

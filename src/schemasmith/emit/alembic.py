@@ -227,13 +227,13 @@ def _sql_tuple(name: str, statements: list[str]) -> list[str]:
     """`NAME = (...)` of SQL statements, each an implicit concatenation of its lines."""
     lines = [f"{name} = ("]
     for statement in statements:
-        text = _escape_colons(statement.rstrip().rstrip(";"))
+        text = escape_colons(statement.rstrip().rstrip(";"))
         lines += py_code.lines(Str(text), 4, "", ",")
     lines.append(")")
     return lines
 
 
-def _escape_colons(sql: str) -> str:
+def escape_colons(sql: str) -> str:
     """`:name` would read as a bind parameter to sa.text(); `\\:` is a literal colon there."""
     return re.sub(r"(?<![:\w\\]):(?=\w)", r"\\:", sql)
 
@@ -334,10 +334,10 @@ def _default(module: _Module, default: DefaultView) -> Expr:
     if default.kind == "func":
         return Raw(f"sa.func.{default.value}()")
     if default.kind == "sql":
-        return Call("sa.text", [Str(_escape_colons(default.value))])
+        return Call("sa.text", [Str(escape_colons(default.value))])
     module.helpers.add("by_dialect")
-    sqlite_sql = Str(_escape_colons(default.sqlite)) if default.sqlite is not None else Raw("None")
-    return Call("by_dialect", [Str(_escape_colons(default.postgresql)), sqlite_sql])
+    sqlite_sql = Str(escape_colons(default.sqlite)) if default.sqlite is not None else Raw("None")
+    return Call("by_dialect", [Str(escape_colons(default.postgresql)), sqlite_sql])
 
 
 def _type(module: _Module, column: ColumnView, portable=None) -> Expr:
@@ -419,14 +419,14 @@ def _create_indexes(module: _Module, table: TableView) -> list[str]:
         elif index.sqlite_same_keys and index.index.method in ("btree", "hash"):
             call = postgresql_call
             if index.sqlite_where is not None:
-                call.kwargs.append(("sqlite_where", Call("sa.text", [Str(_escape_colons(index.sqlite_where))])))
+                call.kwargs.append(("sqlite_where", Call("sa.text", [Str(escape_colons(index.sqlite_where))])))
             common += py_code.lines(call, 4)
         else:
             postgres_only += py_code.lines(postgresql_call, 8)
             keys = [
                 _postgres_key(key.__class__(key.column, None, key.descending, None))
                 if key.column is not None
-                else Call("sa.text", [Str(_escape_colons(sql))])
+                else Call("sa.text", [Str(escape_colons(sql))])
                 for key, sql in zip(index.keys, index.sqlite_keys)
             ]
             sqlite_call = _index_call(table, index, keys, postgresql=False)
@@ -447,7 +447,7 @@ def _postgres_key(key) -> Expr:
         text += " DESC"
     if key.nulls:
         text += f" NULLS {key.nulls.upper()}"
-    return Call("sa.text", [Str(_escape_colons(text))])
+    return Call("sa.text", [Str(escape_colons(text))])
 
 
 def _index_call(table: TableView, index, keys: list[Expr], *, postgresql: bool) -> Call:
@@ -460,9 +460,9 @@ def _index_call(table: TableView, index, keys: list[Expr], *, postgresql: bool) 
         if index.index.include:
             kwargs.append(("postgresql_include", list_([Str(column) for column in index.index.include])))
         if index.where_postgresql is not None:
-            kwargs.append(("postgresql_where", Call("sa.text", [Str(_escape_colons(index.where_postgresql))])))
+            kwargs.append(("postgresql_where", Call("sa.text", [Str(escape_colons(index.where_postgresql))])))
     elif index.sqlite_where is not None:
-        kwargs.append(("sqlite_where", Call("sa.text", [Str(_escape_colons(index.sqlite_where))])))
+        kwargs.append(("sqlite_where", Call("sa.text", [Str(escape_colons(index.sqlite_where))])))
     return Call("op.create_index", [Str(index.name), Str(table.name), list_(keys)], kwargs)
 
 

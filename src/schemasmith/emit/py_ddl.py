@@ -44,7 +44,7 @@ def postgres_parts(implied: Design) -> PostgresParts:
     """
     rendered = postgres.render(implied)
     version = implied.conventions.postgres_version
-    renderer = postgres._Renderer(implied, version)  # noqa: SLF001 - see the module docstring
+    renderer = postgres.PostgresRenderer(implied, version)  # noqa: SLF001 - see the module docstring
     order, deferred = postgres.plan_tables(implied)
     triggers = renderer._triggers(order)  # noqa: SLF001
     security = renderer._security(order)  # noqa: SLF001
@@ -53,16 +53,16 @@ def postgres_parts(implied: Design) -> PostgresParts:
 
 def check_expression(text: str, where: str, what: str) -> str:
     """A design expression as the PostgreSQL DDL writes it (validated, stripped)."""
-    return postgres._expression(text, where, what)  # noqa: SLF001
+    return postgres.checked_expression(text, where, what)  # noqa: SLF001
 
 
 def sqlite_plans(implied: Design) -> tuple[dict[str, object], list[str]]:
     """The SQLite DDL's plan of every table (declared types, defaults, checks, indexes), and warnings."""
     warnings: list[str] = []
-    plans = sqlite._plan(implied, warnings)  # noqa: SLF001
+    plans = sqlite.table_plans(implied, warnings)  # noqa: SLF001
     return {plan.name: plan for plan in plans}, warnings
 
 
 def sqlite_trigger_statements(plan: object) -> list[str]:
     """The SQLite DDL's CREATE TRIGGER statements for one table plan."""
-    return sqlite._trigger_sqls(plan)  # noqa: SLF001
+    return sqlite.trigger_statements(plan)  # noqa: SLF001

@@ -31,9 +31,9 @@ from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
     MAX_DEPTH_FUNCTION_PREFIX,
     UPDATED_AT_FUNCTION,
-    _clean_node,
-    _lowercase_function_keywords,
-    _parse,
+    clean_node,
+    lowercase_function_keywords,
+    parse_statement,
     clean_expression,
     infer_conventions,
     minimal_index_names,
@@ -104,10 +104,10 @@ def _enum_check(text: str, column: str) -> list[str] | None:
     from pglast import ast
     from pglast.enums import A_Expr_Kind
 
-    node = _parse(text)
+    node = parse_statement(text)
     if node is None:
         return None
-    node = _clean_node(node, {column}, set())
+    node = clean_node(node, {column}, set())
     if not isinstance(node, ast.A_Expr) or not isinstance(node.lexpr, ast.ColumnRef):
         return None
     fields = node.lexpr.fields
@@ -134,7 +134,7 @@ def _default_from_catalog(text: str, portable: PortableType, textual: set[str], 
     """(Default or None, is a sequence default) from the catalog's default expression."""
     from pglast import ast
 
-    node = _parse(text)
+    node = parse_statement(text)
     if node is None:
         return Default(value=text.strip(), is_expression=True), False
     if isinstance(node, ast.FuncCall) and node.funcname[-1].sval == "nextval":
@@ -963,10 +963,10 @@ def _domain_check(definition: str, column: str) -> str:
 
     text = re.sub(r"\s+NOT VALID$", "", definition.strip())
     text = re.sub(r"^CHECK\s*", "", text)
-    node = _parse(text)
+    node = parse_statement(text)
     if node is None:
         return text
-    node = _clean_node(node, set(), set())
+    node = clean_node(node, set(), set())
 
     def replace(value):
         if isinstance(value, tuple):
@@ -980,7 +980,7 @@ def _domain_check(definition: str, column: str) -> str:
                     setattr(value, attribute, replace(current))
         return value
 
-    return _lowercase_function_keywords(RawStream()(replace(node)))
+    return lowercase_function_keywords(RawStream()(replace(node)))
 
 
 def _sort_suffix(flags) -> str:
@@ -1005,7 +1005,7 @@ def _trigger_arguments(raw, count: int) -> list[str]:
 def _call_name(text: str | None) -> str | None:
     from pglast import ast
 
-    node = _parse(text or "")
+    node = parse_statement(text or "")
     if isinstance(node, ast.FuncCall) and not node.args:
         return node.funcname[-1].sval.lower()
     return None

@@ -143,7 +143,7 @@ def _default_key(column: Column, portable: PortableType) -> Any:
     return ("value", postgres.canonical_literal(portable, default.value))
 
 
-def _type_key(portable: PortableType) -> str:
+def type_key(portable: PortableType) -> str:
     if portable.kind == "numeric" and portable.precision is not None and portable.scale is None:
         return f"numeric({portable.precision},0)"
     return str(portable)
@@ -337,9 +337,9 @@ def is_volatile_default(column: Column) -> bool:
         elif kind in ("SubLink",):
             volatile = True
 
-    from .renames import _walk
+    from .renames import walk_nodes
 
-    _walk(node, visit)
+    walk_nodes(node, visit)
     return volatile
 
 
@@ -529,7 +529,7 @@ class _Builder:
             table = new_of[old_table]
             column = self.renames.new_column(table, old_column)
             new_column = self.new.tables[table].columns.get(column)
-            if new_column is None or _type_key(new_column.portable_type) != _type_key(self.old.tables[old_table].columns[old_column].portable_type):
+            if new_column is None or type_key(new_column.portable_type) != type_key(self.old.tables[old_table].columns[old_column].portable_type):
                 continue
             old_def = self.old.tables[old_table].columns[old_column]
             is_key_old = self.old.tables[old_table].primary_key == [old_column]
@@ -719,7 +719,7 @@ class _Builder:
         backfill = self.backfills.get((new_name, name))
         needs_value = not column.nullable and column.default is None and column.identity is None and column.generated is None
         if needs_value and backfill is not None:
-            postgres._expression(backfill, f"{new_name}.{name}", "backfill")
+            postgres.checked_expression(backfill, f"{new_name}.{name}", "backfill")
             nullable = column.model_copy(update={"nullable": True})
             self.add("add_column", ops.AddColumn(new_name, name, nullable, is_key, "new"))
             self.add("backfill", ops.Backfill(new_name, name, backfill, f"{q(name)} IS NULL", key=list(new_table.primary_key)))
@@ -739,7 +739,7 @@ class _Builder:
         old_type, new_type = old.portable_type, new.portable_type
         old_key = old_table.primary_key == [self.renames.old_column(new_name, name)]
         new_key = new_table.primary_key == [name]
-        same_type = _type_key(old_type) == _type_key(new_type)
+        same_type = type_key(old_type) == type_key(new_type)
         if old.generated and new.generated is None and same_type:
             # PostgreSQL 13+ keeps the computed values as plain ones
             self.add("drop_expression", ops.DropExpression(new_name, name, old, new))
@@ -750,7 +750,7 @@ class _Builder:
             self.add("drop_column_regenerated", ops.DropColumn(new_name, name, old, old_key, "old"))
             self.add("add_column", ops.AddColumn(new_name, name, new, new_key, "new"))
             return
-        type_changed = _type_key(old_type) != _type_key(new_type)
+        type_changed = type_key(old_type) != type_key(new_type)
         default_changed = _default_key(old, old_type) != _default_key(new, new_type) or (type_changed and old.default is not None)
         in_swap = (new_name, name) in self.swap_defaults
         old_default = self.ctx.default_sql(new_name, name, old, old_key, "old")
@@ -785,7 +785,7 @@ class _Builder:
         if old_null and not new_null:
             backfill = self.backfills.get((new_name, name))
             if backfill is not None:
-                postgres._expression(backfill, f"{new_name}.{name}", "backfill")
+                postgres.checked_expression(backfill, f"{new_name}.{name}", "backfill")
                 self.add("backfill", ops.Backfill(new_name, name, backfill, f"{q(name)} IS NULL", key=list(new_table.primary_key)))
             elif name not in new_table.primary_key:
                 self.notes.append(
@@ -882,7 +882,7 @@ class _Builder:
         if trigger.kind == "updated_at":
             return ("updated_at", trigger.column)
         function = postgres.max_depth_function_name(table_name, trigger.column or "")
-        return ("max_depth", trigger.column, trigger.depth, postgres._max_depth_function(table_name, table, trigger.column or "", function))
+        return ("max_depth", trigger.column, trigger.depth, postgres.max_depth_function_sql(table_name, table, trigger.column or "", function))
 
     def triggers(self, old_name: str, new_name: str, old_table: Table, new_table: Table, mapping: dict[str, str]) -> None:
         # The updated_at trigger names its column in an argument: a renamed column needs a new trigger.
@@ -1016,7 +1016,7 @@ class _Builder:
                     if column_name in fk.columns:
                         continue
                     drop = drops.get((source, column_name))
-                    if drop is not None and _type_key(drop.definition.portable_type) == _type_key(column.portable_type):
+                    if drop is not None and type_key(drop.definition.portable_type) == type_key(column.portable_type):
                         moved.append(column_name)
                 if not moved:
                     continue

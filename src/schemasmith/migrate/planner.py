@@ -33,7 +33,7 @@ from ..model.document import (
 )
 from . import operations as ops
 from . import safety
-from .differ import Diff, _type_key
+from .differ import Diff, type_key
 from .renames import expression_columns, rename_in_expression
 from .render_sql import BACKFILL_GUARD, PgContext, literal, q
 
@@ -426,7 +426,7 @@ class _SafePlanner:
         return found
 
     def _convert(self, expression: str, source: Column, target: Column) -> str:
-        if _type_key(source.portable_type) == _type_key(target.portable_type):
+        if type_key(source.portable_type) == type_key(target.portable_type):
             return expression
         type_sql = self.ctx.type_sql(target.portable_type)
         if source.portable_type.is_enum or target.portable_type.is_enum:
@@ -446,7 +446,7 @@ class _SafePlanner:
                 temporary, number = naming.fit(f"{new_column}_new{number}"), number + 1
         what = (f"rename {table}.{old_column} to {new_column}" if renamed else "") + (
             (" and " if renamed else "") + f"change {table}.{new_column} from {old_def.type} to {new_def.type}"
-            if _type_key(old_def.portable_type) != _type_key(new_def.portable_type) else ""
+            if type_key(old_def.portable_type) != type_key(new_def.portable_type) else ""
         )
         # expand: the new column, kept in step with the old one by a trigger
         plain = Column(type=new_def.type, nullable=True)
@@ -476,7 +476,7 @@ class _SafePlanner:
             "    RETURN NEW;",
             "END",
         ])
-        create_function = f"CREATE OR REPLACE FUNCTION {q(function)}() RETURNS trigger\nLANGUAGE plpgsql AS {postgres._dollar_quoted(body)};"
+        create_function = f"CREATE OR REPLACE FUNCTION {q(function)}() RETURNS trigger\nLANGUAGE plpgsql AS {postgres.dollar_quoted(body)};"
         create_trigger = f"CREATE TRIGGER {q(trigger)} BEFORE INSERT OR UPDATE ON {q(table)}\n    FOR EACH ROW EXECUTE FUNCTION {q(function)}();"
         dual = ops.Sql(
             table, f"keep {table}.{old_column} and {table}.{temporary} in step (dual-write trigger)",

@@ -194,12 +194,12 @@ def _parsed(text: str):
         return None
 
 
-def _walk(node, visit) -> None:
+def walk_nodes(node, visit) -> None:
     from pglast import ast
 
     if isinstance(node, tuple):
         for item in node:
-            _walk(item, visit)
+            walk_nodes(item, visit)
         return
     if not isinstance(node, ast.Node):
         return
@@ -207,7 +207,7 @@ def _walk(node, visit) -> None:
     for name in node.__slots__:
         value = getattr(node, name, None)
         if isinstance(value, (ast.Node, tuple)):
-            _walk(value, visit)
+            walk_nodes(value, visit)
 
 
 def expression_columns(text: str | None) -> set[str]:
@@ -227,7 +227,7 @@ def expression_columns(text: str | None) -> set[str]:
             if isinstance(last, ast.String):
                 found.add(last.sval)
 
-    _walk(node, visit)
+    walk_nodes(node, visit)
     return found
 
 
@@ -252,5 +252,5 @@ def rename_in_expression(text: str, mapping: dict[str, str]) -> str:
             if isinstance(last, ast.String) and last.sval in mapping:
                 item.fields = item.fields[:-1] + (ast.String(sval=mapping[last.sval]),)
 
-    _walk(node, visit)
+    walk_nodes(node, visit)
     return RawStream()(node)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 
-from ..emit.alembic import _escape_colons
+from ..emit.alembic import escape_colons
 from ..emit.py_common import scalar_type_text
 from ..model import naming
 from ..model.document import (
@@ -49,7 +49,7 @@ def sa_type(portable: PortableType, style: str) -> str:
 
 
 def _text(sql: str) -> str:
-    return f"sa.text({_escape_colons(sql)!r})"
+    return f"sa.text({escape_colons(sql)!r})"
 
 
 def _column(ctx: PgContext, table: str, name: str, column: Column, is_key: bool, side: str) -> str:
@@ -134,12 +134,12 @@ def _literal(value: str) -> str:
 
 
 def _create_index(ctx: PgContext, table_name: str, table, index_name: str, index, *, concurrently: bool) -> list[str]:
-    from ..dialects.postgres import _expression, _key_sql
+    from ..dialects.postgres import checked_expression, index_key_sql
 
-    keys = [_key_sql(key) for key in index.keys(set(table.columns))]
+    keys = [index_key_sql(key) for key in index.keys(set(table.columns))]
     for expression in index.expressions:
         key = IndexKey.parse(expression)
-        keys.append(_key_sql(key, f"({_expression(key.column, table_name, 'index expression')})"))
+        keys.append(index_key_sql(key, f"({checked_expression(key.column, table_name, 'index expression')})"))
     elements = ", ".join(_text(key) for key in keys)
     options = [f"unique={index.unique}", f"postgresql_using={index.method!r}"]
     if index.where:
@@ -187,7 +187,7 @@ def _(op: ops.RenameColumn, ctx: PgContext) -> list[str]:
 
 @alembic_lines.register
 def _(op: ops.AlterColumnType, ctx: PgContext) -> list[str]:
-    using = f", postgresql_using={_escape_colons(op.using)!r}" if op.using else ""
+    using = f", postgresql_using={escape_colons(op.using)!r}" if op.using else ""
     return [
         (f"op.alter_column({op.table!r}, {op.column!r}, type_={sa_type(op.new.portable_type, ctx.style)},"
         f" existing_type={sa_type(op.old.portable_type, ctx.style)}{using})")

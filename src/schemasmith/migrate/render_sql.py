@@ -50,10 +50,10 @@ class PgContext:
     def __init__(self, old: Design, new: Design, version: int):
         self.version = version
         self.style = new.conventions.enum_style
-        self._renderers = {"old": postgres._Renderer(old, version), "new": postgres._Renderer(new, version)}
+        self._renderers = {"old": postgres.PostgresRenderer(old, version), "new": postgres.PostgresRenderer(new, version)}
         self.designs = {"old": old, "new": new}
 
-    def renderer(self, side: str) -> postgres._Renderer:
+    def renderer(self, side: str) -> postgres.PostgresRenderer:
         return self._renderers[side]
 
     def column_sql(self, table: str, name: str, column: Column, is_key: bool, side: str = "new") -> str:
@@ -75,7 +75,7 @@ class PgContext:
         return self.renderer(side)._index(table, definition, name, index)
 
     def check_sql(self, table: str, name: str, expression: str) -> str:
-        return postgres._expression(expression, f"{table}.{name}", "check")
+        return postgres.checked_expression(expression, f"{table}.{name}", "check")
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ def _(op: ops.CreateTrigger, ctx: PgContext) -> list[str]:
         ]
     function = postgres.max_depth_function_name(op.table, trigger.column or "")
     return [
-        postgres._max_depth_function(op.table, op.definition, trigger.column or "", function),
+        postgres.max_depth_function_sql(op.table, op.definition, trigger.column or "", function),
         (f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {q(op.table)}\n"
         f"    FOR EACH ROW EXECUTE FUNCTION {q(function)}({literal(trigger.column or '')}, {literal(str(trigger.depth))});"),
     ]
@@ -417,7 +417,7 @@ def _(op: ops.RenameTrigger, ctx: PgContext) -> list[str]:
 
 @pg_statements.register
 def _(op: ops.CreateUpdatedAtFunction, ctx: PgContext) -> list[str]:
-    return [postgres._updated_at_function()]
+    return [postgres.updated_at_function_sql()]
 
 
 @pg_statements.register
@@ -437,11 +437,11 @@ def policy_sql(table: str, policy: Policy) -> str:
         text += " AS RESTRICTIVE"
     text += f" FOR {policy.command.upper()}"
     if policy.roles:
-        text += " TO " + ", ".join(postgres._role(role) for role in policy.roles)
+        text += " TO " + ", ".join(postgres.role_sql(role) for role in policy.roles)
     if policy.using:
-        text += f" USING ({postgres._expression(policy.using, where, 'policy USING')})"
+        text += f" USING ({postgres.checked_expression(policy.using, where, 'policy USING')})"
     if policy.with_check:
-        text += f" WITH CHECK ({postgres._expression(policy.with_check, where, 'policy WITH CHECK')})"
+        text += f" WITH CHECK ({postgres.checked_expression(policy.with_check, where, 'policy WITH CHECK')})"
     return text + ";"
 
 
@@ -651,27 +651,27 @@ class SqliteRender:
     notes: list[str] = field(default_factory=list)
 
 
-def _sqlite_plan(design: Design, name: str) -> sqlite_dialect._TablePlan:
-    return sqlite_dialect._plan_table(design, name, design.tables[name], [])
+def _sqlite_plan(design: Design, name: str) -> sqlite_dialect.TablePlan:
+    return sqlite_dialect.table_plan(design, name, design.tables[name], [])
 
 
 def _sqlite_table_statements(design: Design, name: str, create_name: str | None = None) -> tuple[str, list[str], list[str]]:
     """(CREATE TABLE, its CREATE INDEXes, its triggers) for one table of `design`."""
     plan = _sqlite_plan(design, name)
-    create = sqlite_dialect._table_sql(plan)
+    create = sqlite_dialect.create_table_statement(plan)
     if create_name is not None:
         head = f"CREATE TABLE {sq(name)} ("
         assert create.startswith(head)
         create = f"CREATE TABLE {sq(create_name)} (" + create[len(head):]
-    indexes = [sqlite_dialect._index_sql(name, item) for item in plan.indexes if item.built]
-    triggers = sqlite_dialect._trigger_sqls(plan)
+    indexes = [sqlite_dialect.index_statement(name, item) for item in plan.indexes if item.built]
+    triggers = sqlite_dialect.trigger_statements(plan)
     return create, indexes, triggers
 
 
 def _sqlite_trigger(design: Design, name: str, trigger: Trigger) -> list[str]:
     table = design.tables[name].model_copy(update={"triggers": [trigger]})
-    plan = sqlite_dialect._plan_table(design, name, table, [])
-    return sqlite_dialect._trigger_sqls(plan)
+    plan = sqlite_dialect.table_plan(design, name, table, [])
+    return sqlite_dialect.trigger_statements(plan)
 
 
 def _sqlite_trigger_names(name: str, trigger: Trigger) -> list[str]:
@@ -682,7 +682,7 @@ def _sqlite_trigger_names(name: str, trigger: Trigger) -> list[str]:
 
 def _sqlite_index(design: Design, name: str, index_name: str) -> list[str]:
     plan = _sqlite_plan(design, name)
-    return [sqlite_dialect._index_sql(name, item) for item in plan.indexes if item.built and item.name == index_name]
+    return [sqlite_dialect.index_statement(name, item) for item in plan.indexes if item.built and item.name == index_name]
 
 
 def sqlite_value(sql: str, design: Design, table: str) -> str:
@@ -691,9 +691,9 @@ def sqlite_value(sql: str, design: Design, table: str) -> str:
     if keyword is not None:
         return keyword
     columns = tuple((name, sqlite_dialect.declared_type(column.portable_type)) for name, column in design.tables[table].columns.items())
-    for candidate in sqlite_dialect._to_sqlite_candidates(sql):
-        probe = (sqlite_dialect._probe_table_sql(table, columns), f"SELECT ({candidate}) FROM {sq(table)}")
-        if sqlite_dialect.is_self_contained(candidate) and sqlite_dialect._probe(probe):
+    for candidate in sqlite_dialect.sqlite_candidates(sql):
+        probe = (sqlite_dialect.probe_table_sql(table, columns), f"SELECT ({candidate}) FROM {sq(table)}")
+        if sqlite_dialect.is_self_contained(candidate) and sqlite_dialect.sqlite_accepts(probe):
             return f"({candidate})"
     raise SchemaError("a backfill value has no SQLite equivalent", [Problem(f"SQLite cannot evaluate {sql!r}", where=table)])
 
@@ -805,7 +805,7 @@ def sqlite_step(operations: list[ops.Operation], before: Design, after: Design, 
             for op in tables_of[name]:
                 if isinstance(op, ops.AddColumn):
                     item = next(c for c in _sqlite_plan(after, name).columns if c.name == op.column)
-                    statements.append(f"ALTER TABLE {sq(name)} ADD COLUMN {sqlite_dialect._column_sql(name, item, after.tables[name])};")
+                    statements.append(f"ALTER TABLE {sq(name)} ADD COLUMN {sqlite_dialect.column_definition(name, item, after.tables[name])};")
                 elif isinstance(op, ops.DropColumn):
                     statements.append(f"ALTER TABLE {sq(name)} DROP COLUMN {sq(op.column)};")
             for op in tables_of[name]:

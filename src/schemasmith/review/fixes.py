@@ -217,7 +217,7 @@ class SqlWriter:
             return sqlite.updated_at_trigger_sql(table, column, sqlite.row_match_columns(table_model))
         trigger = self.q(naming.trigger_name(table, "updated_at", column))
         return (
-            postgres._updated_at_function()
+            postgres.updated_at_function_sql()
             + f"\nCREATE TRIGGER {trigger} BEFORE UPDATE ON {self.q(table)}\n"
             + f"    FOR EACH ROW EXECUTE FUNCTION {postgres.UPDATED_AT_FUNCTION}({self.literal(column)});"
         )

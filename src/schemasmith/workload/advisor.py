@@ -295,7 +295,7 @@ def _write_cost(design: Design, candidate: Candidate, rows: dict[str, float | No
     return {"inserts_per_hour": per_hour, "bytes_at_horizon": size, "text": words}
 
 
-def _index_sql(candidate: Candidate, concurrently: bool = True) -> str:
+def index_sql(candidate: Candidate, concurrently: bool = True) -> str:
     from ..dialects.postgres import quote_identifier
 
     keys = []
@@ -398,7 +398,7 @@ def advise(design: Design, analysed: list[AnalysedQuery] | None = None) -> dict[
             "serves": candidate.serves,
             "reasons": candidate.reasons,
             "write_cost": cost,
-            "sql": _index_sql(candidate),
+            "sql": index_sql(candidate),
         })
     return {
         "proposals": proposals,

@@ -34,7 +34,7 @@ class CoverageRow:
     cost: float | None = None
 
 
-def _statement_types(connection, analysed: AnalysedQuery) -> list[str]:
+def statement_types(connection, analysed: AnalysedQuery) -> list[str]:
     types = []
     for number in range(1, len(analysed.params) + 1):
         column = analysed.param_columns.get(f"${number}")
@@ -58,7 +58,7 @@ def explain_query(connection, analysed: AnalysedQuery, name: str) -> tuple[str, 
             with connection.transaction():
                 connection.execute(f"PREPARE {name} AS {analysed.sql}")
         except psycopg.errors.IndeterminateDatatype:
-            types = _statement_types(connection, analysed)
+            types = statement_types(connection, analysed)
             connection.execute(f"PREPARE {name} ({', '.join(types)}) AS {analysed.sql}")
         nulls = ", ".join(["NULL"] * len(analysed.params))
         plan = connection.execute(f"EXPLAIN (FORMAT JSON) EXECUTE {name}{f'({nulls})' if analysed.params else ''}").fetchone()[0]

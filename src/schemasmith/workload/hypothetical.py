@@ -35,11 +35,11 @@ from ..dialects.postgres import quote_identifier
 from ..errors import SchemasmithError
 from ..model.document import Design
 from .advisor import Candidate
-from .coverage import _statement_types
+from .coverage import statement_types
 from .explain import describe
 from .load_model import horizon_rows
 from .queries import AnalysedQuery
-from .verify import _skews, _tables_needed, load_synthetic
+from .verify import column_skews, tables_needed, load_synthetic
 
 SAMPLE_ROWS = 50_000
 
@@ -98,7 +98,7 @@ def _explain(connection, item: AnalysedQuery, name: str) -> dict[str, Any]:
             with connection.transaction():
                 connection.execute(f"PREPARE {name} AS {item.sql}")
         except psycopg.errors.IndeterminateDatatype:
-            connection.execute(f"PREPARE {name} ({', '.join(_statement_types(connection, item))}) AS {item.sql}")
+            connection.execute(f"PREPARE {name} ({', '.join(statement_types(connection, item))}) AS {item.sql}")
         nulls = ", ".join(["NULL"] * len(item.params))
         plan = connection.execute(f"EXPLAIN (FORMAT JSON) EXECUTE {name}{f'({nulls})' if item.params else ''}").fetchone()[0][0]
         connection.execute(f"DEALLOCATE {name}")
@@ -122,7 +122,7 @@ def hypothetical_advice(design: Design, analysed: list[AnalysedQuery], advice: d
     runnable = [item for item in analysed if not item.problems]
     rows = horizon_rows(design)
     projected = {name: max(1, round(rows.get(name) or 1000)) for name in design.tables}
-    tables = _tables_needed(design, runnable)
+    tables = tables_needed(design, runnable)
     largest = max((projected[t] for t in tables), default=1)
     factor = min(1.0, sample_rows / largest)
     counts = {name: max(1, round(n * factor)) for name, n in projected.items()}
@@ -135,7 +135,7 @@ def hypothetical_advice(design: Design, analysed: list[AnalysedQuery], advice: d
                 version = require_hypopg(connection, db)  # before any work: fail fast
             apply_postgres_file(url, path)
             with psycopg.connect(url, autocommit=True) as connection:
-                load_seconds = load_synthetic(connection, design, tables, counts, _skews(runnable))
+                load_seconds = load_synthetic(connection, design, tables, counts, column_skews(runnable))
                 connection.execute("SET plan_cache_mode = force_generic_plan")  # as in coverage: plan for any value
                 connection.execute("SET max_parallel_workers_per_gather = 0")
                 queries = []

@@ -25,7 +25,7 @@ from ..db.embedded import scratch_database
 from ..dialects.postgres import quote_identifier, quote_literal
 from ..model.document import Design
 from ..model.types import parse_type
-from .advisor import _index_sql, existing_indexes, strip_to_pk_fk
+from .advisor import index_sql, existing_indexes, strip_to_pk_fk
 from .explain import describe
 from .load_model import horizon_rows
 from .queries import AnalysedQuery
@@ -39,7 +39,7 @@ def _word() -> str:
     return f"({_WORDS_SQL})[1 + floor(random() * {len(WORDS)})::int]"
 
 
-def _tables_needed(design: Design, analysed: list[AnalysedQuery]) -> list[str]:
+def tables_needed(design: Design, analysed: list[AnalysedQuery]) -> list[str]:
     needed: list[str] = []
     stack = [t for a in analysed for t in a.tables]
     while stack:
@@ -51,7 +51,7 @@ def _tables_needed(design: Design, analysed: list[AnalysedQuery]) -> list[str]:
     return [name for name in design.tables if name in needed]
 
 
-def _skews(analysed: list[AnalysedQuery]) -> dict[tuple[str, str], str]:
+def column_skews(analysed: list[AnalysedQuery]) -> dict[tuple[str, str], str]:
     skew = {}
     for item in analysed:
         for p in item.predicates:
@@ -232,7 +232,7 @@ def verify_advice(design: Design, analysed: list[AnalysedQuery], advice: dict[st
     baseline = strip_to_pk_fk(design)
     rows = horizon_rows(design)
     counts = {name: max(1, round((rows.get(name) or 1000) * scale_factor)) for name in design.tables}
-    tables = _tables_needed(design, runnable)
+    tables = tables_needed(design, runnable)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="schemasmith-verify-") as folder:
         path = Path(folder) / "baseline.sql"
@@ -240,7 +240,7 @@ def verify_advice(design: Design, analysed: list[AnalysedQuery], advice: dict[st
         with scratch_database(db, prefix="verify") as url:
             apply_postgres_file(url, path)
             with psycopg.connect(url, autocommit=True) as connection:
-                load_seconds = load_synthetic(connection, design, tables, counts, _skews(runnable))
+                load_seconds = load_synthetic(connection, design, tables, counts, column_skews(runnable))
                 connection.execute("SET max_parallel_workers_per_gather = 0")  # steadier timings
                 connection.execute("SET jit = off")
                 queries = []
@@ -250,7 +250,7 @@ def verify_advice(design: Design, analysed: list[AnalysedQuery], advice: dict[st
                                     "per_hour": _per_hour(item.query.frequency)})
                 created, design_indexes, skipped = [], [], []
                 for candidate in advice["candidates"]:
-                    connection.execute(_index_sql(candidate, concurrently=False))
+                    connection.execute(index_sql(candidate, concurrently=False))
                     created.append(candidate.name)
                 # the design's own indexes beyond PK/FK (the advice counted them as already serving)
                 kept_labels = {index.label for index in existing_indexes(baseline)}
@@ -258,7 +258,7 @@ def verify_advice(design: Design, analysed: list[AnalysedQuery], advice: dict[st
                     index.name = f"design_index_{number + 1}"
                     try:
                         with connection.transaction():
-                            connection.execute(_index_sql(index, concurrently=False))
+                            connection.execute(index_sql(index, concurrently=False))
                         design_indexes.append({"name": index.name, "index": index.label})
                     except psycopg.Error as error:
                         skipped.append({"index": index.label, "why": (error.diag.message_primary or str(error)).strip()})

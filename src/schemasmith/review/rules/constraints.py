@@ -387,7 +387,7 @@ def _max_depth_sql(ctx: Context, table: str, column: str, depth: int) -> str:
     function = postgres.max_depth_function_name(table, column)
     trigger = ctx.sql.q(naming.trigger_name(table, "max_depth", column))
     return (
-        postgres._max_depth_function(table, ctx.design.tables[table], column, function)
+        postgres.max_depth_function_sql(table, ctx.design.tables[table], column, function)
         + f"\nCREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {ctx.sql.q(table)}\n"
         + f"    FOR EACH ROW EXECUTE FUNCTION {ctx.sql.q(function)}({ctx.sql.literal(column)}, {ctx.sql.literal(str(depth))});"
     )

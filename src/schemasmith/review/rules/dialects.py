@@ -88,11 +88,8 @@ def _sqlite_warnings(ctx: Context) -> list[str]:
     from ...dialects import sqlite
     from ...model.implied import with_implied
 
-    plan_table = getattr(sqlite, "_plan_table", None)
-    if plan_table is None:
-        return sqlite.render(ctx.design).warnings
     implied = with_implied(ctx.design)
     warnings: list[str] = []
     for name, table in implied.tables.items():
-        plan_table(implied, name, table, warnings)
+        sqlite.table_plan(implied, name, table, warnings)
     return warnings
