@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from ..model.document import Design
 
@@ -13,6 +14,36 @@ class DdlOutput:
 
     files: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+
+
+class Dialect:
+    """One SQL dialect: what it can hold (capability flags) and how it spells things.
+
+    Callers ask a dialect object (from `registry.get_dialect`) or its flags instead of comparing
+    dialect names; each dialect module subclasses this and overrides only what differs.
+    """
+
+    #: The name used on the command line and in the design (`--dialect`, `--target`).
+    name: ClassVar[str] = ""
+    #: The name people know the product by, for messages.
+    label: ClassVar[str] = ""
+    #: URL schemes (before any `+driver`) that mean this dialect.
+    url_schemes: ClassVar[tuple[str, ...]] = ()
+    #: DDL runs inside a transaction and rolls back with it.
+    transactional_ddl: ClassVar[bool] = True
+    #: `CREATE INDEX … WHERE`.
+    partial_indexes: ClassVar[bool] = True
+    #: `ALTER TABLE … ALTER COLUMN … TYPE` (otherwise: rebuild the table).
+    alter_column_type: ClassVar[bool] = True
+    #: Enums as a type of their own (otherwise a CHECK on text).
+    native_enums: ClassVar[bool] = False
+    #: Row-level security policies.
+    row_level_security: ClassVar[bool] = False
+    #: The database is a file on disk (no server to reach).
+    file_database: ClassVar[bool] = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
 
 
 def strip_documentation(design: Design) -> Design:

@@ -37,7 +37,7 @@ from ..model.document import Column, Default, Design, ForeignKey, Index, IndexKe
 from ..model.implied import with_implied
 from ..model.types import INTEGER_KINDS, PortableType
 from . import postgres
-from .base import DdlOutput
+from .base import Dialect, DdlOutput
 
 #: MySQL's identifier limit, in characters.
 MAX_IDENTIFIER = 64
@@ -684,3 +684,14 @@ def split_statements(text: str) -> list[str]:
 
 
 __all__ = ["DdlOutput", "fit", "quote_identifier", "quote_literal", "render", "split_statements", "translate_expression"]
+
+
+class MysqlDialect(Dialect):
+    """MySQL/MariaDB: the flags and spellings that differ from the base dialect."""
+
+    name = "mysql"
+    label = "MySQL/MariaDB"
+    url_schemes = ("mysql", "mariadb")
+    transactional_ddl = False
+    partial_indexes = False
+    native_enums = True

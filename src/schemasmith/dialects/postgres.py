@@ -31,7 +31,7 @@ from ..model.document import (
 )
 from ..model.implied import UUID_DEFAULT, with_implied
 from ..model.types import INTEGER_KINDS, PortableType, parse_type
-from .base import DdlOutput, strip_documentation
+from .base import Dialect, DdlOutput, strip_documentation
 
 #: The one shared trigger function behind every `updated_at` trigger (column in TG_ARGV[0]).
 UPDATED_AT_FUNCTION = "schemasmith_set_updated_at"
@@ -1070,3 +1070,13 @@ __all__ = [
     "quote_literal",
     "render",
 ]
+
+
+class PostgresDialect(Dialect):
+    """PostgreSQL: the flags and spellings that differ from the base dialect."""
+
+    name = "postgres"
+    label = "PostgreSQL"
+    url_schemes = ("postgresql", "postgres")
+    native_enums = True
+    row_level_security = True

@@ -40,7 +40,7 @@ from ..model.document import (
 from ..model.expressions import normalize_expression
 from ..model.implied import UUID_DEFAULT, with_implied
 from ..model.types import PortableType, parse_type
-from .base import DdlOutput, strip_documentation
+from .base import Dialect, DdlOutput, strip_documentation
 
 FILE_NAME = "schema.sql"
 
@@ -1197,3 +1197,13 @@ def project(design: Design) -> Design:
                 enums[portable.enum] = list(implied.enums[portable.enum])  # type: ignore[index]
     conventions = Conventions(primary_key=infer_primary_key_convention(ordered), enum_style="check")  # type: ignore[arg-type]
     return Design(name=implied.name, conventions=conventions, enums=enums, tables=ordered)
+
+
+class SqliteDialect(Dialect):
+    """SQLite: the flags and spellings that differ from the base dialect."""
+
+    name = "sqlite"
+    label = "SQLite"
+    url_schemes = ("sqlite",)
+    alter_column_type = False
+    file_database = True
