@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from .errors import SchemasmithError
 from .model import naming
 from .model.document import Design, Table
+from .text.redaction import redact_url
 
 COMPAT_SCHEMA = "compat"
 BASE_SCHEMA = "public"
@@ -562,14 +563,13 @@ def database_dependents(url: str, table: str, column: str | None, schema: str = 
     """Views (transitively) and functions of a live PostgreSQL database that use the target."""
     import psycopg
 
-    from .db.embedded import redact
     from .db.urls import libpq_url
     from .errors import SourceError
 
     try:
         connection = psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10)
     except psycopg.Error as error:
-        raise SourceError(f"cannot connect to {redact(url)}: {' '.join(str(error).split())}") from None
+        raise SourceError(f"cannot connect to {redact_url(url)}: {' '.join(str(error).split())}") from None
     found: list[Dependent] = []
     with connection:
         relation = connection.execute("SELECT to_regclass(format('%%I.%%I', %s::text, %s::text))::oid", (schema, table)).fetchone()[0]
@@ -862,7 +862,7 @@ def analyze(source: str, target: str, *, split_to: str | None = None, rename_to:
         raise ImpactError("use --split-to or --rename-to, not both")
     loaded = load_source(source)
     design = loaded.design
-    shown = source if not is_database_url(source) else _redacted(source)
+    shown = source if not is_database_url(source) else redact_url(source)
     table, column = resolve_target(design, target, shown)
     if split_to is not None and column is not None:
         raise ImpactError(f"--split-to splits a table: give TABLE ({table}), not TABLE.COLUMN")
@@ -875,12 +875,6 @@ def analyze(source: str, target: str, *, split_to: str | None = None, rename_to:
     elif rename_to is not None:
         compat = rename_view(design, table, column, rename_to)
     return Impact(shown, table, column, dependents, compat, list(loaded.warnings) + warnings)
-
-
-def _redacted(url: str) -> str:
-    from .db.embedded import redact
-
-    return redact(url)
 
 
 _KIND_TITLES = {

@@ -81,7 +81,9 @@ def test_a_sqlite_database_under_the_sqlite_profile(tmp_path):
 
 
 def test_database_urls_are_shown_without_password():
-    from schemasmith.review.engine import _redacted
+    from schemasmith.text.redaction import redact_url
 
-    shown = _redacted("postgresql://app:s3cret@db.example:5432/shop")
+    shown = redact_url("postgresql://app:s3cret@db.example:5432/shop")
     assert "s3cret" not in shown and "db.example" in shown
+    # A URL too malformed to parse still loses its password.
+    assert "s3cret" not in redact_url("postgresql://app:s3cret@db.example:notaport/shop")

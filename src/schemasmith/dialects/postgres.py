@@ -537,21 +537,21 @@ class PostgresRenderer:
         order, deferred = plan_tables(design)
         sections: list[list[str]] = []
         if self.style == "native" and design.enums:
-            sections.append([self._enum(name, values) for name, values in design.enums.items()])
+            sections.append([self.enum_sql(name, values) for name, values in design.enums.items()])
         for name in order:
-            sections.append(self._table(name, design.tables[name], deferred))
+            sections.append(self.table_statements(name, design.tables[name], deferred))
         late_keys = [
-            f"ALTER TABLE {quote_identifier(name)}\n    ADD {self._foreign_key(name, design.tables[name], position)};"
+            f"ALTER TABLE {quote_identifier(name)}\n    ADD {self.foreign_key_sql(name, design.tables[name], position)};"
             for name in order
             for position in range(len(design.tables[name].foreign_keys))
             if (name, position) in deferred
         ]
         if late_keys:
             sections.append(late_keys)
-        triggers = self._triggers(order)
+        triggers = self.trigger_statements(order)
         if triggers:
             sections.append(triggers)
-        security = self._security(order)
+        security = self.security_statements(order)
         if security:
             sections.append(security)
         header = [
@@ -563,13 +563,13 @@ class PostgresRenderer:
         text = "\n".join(header) + "\n\nBEGIN;\n\n" + body + ("\n\n" if body else "") + "COMMIT;\n"
         return DdlOutput(files={"schema.sql": text}, warnings=self.warnings)
 
-    def _enum(self, name: str, values: list[str]) -> str:
+    def enum_sql(self, name: str, values: list[str]) -> str:
         return f"CREATE TYPE {quote_identifier(name)} AS ENUM ({', '.join(quote_literal(value) for value in values)});"
 
-    def _table(self, name: str, table: Table, deferred: set[tuple[str, int]]) -> list[str]:
+    def table_statements(self, name: str, table: Table, deferred: set[tuple[str, int]]) -> list[str]:
         single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
         lines = [
-            self._column(name, column_name, column, column_name == single_key)
+            self.column_sql(name, column_name, column, column_name == single_key)
             for column_name, column in table.columns.items()
         ]
         if table.primary_key:
@@ -606,7 +606,7 @@ class PostgresRenderer:
                         shortened_enum_checks.append((constraint, portable.enum))
         for position in range(len(table.foreign_keys)):
             if (name, position) not in deferred:
-                lines.append(self._foreign_key(name, table, position))
+                lines.append(self.foreign_key_sql(name, table, position))
         statements = [f"CREATE TABLE {quote_identifier(name)} (\n    " + ",\n    ".join(lines) + "\n);"]
         if table.comment is not None:
             statements.append(f"COMMENT ON TABLE {quote_identifier(name)} IS {quote_literal(table.comment)};")
@@ -619,10 +619,10 @@ class PostgresRenderer:
                 f" IS {quote_literal(ENUM_CHECK_COMMENT + enum)};"
             )
         for index_name, index in zip(naming.index_names(name, table), table.indexes):
-            statements.append(self._index(name, table, index_name, index))
+            statements.append(self.index_sql(name, table, index_name, index))
         return ["\n".join(statements)]
 
-    def _column(self, table_name: str, name: str, column: Column, is_key: bool) -> str:
+    def column_sql(self, table_name: str, name: str, column: Column, is_key: bool) -> str:
         where = f"{table_name}.{name}"
         portable = column.portable_type
         if portable.is_array and portable.element.is_enum and self.style == "check":  # type: ignore[union-attr]
@@ -636,12 +636,12 @@ class PostgresRenderer:
         if column.generated:
             parts.append(f"GENERATED ALWAYS AS ({checked_expression(column.generated, where, 'generated expression')}) STORED")
         if column.default is not None:
-            parts.append("DEFAULT " + self._default(where, portable, column.default, is_key))
+            parts.append("DEFAULT " + self.default_sql(where, portable, column.default, is_key))
         if not column.nullable:
             parts.append("NOT NULL")
         return " ".join(parts)
 
-    def _default(self, where: str, portable: PortableType, default: Default, is_key: bool) -> str:
+    def default_sql(self, where: str, portable: PortableType, default: Default, is_key: bool) -> str:
         if not default.is_expression:
             return literal_sql(portable, default.value, where)
         text = str(default.value)
@@ -657,7 +657,7 @@ class PostgresRenderer:
             return "gen_random_uuid()"
         return _default_expression(text, where)
 
-    def _foreign_key(self, table_name: str, table: Table, position: int) -> str:
+    def foreign_key_sql(self, table_name: str, table: Table, position: int) -> str:
         foreign_key = table.foreign_keys[position]
         name = foreign_key.name or naming.foreign_key_name(table_name, foreign_key.columns)
         text = (
@@ -674,7 +674,7 @@ class PostgresRenderer:
                 text += " INITIALLY DEFERRED"
         return text
 
-    def _index(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
+    def index_sql(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
         where = f"{table_name}.{index_name}"
         keys = [index_key_sql(key) for key in index.keys(set(table.columns))]
         for expression in index.expressions:
@@ -689,7 +689,7 @@ class PostgresRenderer:
             text += f" WHERE {checked_expression(index.where, where, 'index predicate')}"
         return text + ";"
 
-    def _triggers(self, order: list[str]) -> list[str]:
+    def trigger_statements(self, order: list[str]) -> list[str]:
         statements: list[str] = []
         uses_updated_at = any(
             trigger.kind == "updated_at" for table in self.design.tables.values() for trigger in table.triggers
@@ -715,7 +715,7 @@ class PostgresRenderer:
                     )
         return statements
 
-    def _security(self, order: list[str]) -> list[str]:
+    def security_statements(self, order: list[str]) -> list[str]:
         statements = []
         for name in order:
             table = self.design.tables[name]

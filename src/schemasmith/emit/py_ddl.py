@@ -30,7 +30,7 @@ class PostgresParts:
 
     def default_sql(self, where: str, portable: PortableType, default: Default, is_key: bool) -> str:
         """The SQL after DEFAULT in the PostgreSQL DDL (`is_key`: the table's single-column key)."""
-        method = self._renderer._default  # type: ignore[attr-defined]  # noqa: SLF001
+        method = self._renderer.default_sql
         if len(inspect.signature(method).parameters) >= 4:
             return method(where, portable, default, is_key)
         return method(where, portable, default)
@@ -44,25 +44,25 @@ def postgres_parts(implied: Design) -> PostgresParts:
     """
     rendered = postgres.render(implied)
     version = implied.conventions.postgres_version
-    renderer = postgres.PostgresRenderer(implied, version)  # noqa: SLF001 - see the module docstring
+    renderer = postgres.PostgresRenderer(implied, version)
     order, deferred = postgres.plan_tables(implied)
-    triggers = renderer._triggers(order)  # noqa: SLF001
-    security = renderer._security(order)  # noqa: SLF001
+    triggers = renderer.trigger_statements(order)
+    security = renderer.security_statements(order)
     return PostgresParts(order, deferred, triggers, security, rendered.warnings, version, renderer)
 
 
 def check_expression(text: str, where: str, what: str) -> str:
     """A design expression as the PostgreSQL DDL writes it (validated, stripped)."""
-    return postgres.checked_expression(text, where, what)  # noqa: SLF001
+    return postgres.checked_expression(text, where, what)
 
 
 def sqlite_plans(implied: Design) -> tuple[dict[str, object], list[str]]:
     """The SQLite DDL's plan of every table (declared types, defaults, checks, indexes), and warnings."""
     warnings: list[str] = []
-    plans = sqlite.table_plans(implied, warnings)  # noqa: SLF001
+    plans = sqlite.table_plans(implied, warnings)
     return {plan.name: plan for plan in plans}, warnings
 
 
 def sqlite_trigger_statements(plan: object) -> list[str]:
     """The SQLite DDL's CREATE TRIGGER statements for one table plan."""
-    return sqlite.trigger_statements(plan)  # noqa: SLF001
+    return sqlite.trigger_statements(plan)

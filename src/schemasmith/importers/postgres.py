@@ -25,19 +25,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..db.embedded import psql_path, redact, scratch_database
+from ..db.embedded import psql_path, scratch_database
 from ..db.urls import libpq_url, sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
     MAX_DEPTH_FUNCTION_PREFIX,
     UPDATED_AT_FUNCTION,
-    clean_node,
-    lowercase_function_keywords,
-    parse_statement,
     clean_expression,
+    clean_node,
     infer_conventions,
+    lowercase_function_keywords,
     minimal_index_names,
     number_from_text,
+    parse_statement,
 )
 from ..errors import SourceError
 from ..model import naming
@@ -55,6 +55,7 @@ from ..model.document import (
     UniqueConstraint,
 )
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
+from ..text.redaction import redact_url
 from .base import TOOL_TABLES, ImportResult
 
 # Catalog type names (pg_type.typname) that are portable types as they are.
@@ -178,12 +179,6 @@ def _typed_literal(portable: PortableType, value):
 # --- connecting ------------------------------------------------------------------------------
 
 
-def _redacted(url: str) -> str:
-    """`url` with its password hidden, even when the URL is too malformed to parse."""
-    try:
-        return redact(url)
-    except Exception:  # noqa: BLE001 - db.embedded.redact lets a bad port's ValueError through
-        return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def _connection_failure(url: str, error: Exception) -> SourceError:
@@ -197,7 +192,7 @@ def _connection_failure(url: str, error: Exception) -> SourceError:
         password = make_url(sqlalchemy_url(url)).password
         if password:
             reason = reason.replace(str(password), "***")
-    return SourceError(f"cannot connect to the PostgreSQL database at {_redacted(url)}: {reason}")
+    return SourceError(f"cannot connect to the PostgreSQL database at {redact_url(url)}: {reason}")
 
 
 def import_database(url: str, *, schema: str = "public", name: str | None = None) -> ImportResult:
@@ -216,9 +211,9 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
     try:
         engine = create_engine(sqlalchemy_url(url), poolclass=NullPool, connect_args={"connect_timeout": 10})
     except (ArgumentError, ValueError) as error:
-        raise SourceError(f"not a valid PostgreSQL URL: {_redacted(url)} ({error})") from None
+        raise SourceError(f"not a valid PostgreSQL URL: {redact_url(url)} ({error})") from None
     except Exception as error:  # noqa: BLE001 - e.g. a missing driver; report plainly
-        raise SourceError(f"cannot use the PostgreSQL URL {_redacted(url)}: {error}") from None
+        raise SourceError(f"cannot use the PostgreSQL URL {redact_url(url)}: {error}") from None
     try:
         try:
             connection = engine.connect()
@@ -228,13 +223,13 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
             connection.execute(text("SET TRANSACTION READ ONLY"))
             exists = connection.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :schema"), {"schema": schema}).first()
             if exists is None:
-                raise SourceError(f"schema {schema!r} does not exist in the database at {_redacted(url)}")
+                raise SourceError(f"schema {schema!r} does not exist in the database at {redact_url(url)}")
             connection.execute(text("SELECT set_config('search_path', quote_ident(:schema), true)"), {"schema": schema})
             database_name = connection.execute(text("SELECT current_database()")).scalar_one()
             try:
                 return _Importer(connection, schema, name or database_name).run()
             except DBAPIError as error:
-                raise SourceError(f"reading the database at {_redacted(url)} failed: {str(error.orig).strip()}") from None
+                raise SourceError(f"reading the database at {redact_url(url)} failed: {str(error.orig).strip()}") from None
     finally:
         engine.dispose()
 

@@ -57,22 +57,22 @@ class PgContext:
         return self._renderers[side]
 
     def column_sql(self, table: str, name: str, column: Column, is_key: bool, side: str = "new") -> str:
-        return self.renderer(side)._column(table, name, column, is_key)
+        return self.renderer(side).column_sql(table, name, column, is_key)
 
     def default_sql(self, table: str, name: str, column: Column, is_key: bool, side: str = "new") -> str | None:
         if column.default is None:
             return None
-        return self.renderer(side)._default(f"{table}.{name}", column.portable_type, column.default, is_key)
+        return self.renderer(side).default_sql(f"{table}.{name}", column.portable_type, column.default, is_key)
 
     def type_sql(self, portable: PortableType) -> str:
         return postgres.column_type(portable, self.style)
 
     def foreign_key_sql(self, table: str, foreign_key: ForeignKey) -> str:
         stub = Table(columns={}, foreign_keys=[foreign_key])
-        return self.renderer("new")._foreign_key(table, stub, 0)
+        return self.renderer("new").foreign_key_sql(table, stub, 0)
 
     def index_sql(self, table: str, definition: Table, name: str, index: Index, side: str = "new") -> str:
-        return self.renderer(side)._index(table, definition, name, index)
+        return self.renderer(side).index_sql(table, definition, name, index)
 
     def check_sql(self, table: str, name: str, expression: str) -> str:
         return postgres.checked_expression(expression, f"{table}.{name}", "check")
@@ -94,7 +94,7 @@ def _alter(table: str, action: str) -> str:
 def _(op: ops.CreateEnum, ctx: PgContext) -> list[str]:
     if ctx.style == "check":
         return []
-    return [ctx.renderer("new")._enum(op.name, op.values)]
+    return [ctx.renderer("new").enum_sql(op.name, op.values)]
 
 
 @pg_statements.register
@@ -193,7 +193,7 @@ def _check_style_swap(op: ops.EnumSwap) -> list[str]:
 @pg_statements.register
 def _(op: ops.CreateTable, ctx: PgContext) -> list[str]:
     deferred = {(op.table, position) for position in op.deferred}
-    return ctx.renderer(op.side)._table(op.table, op.definition, deferred)
+    return ctx.renderer(op.side).table_statements(op.table, op.definition, deferred)
 
 
 @pg_statements.register

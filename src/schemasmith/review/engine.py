@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import Problem, SchemaError
 from ..model.document import Design
 from ..model.implied import with_implied
+from ..text.redaction import redact_url
 from .context import Context
 from .finding import RANK, Finding
 from .profiles import Profile, parse_profile
@@ -154,7 +155,7 @@ def review_source(
     lines = None
     file = display or schema
     if is_database_url(schema):
-        file = display or _redacted(schema)
+        file = display or redact_url(schema)
     elif source.origin == "design":
         from .lines import DocumentLines
 
@@ -162,14 +163,3 @@ def review_source(
     result = review_design(source.design, origin=source.origin, profile=profile, settings=settings, file=file, lines=lines)
     result.warnings = list(source.warnings)
     return result
-
-
-def _redacted(url: str) -> str:
-    """A database URL without its password, for output."""
-    try:
-        from ..db.embedded import redact
-
-        return redact(url)
-    except Exception:  # noqa: BLE001 - redaction is best effort; never print the password
-        head, _, rest = url.partition("://")
-        return f"{head}://{rest.split('@')[-1]}"
