@@ -104,6 +104,7 @@ def test_bad_design_documents_fail_clearly_and_write_nothing(tmp_path, file_name
     assert not output.exists()
 
 
+@pytest.mark.postgres
 def test_ddl_with_a_syntax_error_names_the_line_and_writes_nothing(tmp_path):
     path = tmp_path / "broken.sql"
     path.write_text("CREATE TABLE a (id integer PRIMARY KEY);\n\nCREATE TABLE b (id integer PRIMARY KEY,, name text);\n")
@@ -136,6 +137,7 @@ def test_missing_file_and_missing_sqlite_database(tmp_path):
     assert not (tmp_path / "missing.db").exists()
 
 
+@pytest.mark.postgres
 def test_validate_applies_the_example_to_real_databases():
     result = run("validate", str(EXAMPLES / "taskhub.yaml"), "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -145,6 +147,7 @@ def test_validate_applies_the_example_to_real_databases():
     assert report["load"]
 
 
+@pytest.mark.postgres
 def test_validate_reports_ddl_the_database_rejects(tmp_path):
     path = tmp_path / "bad-check.yaml"
     path.write_text(
@@ -156,6 +159,7 @@ def test_validate_reports_ddl_the_database_rejects(tmp_path):
     assert "postgres" in result.stderr and "no_such_function" in result.stderr
 
 
+@pytest.mark.postgres
 def test_import_then_build_reproduces_the_ddl(tmp_path):
     """design → DDL → PostgreSQL (applied by psql inside import) → design → the same DDL."""
     first = tmp_path / "first"

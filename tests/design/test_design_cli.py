@@ -21,6 +21,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([SCHEMASMITH, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("requirements", REQUIREMENTS, ids=lambda p: p.stem)
 def test_design_locks_a_reviewed_design_that_applies(requirements: Path, tmp_path: Path):
     output = tmp_path / "schema.yaml"
@@ -91,6 +92,7 @@ def test_revise_adds_labels_to_an_existing_design(tmp_path: Path):
     assert "CREATE TABLE labels" in result.stdout  # and the migration that makes the change
 
 
+@pytest.mark.postgres
 def test_demo_runs_the_whole_workflow_offline(tmp_path: Path):
     output = tmp_path / "demo"
     result = run("demo", "-o", str(output))

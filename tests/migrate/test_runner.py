@@ -57,7 +57,7 @@ class Database:
         return [(int(v), n) for v, n in self.rows(f"SELECT version, name FROM {TABLE} ORDER BY version")]
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[backend if backend == "sqlite" else pytest.param(backend, marks=pytest.mark.postgres) for backend in BACKENDS])
 def db(request, tmp_path):
     if request.param == "sqlite":
         path = tmp_path / "app.db"
@@ -69,7 +69,7 @@ def db(request, tmp_path):
         yield Database(url, "postgres")
 
 
-@pytest.fixture(params=[b for b in BACKENDS if b != "sqlite"])
+@pytest.fixture(params=[pytest.param(backend, marks=pytest.mark.postgres) for backend in BACKENDS if backend != "sqlite"])
 def pg_db(request, tmp_path):
     """Each PostgreSQL backend only: for what SQLite has no counterpart of."""
     request.getfixturevalue("pg_server")
