@@ -33,9 +33,10 @@ from ..model.document import (
 )
 from . import operations as ops
 from . import safety
-from .differ import Diff, type_key
+from .differ import Diff
 from .renames import expression_columns, rename_in_expression
-from .render_sql import BACKFILL_GUARD, PgContext, literal, q
+from .render.postgres import BACKFILL_GUARD, PgContext, literal, q
+from .type_changes import type_key
 
 STAGES = (
     "enum_values",
