@@ -8,6 +8,7 @@ before COMMIT), reusing `dialects/sqlite.py` for the table definitions.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from ...dialects import sqlite as sqlite_dialect
@@ -21,7 +22,7 @@ from .common import FileText, copy_rows
 sq = sqlite_dialect.quote_identifier
 
 #: Operation kinds SQLite's ALTER TABLE (or CREATE/DROP INDEX/TRIGGER) does without a rebuild.
-_SQLITE_ALTERABLE = {
+SQLITE_ALTERABLE = {
     "create_index",
     "create_index_concurrently",
     "drop_index",
@@ -94,135 +95,260 @@ def sqlite_value(sql: str, design: Design, table: str) -> str:
     raise SchemaError("a backfill value has no SQLite equivalent", [Problem(f"SQLite cannot evaluate {sql!r}", where=table)])
 
 
-def sqlite_step(operations: list[ops.Operation], before: Design, after: Design, table_renames: dict[str, str], column_renames: dict[str, dict[str, str]]) -> SqliteRender:
-    """The statements of one SQLite step from `before` to `after` (both as SQLite holds them)."""
-    result = SqliteRender()
-    tables_of: dict[str, list[ops.Operation]] = {}
-    enum_tables: set[str] = set()
-    value_renames: dict[tuple[str, str], dict[str, str]] = {}
-    backfills: dict[tuple[str, str], str] = {}
-    created = [op.table for op in operations if isinstance(op, ops.CreateTable)]
-    dropped = [op.table for op in operations if isinstance(op, ops.DropTable)]
-    copies = [op for op in operations if isinstance(op, ops.CopyRows)]
-    for op in operations:
-        if isinstance(op, ops.EnumSwap):
-            for column in op.columns:
-                enum_tables.add(column.table)
-                renamed = {o: n for o, n in zip(op.old_values, op.new_values) if o != n and o not in op.new_values and n not in op.old_values} if len(op.old_values) == len(op.new_values) else {}
-                if renamed:
-                    value_renames.setdefault((column.table, column.column), {}).update(renamed)
-            continue
-        if isinstance(op, ops.RenameEnumValue):
-            for column in op.columns:
-                enum_tables.add(column.table)
-                value_renames.setdefault((column.table, column.column), {})[op.old] = op.new
-            continue
-        if isinstance(op, ops.Backfill):
-            backfills[(op.table, op.column)] = op.value_sql
-        if isinstance(op, (ops.CreateTable, ops.DropTable, ops.CopyRows, ops.CreateEnum, ops.DropEnum, ops.Noop)):
-            continue
-        if isinstance(op, ops.RenameTable):
-            tables_of.setdefault(op.new, []).append(op)
-            continue
+@dataclass
+class StepOperations:
+    """One step's operations sorted by what SQLite does with them: per table, created, dropped, copied."""
+
+    tables_of: dict[str, list[ops.Operation]] = field(default_factory=dict)
+    enum_tables: set[str] = field(default_factory=set)
+    value_renames: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    backfills: dict[tuple[str, str], str] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    copies: list[ops.CopyRows] = field(default_factory=list)
+
+    def add_to_table(self, op: ops.Operation, after: Design, table_renames: dict[str, str]) -> None:
         for name in op.tables[:1]:
             # operations before the renames name a table by its old name
             key = name if name in after.tables and name not in table_renames else table_renames.get(name, name)
-            tables_of.setdefault(key, []).append(op)
+            self.tables_of.setdefault(key, []).append(op)
 
-    def alterable(name: str, table_ops: list[ops.Operation]) -> bool:
-        if name in enum_tables or name not in before_names_after:
-            return False
-        after_columns = list(after.tables[name].columns)
-        added = [op.column for op in table_ops if isinstance(op, ops.AddColumn)]
-        if added and after_columns[-len(added):] != added:
-            return False
-        for op in table_ops:
-            if op.kind not in _SQLITE_ALTERABLE:
-                return False
-            if isinstance(op, ops.AddColumn):
-                column = op.definition
-                if column.default is not None and column.default.is_expression or column.identity or column.generated or op.is_key:
-                    return False
-                if not column.nullable and column.default is None:
-                    return False
-            if isinstance(op, ops.DropColumn) and _sqlite_column_referenced(before, name_before[name], op.column):
-                return False
-        return True
 
-    name_before = {table_renames.get(old, old): old for old in before.tables}
-    before_names_after = set(name_before)
-    statements = result.statements
+@functools.singledispatch
+def sort_operation(op: ops.Operation, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    """Put one operation where the step renderer looks for it (by default: with its table)."""
+    step.add_to_table(op, after, table_renames)
 
-    plans: dict[str, str] = {}
-    for name, table_ops in tables_of.items():
-        if name in created or name in dropped:
-            continue
-        plans[name] = "alter" if alterable(name, table_ops) else "rebuild"
-    for name in enum_tables:
-        if name not in created and name not in dropped:
-            plans[name] = "rebuild"
 
-    # 1. What goes before renames: indexes and triggers that are dropped or replaced.
-    for name, plan in plans.items():
-        if plan != "alter":
-            continue
-        old_name = name_before[name]
-        renamed = old_name != name or any(isinstance(op, (ops.RenameColumn, ops.RenameTable)) for op in tables_of[name])
-        for op in tables_of[name]:
-            if isinstance(op, ops.DropIndex):
-                statements.append(f"DROP INDEX IF EXISTS {sq(op.name)};")
-            elif isinstance(op, ops.RenameIndex):
-                statements.append(f"DROP INDEX IF EXISTS {sq(op.old)};")
-            elif isinstance(op, ops.DropTrigger) and not renamed:
-                statements += [f"DROP TRIGGER IF EXISTS {sq(trigger)};" for trigger in _sqlite_trigger_names(name, op.trigger)]
+@sort_operation.register
+def _(op: ops.EnumSwap, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    for column in op.columns:
+        step.enum_tables.add(column.table)
+        renamed = {o: n for o, n in zip(op.old_values, op.new_values) if o != n and o not in op.new_values and n not in op.old_values} if len(op.old_values) == len(op.new_values) else {}
         if renamed:
-            for trigger in before.tables[old_name].triggers:
-                statements += [f"DROP TRIGGER IF EXISTS {sq(t)};" for t in _sqlite_trigger_names(old_name, trigger)]
-    # 2. Renames: ALTER TABLE rewrites the references in other tables too.
-    for old, new in table_renames.items():
-        if old in before.tables:
-            statements.append(f"ALTER TABLE {sq(old)} RENAME TO {sq(new)};")
+            step.value_renames.setdefault((column.table, column.column), {}).update(renamed)
+
+
+@sort_operation.register
+def _(op: ops.RenameEnumValue, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    for column in op.columns:
+        step.enum_tables.add(column.table)
+        step.value_renames.setdefault((column.table, column.column), {})[op.old] = op.new
+
+
+@sort_operation.register
+def _(op: ops.Backfill, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.backfills[(op.table, op.column)] = op.value_sql
+    step.add_to_table(op, after, table_renames)
+
+
+@sort_operation.register
+def _(op: ops.CreateTable, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.created.append(op.table)
+
+
+@sort_operation.register
+def _(op: ops.DropTable, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.dropped.append(op.table)
+
+
+@sort_operation.register
+def _(op: ops.CopyRows, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.copies.append(op)
+
+
+@sort_operation.register(ops.CreateEnum)
+@sort_operation.register(ops.DropEnum)
+@sort_operation.register(ops.Noop)
+def _(op: ops.Operation, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    """Enum types are CHECKs in SQLite (their tables are rebuilt by the swap); a no-op does nothing."""
+
+
+@sort_operation.register
+def _(op: ops.RenameTable, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.tables_of.setdefault(op.new, []).append(op)
+
+
+@dataclass
+class TableStep:
+    """One kept table in a SQLite step: its operations and whether it is altered or rebuilt."""
+
+    name: str
+    old_name: str
+    operations: list[ops.Operation]
+    before: Design
+    after: Design
+    rebuild: bool = False
+
+    @property
+    def renamed(self) -> bool:
+        """Renamed, or a column of it: its triggers are dropped and written again under the new names."""
+        return self.old_name != self.name or any(isinstance(op, (ops.RenameColumn, ops.RenameTable)) for op in self.operations)
+
+
+@functools.singledispatch
+def alter_refused(op: ops.Operation, table: TableStep) -> bool:
+    """Whether this operation, though of an ALTER-able kind, needs the table rebuilt."""
+    return False
+
+
+@alter_refused.register
+def _(op: ops.AddColumn, table: TableStep) -> bool:
+    column = op.definition
+    if column.default is not None and column.default.is_expression or column.identity or column.generated or op.is_key:
+        return True
+    return not column.nullable and column.default is None
+
+
+@alter_refused.register
+def _(op: ops.DropColumn, table: TableStep) -> bool:
+    return _sqlite_column_referenced(table.before, table.old_name, op.column)
+
+
+def needs_rebuild(table: TableStep, step: StepOperations, kept_names: set[str]) -> bool:
+    """The decision per table: SQLite's ALTER TABLE can make these changes, or the 12-step rebuild must."""
+    if table.name in step.enum_tables or table.name not in kept_names:
+        return True
+    after_columns = list(table.after.tables[table.name].columns)
+    added = [op.column for op in table.operations if isinstance(op, ops.AddColumn)]
+    if added and after_columns[-len(added):] != added:
+        return True
+    return any(op.kind not in SQLITE_ALTERABLE or alter_refused(op, table) for op in table.operations)
+
+
+@functools.singledispatch
+def before_renames(op: ops.Operation, table: TableStep) -> list[str]:
+    """What an altered table drops before the renames run: indexes and triggers dropped or replaced."""
+    return []
+
+
+@before_renames.register
+def _(op: ops.DropIndex, table: TableStep) -> list[str]:
+    return [f"DROP INDEX IF EXISTS {sq(op.name)};"]
+
+
+@before_renames.register
+def _(op: ops.RenameIndex, table: TableStep) -> list[str]:
+    return [f"DROP INDEX IF EXISTS {sq(op.old)};"]
+
+
+@before_renames.register
+def _(op: ops.DropTrigger, table: TableStep) -> list[str]:
+    if table.renamed:
+        return []  # every trigger of the table is dropped below
+    return [f"DROP TRIGGER IF EXISTS {sq(trigger)};" for trigger in _sqlite_trigger_names(table.name, op.trigger)]
+
+
+@functools.singledispatch
+def alter_statements(op: ops.Operation, table: TableStep) -> list[str]:
+    """The ALTER TABLE of an operation on an altered table (columns first)."""
+    return []
+
+
+@alter_statements.register
+def _(op: ops.AddColumn, table: TableStep) -> list[str]:
+    item = next(c for c in _sqlite_plan(table.after, table.name).columns if c.name == op.column)
+    definition = sqlite_dialect.column_definition(table.name, item, table.after.tables[table.name])
+    return [f"ALTER TABLE {sq(table.name)} ADD COLUMN {definition};"]
+
+
+@alter_statements.register
+def _(op: ops.DropColumn, table: TableStep) -> list[str]:
+    return [f"ALTER TABLE {sq(table.name)} DROP COLUMN {sq(op.column)};"]
+
+
+@functools.singledispatch
+def after_alter(op: ops.Operation, table: TableStep) -> list[str]:
+    """What an altered table creates once its columns are in place: indexes and triggers."""
+    return []
+
+
+@after_alter.register
+def _(op: ops.CreateIndex, table: TableStep) -> list[str]:
+    return _sqlite_index(table.after, table.name, op.name)
+
+
+@after_alter.register
+def _(op: ops.RenameIndex, table: TableStep) -> list[str]:
+    return _sqlite_index(table.after, table.name, op.new)
+
+
+@after_alter.register
+def _(op: ops.CreateTrigger, table: TableStep) -> list[str]:
+    if table.renamed:
+        return []  # every trigger of the table is written below
+    return _sqlite_trigger(table.after, table.name, op.trigger)
+
+
+def _drops_before_renames(table: TableStep) -> list[str]:
+    statements = [statement for op in table.operations for statement in before_renames(op, table)]
+    if table.renamed:
+        for trigger in table.before.tables[table.old_name].triggers:
+            statements += [f"DROP TRIGGER IF EXISTS {sq(t)};" for t in _sqlite_trigger_names(table.old_name, trigger)]
+    return statements
+
+
+def _altered(table: TableStep) -> list[str]:
+    statements = [statement for op in table.operations for statement in alter_statements(op, table)]
+    statements += [statement for op in table.operations for statement in after_alter(op, table)]
+    if table.renamed:
+        for trigger in table.after.tables[table.name].triggers:
+            statements += _sqlite_trigger(table.after, table.name, trigger)
+    return statements
+
+
+def _rename_statements(before: Design, table_renames: dict[str, str], column_renames: dict[str, dict[str, str]]) -> list[str]:
+    """Renames run as ALTER TABLE first: SQLite rewrites the references in other tables too."""
+    statements = [f"ALTER TABLE {sq(old)} RENAME TO {sq(new)};" for old, new in table_renames.items() if old in before.tables]
     for table, mapping in column_renames.items():
-        for old, new in mapping.items():
-            statements.append(f"ALTER TABLE {sq(table)} RENAME COLUMN {sq(old)} TO {sq(new)};")
-    # 3. New tables.
-    for name in created:
-        create, indexes, triggers = _sqlite_table_statements(after, name)
-        statements += [create] + indexes + triggers
-    # 4. Values moved into new tables, while their old columns still exist.
-    for op in copies:
-        if not op.back:
-            statements += copy_rows(op, sq)
-    # 5. ALTER where it can, the 12-step rebuild where it cannot.
-    for name, plan in plans.items():
-        old_name = name_before.get(name, name)
-        if plan == "alter":
-            renamed = old_name != name or any(isinstance(op, (ops.RenameColumn, ops.RenameTable)) for op in tables_of[name])
-            for op in tables_of[name]:
-                if isinstance(op, ops.AddColumn):
-                    item = next(c for c in _sqlite_plan(after, name).columns if c.name == op.column)
-                    statements.append(f"ALTER TABLE {sq(name)} ADD COLUMN {sqlite_dialect.column_definition(name, item, after.tables[name])};")
-                elif isinstance(op, ops.DropColumn):
-                    statements.append(f"ALTER TABLE {sq(name)} DROP COLUMN {sq(op.column)};")
-            for op in tables_of[name]:
-                if isinstance(op, ops.CreateIndex):
-                    statements += _sqlite_index(after, name, op.name)
-                elif isinstance(op, ops.RenameIndex):
-                    statements += _sqlite_index(after, name, op.new)
-                elif isinstance(op, ops.CreateTrigger) and not renamed:
-                    statements += _sqlite_trigger(after, name, op.trigger)
-            if renamed:
-                for trigger in after.tables[name].triggers:
-                    statements += _sqlite_trigger(after, name, trigger)
+        statements += [f"ALTER TABLE {sq(table)} RENAME COLUMN {sq(old)} TO {sq(new)};" for old, new in mapping.items()]
+    return statements
+
+
+def _table_steps(step: StepOperations, before: Design, after: Design, table_renames: dict[str, str]) -> dict[str, TableStep]:
+    name_before = {table_renames.get(old, old): old for old in before.tables}
+    kept_names = set(name_before)
+    tables: dict[str, TableStep] = {}
+    for name, table_ops in step.tables_of.items():
+        if name in step.created or name in step.dropped:
             continue
-        result.rebuilt.append(name)
-        statements += _sqlite_rebuild(name, before, after, old_name, column_renames.get(name, {}), backfills, value_renames)
-    # 6. Values copied back out of a table about to be dropped.
-    for op in copies:
-        if op.back:
-            statements += copy_rows(op, sq)
-    for name in dropped:
-        statements.append(f"DROP TABLE {sq(name)};")
+        table = TableStep(name, name_before.get(name, name), table_ops, before, after)
+        table.rebuild = needs_rebuild(table, step, kept_names)
+        tables[name] = table
+    for name in step.enum_tables:
+        if name not in step.created and name not in step.dropped:
+            table = tables.setdefault(name, TableStep(name, name_before.get(name, name), [], before, after))
+            table.rebuild = True
+    return tables
+
+
+def sqlite_step(operations: list[ops.Operation], before: Design, after: Design, table_renames: dict[str, str], column_renames: dict[str, dict[str, str]]) -> SqliteRender:
+    """The statements of one SQLite step from `before` to `after` (both as SQLite holds them)."""
+    step = StepOperations()
+    for op in operations:
+        sort_operation(op, step, after, table_renames)
+    tables = _table_steps(step, before, after, table_renames)
+    result = SqliteRender()
+    statements = result.statements
+    for table in tables.values():
+        if not table.rebuild:
+            statements += _drops_before_renames(table)
+    statements += _rename_statements(before, table_renames, column_renames)
+    for name in step.created:
+        create, indexes, triggers = _sqlite_table_statements(after, name)
+        statements += [create, *indexes, *triggers]
+    # Values moved into new tables, while their old columns still exist.
+    statements += [statement for op in step.copies if not op.back for statement in copy_rows(op, sq)]
+    for table in tables.values():
+        if not table.rebuild:
+            statements += _altered(table)
+            continue
+        result.rebuilt.append(table.name)
+        statements += _sqlite_rebuild(table.name, before, after, table.old_name, column_renames.get(table.name, {}),
+                                      step.backfills, step.value_renames)
+    # Values copied back out of a table about to be dropped.
+    statements += [statement for op in step.copies if op.back for statement in copy_rows(op, sq)]
+    statements += [f"DROP TABLE {sq(name)};" for name in step.dropped]
     return result
 
 
