@@ -411,7 +411,7 @@ def impact(
     rename_to: Annotated[Optional[str], typer.Option("--rename-to", help="NEW_NAME: compatibility view for a rename.")] = None,
 ) -> None:
     """What depends on a table or column, and a compatibility view for a split or rename."""
-    from .impact_command import impact_command
+    from .impact.command import impact_command
 
     code = impact_command(schema, target, format, split_to, rename_to)
     if code:
