@@ -19,6 +19,8 @@ from typing import Any
 
 from ..dialects import postgres
 from ..dialects import sqlite as sqlite_dialect
+from ..dialects.base import Dialect
+from ..dialects.registry import POSTGRES, SQLITE, get_dialect
 from ..model import naming
 from ..model.document import (
     Column,
@@ -116,6 +118,11 @@ class Diff:
     @property
     def empty(self) -> bool:
         return not self.operations
+
+    @property
+    def target(self) -> Dialect:
+        """The dialect object of `dialect`, for its capability flags."""
+        return get_dialect(self.dialect)
 
 
 @dataclass
@@ -256,10 +263,13 @@ def is_volatile_default(column: Column) -> bool:
 # --- the differ --------------------------------------------------------------------------------
 
 
+#: What each dialect's database holds of a design (the dialects a migration can target).
+PROJECTIONS = {POSTGRES: postgres.project, SQLITE: sqlite_dialect.project}
+
+
 def project(design: Design, dialect: str) -> Design:
     """`design` as the dialect's database holds it, with its conventions' implications written out."""
-    projected = postgres.project(design) if dialect == "postgres" else sqlite_dialect.project(design)
-    return with_implied(projected)
+    return with_implied(PROJECTIONS[get_dialect(dialect).name](design))
 
 
 def diff(
@@ -334,7 +344,7 @@ def _diff(old_raw: Design, new_raw: Design, dialect: str, backfills, rows, postg
     untouched = [table for name, table in new_raw.tables.items() if name not in new_names]
     old = project(_subset(old_raw, old_names), dialect)
     new = project(_subset(new_raw, new_names), dialect)
-    if old_raw.conventions.enum_style == new_raw.conventions.enum_style == "check" or dialect == "sqlite":
+    if old_raw.conventions.enum_style == new_raw.conventions.enum_style == "check" or not get_dialect(dialect).native_enums:
         new = new.model_copy(update={"conventions": new.conventions.model_copy(update={"enum_style": "check"})})
     version = postgres_version or new_raw.conventions.postgres_version
     context = PgContext(old, new, version)
@@ -358,7 +368,7 @@ class _Builder:
         self.planned: list[_Planned] = []
         self.notes: list[str] = []
         self.missing: list[str] = []
-        self.check_style = dialect == "sqlite" or new.conventions.enum_style == "check"
+        self.check_style = not get_dialect(dialect).native_enums or new.conventions.enum_style == "check"
         self.swapped: dict[str, ops.EnumSwap] = {}
         self.swap_defaults: set[tuple[str, str]] = set()
         self.unchanged_objects: set[tuple[str, str, str]] = set()  # (new table, kind, name) left as they are
@@ -895,7 +905,7 @@ class _Builder:
         def uses(design: Design) -> bool:
             return any(t.kind == "updated_at" for table in design.tables.values() for t in table.triggers)
 
-        if self.dialect == "postgres" and not getattr(self, "untouched_use_updated_at", False):
+        if get_dialect(self.dialect).trigger_functions and not getattr(self, "untouched_use_updated_at", False):
             if uses(self.new) and not uses(self.old):
                 self.add("create_function", ops.CreateUpdatedAtFunction())
             if uses(self.old) and not uses(self.new):

@@ -717,16 +717,18 @@ def _outside_pragma(text: str) -> bool:
 
 
 def _open(db: str, *, create: bool):
-    from ..db.urls import dialect_of
+    from ..dialects.registry import POSTGRES, SQLITE, dialect_for_url, get_dialect
 
-    kind = dialect_of(db) if "://" in db else ("sqlite" if Path(db).suffix.lower() in (".db", ".sqlite", ".sqlite3") else None)
-    if kind == "postgres":
-        return _Postgres(db)
-    if kind == "sqlite":
-        return _Sqlite(db, create)
-    if kind is None:
+    if "://" in db:
+        dialect = dialect_for_url(db)
+    else:
+        dialect = get_dialect(SQLITE) if Path(db).suffix.lower() in (".db", ".sqlite", ".sqlite3") else None
+    if dialect is None:
         raise SourceError(f"--db {_safe(db)}: not a database URL; use postgresql://… or sqlite:///path.db")
-    raise SourceError(f"--db: migrate runs on PostgreSQL and SQLite; {kind} is not supported yet")
+    openers = {POSTGRES: lambda: _Postgres(db), SQLITE: lambda: _Sqlite(db, create)}
+    if dialect.name not in openers:
+        raise SourceError(f"--db: migrate runs on PostgreSQL and SQLite; {dialect.name} is not supported yet")
+    return openers[dialect.name]()
 
 
 def _safe(db: str) -> str:
