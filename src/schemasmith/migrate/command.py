@@ -23,7 +23,7 @@ from ..errors import Problem, SchemasmithError, SourceError
 from ..model.document import Design
 from . import files, planner, safety
 from . import operations as ops
-from .differ import Diff, diff
+from .compare import Diff, diff
 from .render.common import comment_lines
 from .render.postgres import postgres_file
 from .render.sqlite import sqlite_file, sqlite_step

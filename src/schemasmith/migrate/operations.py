@@ -1,7 +1,8 @@
 """Migration operations as plain objects: what changes, never how it is spelled.
 
-The differ produces them, the planner rearranges them into safe steps, `render.postgres` and `render.sqlite` turn them
-into PostgreSQL or SQLite statements and `render.alembic` into `op.*` calls. Every operation
+`compare` produces them, the planner rearranges them into safe steps, `render.postgres` and
+`render.sqlite` turn them into PostgreSQL or SQLite statements and `render.alembic` into `op.*`
+calls; this module imports none of them. Every operation
 knows its inverse (the DOWN is the inverses in reverse order), the table whose lock it takes,
 and whether it destroys stored data. `KIND` is the key into the safety knowledge
 (`safety.FACTS`); some operations refine it (`kind`) from their details.
@@ -107,9 +108,15 @@ class Dependent:
     """An object whose expression mentions an enum column: dropped and recreated around a type swap."""
 
     table: str
-    description: str
-    drop_sql: str
-    create_sql: str
+    kind: str  # index, check or policy
+    name: str
+    definition: Index | CheckConstraint | Policy
+    table_definition: Table  # the table as `side` defines it (an index is rendered from it)
+    side: str = "new"
+
+    @property
+    def description(self) -> str:
+        return f"{self.kind} {self.name}"
 
 
 @dataclass

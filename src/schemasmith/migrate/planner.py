@@ -33,9 +33,10 @@ from ..model.document import (
 )
 from . import operations as ops
 from . import safety
-from .differ import Diff
+from .compare import Diff
+from .context import PgContext
 from .renames import expression_columns, rename_in_expression
-from .render.postgres import BACKFILL_GUARD, PgContext, literal, q
+from .render.postgres import BACKFILL_GUARD, literal, q
 from .type_changes import type_key
 
 STAGES = (

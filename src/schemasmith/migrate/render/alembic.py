@@ -23,7 +23,8 @@ from ...model.document import (
 )
 from ...model.types import PortableType
 from .. import operations as ops
-from .postgres import LOCK_TIMEOUT, STATEMENT_TIMEOUT, PgContext, pg_statements, q
+from ..context import PgContext
+from .postgres import LOCK_TIMEOUT, STATEMENT_TIMEOUT, pg_statements, q
 
 #: alembic_version.version_num is VARCHAR(32).
 REVISION_LIMIT = 32

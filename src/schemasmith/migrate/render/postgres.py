@@ -13,17 +13,14 @@ from ...dialects import postgres
 from ...model import naming
 from ...model.document import (
     CheckConstraint,
-    Column,
-    Design,
     ForeignKey,
-    Index,
     Policy,
-    Table,
     Trigger,
     UniqueConstraint,
 )
 from ...model.types import PortableType
 from .. import operations as ops
+from ..context import PgContext
 from .common import FileText, comment_lines, copy_rows
 
 q = postgres.quote_identifier
@@ -34,40 +31,6 @@ BATCH_ROWS = 5000
 BATCH_PAGES = 100
 #: The setting dual-write triggers read to stand aside while a backfill copies values.
 BACKFILL_GUARD = "schemasmith.backfill"
-
-
-class PgContext:
-    """What rendering needs beyond an operation: both designs' renderers and the target version."""
-
-    def __init__(self, old: Design, new: Design, version: int):
-        self.version = version
-        self.style = new.conventions.enum_style
-        self._renderers = {"old": postgres.PostgresRenderer(old, version), "new": postgres.PostgresRenderer(new, version)}
-        self.designs = {"old": old, "new": new}
-
-    def renderer(self, side: str) -> postgres.PostgresRenderer:
-        return self._renderers[side]
-
-    def column_sql(self, table: str, name: str, column: Column, is_key: bool, side: str = "new") -> str:
-        return self.renderer(side).column_sql(table, name, column, is_key)
-
-    def default_sql(self, table: str, name: str, column: Column, is_key: bool, side: str = "new") -> str | None:
-        if column.default is None:
-            return None
-        return self.renderer(side).default_sql(f"{table}.{name}", column.portable_type, column.default, is_key)
-
-    def type_sql(self, portable: PortableType) -> str:
-        return postgres.column_type(portable, self.style)
-
-    def foreign_key_sql(self, table: str, foreign_key: ForeignKey) -> str:
-        stub = Table(columns={}, foreign_keys=[foreign_key])
-        return self.renderer("new").foreign_key_sql(table, stub, 0)
-
-    def index_sql(self, table: str, definition: Table, name: str, index: Index, side: str = "new") -> str:
-        return self.renderer(side).index_sql(table, definition, name, index)
-
-    def check_sql(self, table: str, name: str, expression: str) -> str:
-        return postgres.checked_expression(expression, f"{table}.{name}", "check")
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------
@@ -141,7 +104,7 @@ def _removed_values_check(op: ops.EnumSwap) -> list[str]:
 def _(op: ops.EnumSwap, ctx: PgContext) -> list[str]:
     if op.check_style:
         return _check_style_swap(op)
-    statements = [dependent.drop_sql for dependent in op.dependents]
+    statements = [dependent_drop_sql(dependent) for dependent in op.dependents]
     statements += _removed_values_check(op)
     aside = old_enum_name(op.enum)
     statements.append(f"ALTER TYPE {q(op.enum)} RENAME TO {q(aside)};")
@@ -161,8 +124,28 @@ def _(op: ops.EnumSwap, ctx: PgContext) -> list[str]:
                 actions.append(f"ALTER COLUMN {c} SET DEFAULT {column.default_after}")
         statements.append(f"ALTER TABLE {q(table)}\n    " + ",\n    ".join(actions) + ";")
     statements.append(f"DROP TYPE {q(aside)};")
-    statements += [dependent.create_sql for dependent in op.dependents]
+    statements += [dependent_create_sql(dependent, ctx) for dependent in op.dependents]
     return statements
+
+
+def dependent_drop_sql(dependent: ops.Dependent) -> str:
+    """DROP of an index, check or policy that a type swap recreates."""
+    table = q(dependent.table)
+    if dependent.kind == "index":
+        return f"DROP INDEX {q(dependent.name)};"
+    if dependent.kind == "check":
+        return f"ALTER TABLE {table} DROP CONSTRAINT {q(dependent.name)};"
+    return f"DROP POLICY {q(dependent.name)} ON {table};"
+
+
+def dependent_create_sql(dependent: ops.Dependent, ctx: PgContext) -> str:
+    """The index, check or policy again, as its side of the migration defines it."""
+    if dependent.kind == "index":
+        return ctx.index_sql(dependent.table, dependent.table_definition, dependent.name, dependent.definition, dependent.side)
+    if dependent.kind == "check":
+        add = ops.AddConstraint(dependent.table, dependent.name, "check", dependent.definition)
+        return f"ALTER TABLE {q(dependent.table)} ADD {constraint_body(add, ctx)};"
+    return policy_sql(dependent.table, dependent.definition)
 
 
 def _check_style_swap(op: ops.EnumSwap) -> list[str]:
