@@ -394,7 +394,7 @@ def migrate(
     steps: Annotated[Optional[int], typer.Option("--steps", help="Apply the next N / revert the last N.")] = None,
 ) -> None:
     """Apply migrations atomically with a history table and checksums."""
-    from .migrate.runner_command import migrate_command
+    from .migrate.runner.command import migrate_command
 
     code = migrate_command(action, db, str(directory), dry_run, allow_data_loss, to, steps)
     if code:
