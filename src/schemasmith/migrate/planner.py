@@ -1,4 +1,4 @@
-"""Turn the differ's operations into migration steps: the direct plan, or the safe plan.
+"""Turn the compared operations into migration steps: the direct plan, or the safe plan.
 
 The direct plan is one transaction (plus a first step for new enum values, which PostgreSQL
 cannot use in the transaction that adds them). The safe plan rewrites what would hold a

@@ -1,7 +1,7 @@
 """What changing a column's type does on PostgreSQL: whether it rewrites, loses or may refuse values.
 
 Knowledge below the operations: `operations.AlterColumnType.between` asks it for the facts of a
-change (the differ's and the inverse's alike), the differ and planner compare types by `type_key`.
+change (the comparison's and the inverse's alike); compare and planner match types by `type_key`.
 """
 
 from __future__ import annotations
