@@ -31,7 +31,7 @@ from schemasmith.db.embedded import scratch_database
 from schemasmith.dialects import postgres
 from schemasmith.importers import postgres as postgres_importer
 from schemasmith.migrate import diff
-from schemasmith.migrate.render_sql import pg_statements
+from schemasmith.migrate.render.postgres import pg_statements
 from schemasmith.model import dump_design, load_design_text
 
 

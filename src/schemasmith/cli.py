@@ -394,7 +394,7 @@ def migrate(
     steps: Annotated[Optional[int], typer.Option("--steps", help="Apply the next N / revert the last N.")] = None,
 ) -> None:
     """Apply migrations atomically with a history table and checksums."""
-    from .migrate.runner_command import migrate_command
+    from .migrate.runner.command import migrate_command
 
     code = migrate_command(action, db, str(directory), dry_run, allow_data_loss, to, steps)
     if code:
@@ -411,7 +411,7 @@ def impact(
     rename_to: Annotated[Optional[str], typer.Option("--rename-to", help="NEW_NAME: compatibility view for a rename.")] = None,
 ) -> None:
     """What depends on a table or column, and a compatibility view for a split or rename."""
-    from .impact_command import impact_command
+    from .impact.command import impact_command
 
     code = impact_command(schema, target, format, split_to, rename_to)
     if code:

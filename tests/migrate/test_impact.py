@@ -11,7 +11,7 @@ from conftest import EXAMPLES
 
 from schemasmith.dialects import postgres
 from schemasmith.impact import ImpactError, analyze, query_references
-from schemasmith.impact_command import impact_command
+from schemasmith.impact.command import impact_command
 from schemasmith.model.yamlio import load_design
 
 TASKHUB = str(EXAMPLES / "taskhub.yaml")

@@ -1,7 +1,7 @@
 """External check: migra's own schema-diff fixtures (shared/corpora/migra-fixtures).
 
 For each pair: a.sql is applied to a scratch database and read back as OLD, b.sql to another as
-NEW; our UP (the direct plan, every statement of `render_sql`) is applied on top of a.sql, and the
+NEW; our UP (the direct plan, every statement of `render.postgres`) is applied on top of a.sql, and the
 result, read back, must equal NEW (column order aside: PostgreSQL appends added columns, as migra
 does). Pairs that change what a design document does not hold are listed in OUT_OF_SCOPE with the
 reason and the outcome they must keep having — an explicit list, not skips.
@@ -16,7 +16,7 @@ from schemasmith.db.embedded import scratch_database
 from schemasmith.errors import SourceError
 from schemasmith.importers import postgres as postgres_importer
 from schemasmith.migrate import diff
-from schemasmith.migrate.render_sql import pg_statements
+from schemasmith.migrate.render.postgres import pg_statements
 
 FIXTURES = DESIGNS.parents[2].parent / "shared" / "corpora" / "migra-fixtures"
 ALL = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir()) if FIXTURES.is_dir() else []

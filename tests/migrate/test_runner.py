@@ -15,13 +15,13 @@ import pytest
 from schemasmith.db.embedded import scratch_database
 from schemasmith.errors import SchemasmithError, SourceError
 from schemasmith.migrate import runner
-from schemasmith.migrate.history import TABLE
 from schemasmith.migrate.runner import (
     MigrationError,
     postgres_statements,
     read_directory,
 )
-from schemasmith.migrate.runner_command import migrate_command
+from schemasmith.migrate.runner.command import migrate_command
+from schemasmith.migrate.runner.history import TABLE
 
 EXTERNAL_PG = os.environ.get("SCHEMASMITH_TEST_PG_URL")
 BACKENDS = ["postgres", "sqlite"] + (["postgres-external"] if EXTERNAL_PG else [])

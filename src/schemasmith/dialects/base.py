@@ -41,6 +41,10 @@ class Dialect:
     row_level_security: ClassVar[bool] = False
     #: The database is a file on disk (no server to reach).
     file_database: ClassVar[bool] = False
+    #: `CREATE INDEX CONCURRENTLY` and lock levels: a migration can be planned in non-blocking steps.
+    concurrent_index_builds: ClassVar[bool] = False
+    #: Triggers call a stored function (`EXECUTE FUNCTION f()`), which a migration creates and drops.
+    trigger_functions: ClassVar[bool] = False
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

@@ -1080,3 +1080,5 @@ class PostgresDialect(Dialect):
     url_schemes = ("postgresql", "postgres")
     native_enums = True
     row_level_security = True
+    concurrent_index_builds = True
+    trigger_functions = True

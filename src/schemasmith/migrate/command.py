@@ -11,21 +11,26 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..dialects.base import Dialect
+from ..dialects.registry import (
+    POSTGRES,
+    SQLITE,
+    canonical_name,
+    dialect_for_url,
+    get_dialect,
+)
 from ..errors import Problem, SchemasmithError, SourceError
 from ..model.document import Design
 from . import files, planner, safety
 from . import operations as ops
-from .differ import Diff, diff
-from .render_sql import (
-    comment_lines,
-    postgres_file,
-    sqlite_file,
-    sqlite_step,
-)
+from .compare import Diff, diff
+from .render.common import comment_lines
+from .render.postgres import postgres_file
+from .render.sqlite import sqlite_file, sqlite_step
 from .report import Report, StepReport, flatten
 
 FORMATS = ("sql", "alembic", "json")
-DIALECTS = ("postgres", "sqlite")
+DIALECTS = (POSTGRES, SQLITE)
 #: Rows counted at most when a live table has never been analyzed (reltuples = -1).
 COUNT_LIMIT = 100_000
 
@@ -57,12 +62,14 @@ def parse_backfills(values: list[str], new: Design) -> dict[tuple[str, str], str
 
 def table_sizes(old: str, design: Design, new: Design, origin: str) -> Sizes:
     """Row counts of OLD's tables: live ones for a database URL, else the designs' expected_rows."""
-    from ..db.urls import dialect_of, is_database_url
+    from ..db.urls import is_database_url
 
-    if is_database_url(old) and dialect_of(old) == "postgres":
-        return _postgres_sizes(old, design)
-    if origin == "sqlite" and (is_database_url(old) or Path(old).suffix.lower() in (".db", ".sqlite", ".sqlite3")):
-        return _sqlite_sizes(old, design)
+    live = dialect_for_url(old) if is_database_url(old) else None
+    if live is not None and live.name in LIVE_SIZES and not live.file_database:
+        return LIVE_SIZES[live.name](old, design)
+    source = _origin_dialect(origin)
+    if source is not None and source.file_database and (is_database_url(old) or Path(old).suffix.lower() in (".db", ".sqlite", ".sqlite3")):
+        return LIVE_SIZES[source.name](old, design)
     rows: dict[str, int | None] = {}
     for name, table in design.tables.items():
         rows[name] = table.expected_rows
@@ -71,6 +78,17 @@ def table_sizes(old: str, design: Design, new: Design, origin: str) -> Sizes:
         if rows.get(source) is None and table.expected_rows is not None and source in rows:
             rows[source] = table.expected_rows
     return Sizes(rows, "expected_rows in the design documents")
+
+
+def _origin_dialect(origin: str) -> Dialect | None:
+    """The dialect a source was read from (None for a design document)."""
+    return get_dialect(origin) if canonical_name(origin) else None
+
+
+def _default_dialect(origin: str) -> str:
+    """OLD's own dialect when it is a database file (SQLite), PostgreSQL otherwise."""
+    source = _origin_dialect(origin)
+    return source.name if source is not None and source.file_database else POSTGRES
 
 
 def _postgres_sizes(url: str, design: Design) -> Sizes:
@@ -90,7 +108,7 @@ def _postgres_sizes(url: str, design: Design) -> Sizes:
                 value = found.get(name)
                 if value is not None and value < 0:
                     # never analyzed: count, up to a bound
-                    from .render_sql import q
+                    from .render.postgres import q
 
                     value = connection.execute(f"SELECT count(*) FROM (SELECT 1 FROM {q(name)} LIMIT {COUNT_LIMIT + 1}) AS s").fetchone()[0]
                     counted.append(name)
@@ -118,6 +136,10 @@ def _sqlite_sizes(source: str, design: Design) -> Sizes:
     finally:
         connection.close()
     return Sizes(rows, "row counts of the SQLite database")
+
+
+#: How to count the rows of OLD's tables, per dialect of a live database.
+LIVE_SIZES = {POSTGRES: _postgres_sizes, SQLITE: _sqlite_sizes}
 
 
 def migration_name(result: Diff) -> str:
@@ -168,8 +190,9 @@ def run_diff(old: str, new: str, *, dialect: str | None, format: str, output: st
         raise SchemasmithError("diff needs -o DIR, the migration folder to write the steps into")
     old_source = load_source(old)
     new_source = load_source(new)
-    chosen = dialect or ("sqlite" if old_source.origin == "sqlite" else "postgres")
-    if format == "alembic" and chosen != "postgres":
+    chosen = dialect or _default_dialect(old_source.origin)
+    target = get_dialect(chosen)
+    if format == "alembic" and not target.alter_column_type:
         raise SchemasmithError("--format alembic is written for PostgreSQL; for SQLite use --format sql (its table rebuilds are SQL)")
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
@@ -187,7 +210,7 @@ def run_diff(old: str, new: str, *, dialect: str | None, format: str, output: st
     if result.empty:
         return Report(_label(old), _label(new), chosen, "none", "OLD and NEW are the same design", sizes.source, [], [],
                       [s.text() for s in result.renames.suggestions], result.notes, format=format, folder=str(folder))
-    if chosen == "sqlite":
+    if not target.concurrent_index_builds:
         plan = planner.Plan([planner.Step("main", "", list(result.operations))], safe=False)
         mode, reason = "direct", "SQLite has no concurrent index builds or lock levels to work around; each step is one transaction"
     elif safe is False:
@@ -217,7 +240,7 @@ def run_diff(old: str, new: str, *, dialect: str | None, format: str, output: st
             step_of[id(operation)] = ident
         report, texts = _render_step(step, ident, position, len(plan.steps), result, rows, format, old, new, previous)
         if format == "alembic":
-            from .render_alembic import revision_id
+            from .render.alembic import revision_id
 
             previous = revision_id(ident)
         step_reports.append(report)
@@ -243,7 +266,7 @@ def _findings(result: Diff, rows, source: str) -> list[safety.Finding]:
     findings = []
     for operation in result.operations:
         item = safety.fact(operation)
-        if result.dialect == "sqlite":
+        if result.target.file_database:
             # SQLite has no lock levels: one write lock on the whole database until COMMIT
             item = safety.Fact(safety.SQLITE_LOCK, item.rewrites, item.scans, item.data_loss, item.backward_incompatible, item.note, "")
         table = operation.table_name
@@ -270,7 +293,7 @@ def _previous_revision(folder: Path) -> str | None:
     """The revision id of the highest-numbered Alembic revision already in `folder`."""
     import re
 
-    from .render_alembic import revision_id
+    from .render.alembic import revision_id
 
     found = []
     if folder.is_dir():
@@ -281,6 +304,16 @@ def _previous_revision(folder: Path) -> str | None:
     if not found:
         return None
     return revision_id(max(found)[1])
+
+
+@dataclass
+class StepFacts:
+    """What a step's file headers declare: data lost either way, what the DOWN cannot restore."""
+
+    data_loss: list[str]
+    irreversible: list[str]
+    down_loss: list[str]
+    down_transactional: bool
 
 
 def _render_step(step: planner.Step, ident: str, position: int, total: int, result: Diff, rows, format: str,
@@ -303,36 +336,20 @@ def _render_step(step: planner.Step, ident: str, position: int, total: int, resu
     if not step.transactional and isinstance(step.operations[0], ops.AddEnumValues):
         down_transactional = True
     up_name, down_name = f"{ident}.up.sql", f"{ident}.down.sql"
-    context = result.context
     header = [
         f"-- schemasmith: step: {position + 1} of {total} ({step.title})",
         f"-- Generated by schemasmith diff {_label(old)} → {_label(new)} ({result.dialect}).",
     ]
+    facts = StepFacts(data_loss, irreversible, down_loss, down_transactional)
     if format == "alembic":
-        from .render_alembic import revision_file
+        from .render.alembic import revision_file
 
-        up_text = revision_file(step, ident, result, down_ops, previous)
+        assert result.context is not None
+        up_text = revision_file(step, ident, result.context, down_ops, previous)
         texts = [(f"{ident}.py", up_text)]
         up_name, down_name = f"{ident}.py", f"{ident}.py"
-    elif result.dialect == "sqlite":
-        texts = _sqlite_texts(step, result, up_ops, down_ops, ident, header, data_loss, irreversible, down_loss)
     else:
-        directives_up = ([files.directive_line(files.NO_TRANSACTION)] if not step.transactional else [])
-        directives_up += [files.directive_line(files.DATA_LOSS, text) for text in data_loss]
-        directives_up += [files.directive_line(files.AFTER_DEPLOY, text) for text in step.after_deploy]
-        directives_down = ([files.directive_line(files.NO_TRANSACTION)] if not down_transactional else [])
-        directives_down += [files.directive_line(files.DATA_LOSS, text) for text in down_loss]
-        directives_down += [files.directive_line(files.IRREVERSIBLE, text) for text in irreversible]
-        up_header = header + [f"-- Apply with: psql -v ON_ERROR_STOP=1 -f {up_name}"]
-        up_header += _explain(step)
-        down_header = header + [f"-- Undoes {up_name}. Apply with: psql -v ON_ERROR_STOP=1 -f {down_name}"]
-        down_header += [line for text in irreversible for line in comment_lines(f"IRREVERSIBLE: {text}")]
-        assert context is not None
-        up = postgres_file(up_ops, context, transactional=step.transactional, header=up_header, directives=directives_up,
-                           long_running=step.long_running)
-        down = postgres_file(down_ops, context, transactional=down_transactional, header=down_header,
-                             directives=directives_down, long_running=step.long_running)
-        texts = [(up_name, up.text), (down_name, down.text)]
+        texts = STEP_FILES[result.target.name](step, result, up_ops, down_ops, ident, header, facts)
     operations = []
     for operation in flat_up:
         item = safety.fact(operation)
@@ -363,14 +380,37 @@ def _explain(step: planner.Step) -> list[str]:
     return lines
 
 
-def _sqlite_texts(step, result: Diff, up_ops, down_ops, ident, header, data_loss, irreversible, down_loss) -> list[tuple[str, str]]:
+def _postgres_texts(step: planner.Step, result: Diff, up_ops, down_ops, ident: str, header: list[str],
+                    facts: StepFacts) -> list[tuple[str, str]]:
+    up_name, down_name = f"{ident}.up.sql", f"{ident}.down.sql"
+    directives_up = ([files.directive_line(files.NO_TRANSACTION)] if not step.transactional else [])
+    directives_up += [files.directive_line(files.DATA_LOSS, text) for text in facts.data_loss]
+    directives_up += [files.directive_line(files.AFTER_DEPLOY, text) for text in step.after_deploy]
+    directives_down = ([files.directive_line(files.NO_TRANSACTION)] if not facts.down_transactional else [])
+    directives_down += [files.directive_line(files.DATA_LOSS, text) for text in facts.down_loss]
+    directives_down += [files.directive_line(files.IRREVERSIBLE, text) for text in facts.irreversible]
+    up_header = header + [f"-- Apply with: psql -v ON_ERROR_STOP=1 -f {up_name}"]
+    up_header += _explain(step)
+    down_header = header + [f"-- Undoes {up_name}. Apply with: psql -v ON_ERROR_STOP=1 -f {down_name}"]
+    down_header += [line for text in facts.irreversible for line in comment_lines(f"IRREVERSIBLE: {text}")]
+    context = result.context
+    assert context is not None
+    up = postgres_file(up_ops, context, transactional=step.transactional, header=up_header, directives=directives_up,
+                       long_running=step.long_running)
+    down = postgres_file(down_ops, context, transactional=facts.down_transactional, header=down_header,
+                         directives=directives_down, long_running=step.long_running)
+    return [(up_name, up.text), (down_name, down.text)]
+
+
+def _sqlite_texts(step: planner.Step, result: Diff, up_ops, down_ops, ident: str, header: list[str],
+                  facts: StepFacts) -> list[tuple[str, str]]:
     renames = result.renames
     inverse = renames.inverse()
     up_render = sqlite_step(up_ops, result.old, result.new, renames.tables, renames.columns)
     down_render = sqlite_step(down_ops, result.new, result.old, inverse.tables, inverse.columns)
-    directives_up = [files.directive_line(files.DATA_LOSS, text) for text in data_loss]
-    directives_down = [files.directive_line(files.DATA_LOSS, text) for text in down_loss]
-    directives_down += [files.directive_line(files.IRREVERSIBLE, text) for text in irreversible]
+    directives_up = [files.directive_line(files.DATA_LOSS, text) for text in facts.data_loss]
+    directives_down = [files.directive_line(files.DATA_LOSS, text) for text in facts.down_loss]
+    directives_down += [files.directive_line(files.IRREVERSIBLE, text) for text in facts.irreversible]
     apply = "Apply with: sqlite3 -bail app.db < {file} (or schemasmith's runner); it is one transaction."
     up_header = header + comment_lines(apply.format(file=f"{ident}.up.sql"))
     up_header += comment_lines("Operations: " + "; ".join(o.describe() for o in flatten(up_ops)))
@@ -378,6 +418,10 @@ def _sqlite_texts(step, result: Diff, up_ops, down_ops, ident, header, data_loss
     up = sqlite_file(up_render.statements, up_header, directives_up)
     down = sqlite_file(down_render.statements, down_header, directives_down)
     return [(f"{ident}.up.sql", up.text), (f"{ident}.down.sql", down.text)]
+
+
+#: The UP and DOWN files of one step, per target dialect.
+STEP_FILES = {POSTGRES: _postgres_texts, SQLITE: _sqlite_texts}
 
 
 def diff_command(old: str, new: str, dialect: str | None, format: str, output: str, backfill: list[str], safe: bool | None) -> int:

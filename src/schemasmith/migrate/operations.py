@@ -1,7 +1,8 @@
 """Migration operations as plain objects: what changes, never how it is spelled.
 
-The differ produces them, the planner rearranges them into safe steps, `render_sql` turns them
-into PostgreSQL or SQLite statements and `render_alembic` into `op.*` calls. Every operation
+`compare` produces them, the planner rearranges them into safe steps, `render.postgres` and
+`render.sqlite` turn them into PostgreSQL or SQLite statements and `render.alembic` into `op.*`
+calls; this module imports none of them. Every operation
 knows its inverse (the DOWN is the inverses in reverse order), the table whose lock it takes,
 and whether it destroys stored data. `KIND` is the key into the safety knowledge
 (`safety.FACTS`); some operations refine it (`kind`) from their details.
@@ -26,6 +27,7 @@ from ..model.document import (
     Trigger,
     UniqueConstraint,
 )
+from .type_changes import type_change_facts
 
 
 @dataclass
@@ -106,9 +108,15 @@ class Dependent:
     """An object whose expression mentions an enum column: dropped and recreated around a type swap."""
 
     table: str
-    description: str
-    drop_sql: str
-    create_sql: str
+    kind: str  # index, check or policy
+    name: str
+    definition: Index | CheckConstraint | Policy
+    table_definition: Table  # the table as `side` defines it (an index is rendered from it)
+    side: str = "new"
+
+    @property
+    def description(self) -> str:
+        return f"{self.kind} {self.name}"
 
 
 @dataclass
@@ -345,6 +353,14 @@ class AlterColumnType(Operation):
     rewrite: bool = True  # False when the change is binary-coercible (no table rewrite)
     narrowing: str | None = None  # why values may not fit or lose precision
     using: str | None = None  # USING expression (SQL) when PostgreSQL needs one
+    may_fail: str | None = None  # why existing values may make the change fail
+
+    @classmethod
+    def between(cls, table: str, column: str, old: Column, new: Column, style: str = "native") -> AlterColumnType:
+        """The change from `old`'s type to `new`'s, with its facts."""
+        facts = type_change_facts(column, old, new, style)
+        return cls(table, column, old, new, rewrite=facts.rewrite, narrowing=facts.narrowing, using=facts.using,
+                   may_fail=facts.may_fail)
 
     @property
     def kind(self) -> str:
@@ -354,9 +370,7 @@ class AlterColumnType(Operation):
         return f"change type of {self.table}.{self.column} from {self.old.type} to {self.new.type}"
 
     def inverse(self) -> Operation:
-        from .differ import type_change  # the facts of the reverse change are its own
-
-        return type_change(self.table, self.column, self.new, self.old)
+        return AlterColumnType.between(self.table, self.column, self.new, self.old)  # its facts are its own
 
     @property
     def loses_data(self) -> str | None:

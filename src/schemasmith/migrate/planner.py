@@ -1,4 +1,4 @@
-"""Turn the differ's operations into migration steps: the direct plan, or the safe plan.
+"""Turn the compared operations into migration steps: the direct plan, or the safe plan.
 
 The direct plan is one transaction (plus a first step for new enum values, which PostgreSQL
 cannot use in the transaction that adds them). The safe plan rewrites what would hold a
@@ -33,9 +33,11 @@ from ..model.document import (
 )
 from . import operations as ops
 from . import safety
-from .differ import Diff, type_key
+from .compare import Diff
+from .context import PgContext
 from .renames import expression_columns, rename_in_expression
-from .render_sql import BACKFILL_GUARD, PgContext, literal, q
+from .render.postgres import BACKFILL_GUARD, literal, q
+from .type_changes import type_key
 
 STAGES = (
     "enum_values",
@@ -451,6 +453,28 @@ class _SafePlanner:
         # expand: the new column, kept in step with the old one by a trigger
         plain = Column(type=new_def.type, nullable=True)
         self.put("expand", ops.AddColumn(table, temporary, plain, False, "new"))
+        dual = self._dual_write(table, old_column, temporary, old_def, new_def)
+        self.put("expand", dual)
+        o, t = q(old_column), q(temporary)
+        if new_def.comment:
+            self.put("expand", ops.SetComment(table, temporary, None, new_def.comment))
+        # backfill existing rows (the trigger takes care of new writes)
+        key = list(new_table.primary_key)
+        self.put("backfill", ops.Backfill(
+            table, temporary, self._convert(o, old_def, new_def), f"{t} IS NULL AND {o} IS NOT NULL",
+            batched=True, key=key, guard=BACKFILL_GUARD,
+        ))
+        if not new_def.nullable:
+            self.not_null(table, temporary, deploy=False)
+        renames = self._build_on_new_column(old_name, old_table, table, new_table, new_column, temporary)
+        self._contract(old_name, old_table, table, old_column, new_column, temporary, old_def, new_def, dual, renames)
+        self.deploy("contract", f"the application reads and writes {table}.{new_column} only (it may write either column until then)")
+        self.rewrites.append(Rewrite(
+            ops.Noop(what), f"expand–contract: add {table}.{temporary}, dual-write trigger, batched backfill, switch the application, drop {table}.{old_column}",
+        ))
+
+    def _dual_write(self, table: str, old_column: str, temporary: str, old_def: Column, new_def: Column) -> ops.Sql:
+        """The trigger that keeps the old and the new column in step, whichever one the code writes."""
         function = naming.fit(f"schemasmith_dual_write_{table}_{old_column}")
         trigger = naming.fit(f"{table}_{old_column}_dual_write")
         o, t = q(old_column), q(temporary)
@@ -478,24 +502,16 @@ class _SafePlanner:
         ])
         create_function = f"CREATE OR REPLACE FUNCTION {q(function)}() RETURNS trigger\nLANGUAGE plpgsql AS {postgres.dollar_quoted(body)};"
         create_trigger = f"CREATE TRIGGER {q(trigger)} BEFORE INSERT OR UPDATE ON {q(table)}\n    FOR EACH ROW EXECUTE FUNCTION {q(function)}();"
-        dual = ops.Sql(
+        return ops.Sql(
             table, f"keep {table}.{old_column} and {table}.{temporary} in step (dual-write trigger)",
             [create_function, create_trigger],
             [f"DROP TRIGGER {q(trigger)} ON {q(table)};", f"DROP FUNCTION {q(function)}();"],
             sql_kind="dual_write",
         )
-        self.put("expand", dual)
-        if new_def.comment:
-            self.put("expand", ops.SetComment(table, temporary, None, new_def.comment))
-        # backfill existing rows (the trigger takes care of new writes)
-        key = list(new_table.primary_key)
-        self.put("backfill", ops.Backfill(
-            table, temporary, self._convert(o, old_def, new_def), f"{t} IS NULL AND {o} IS NOT NULL",
-            batched=True, key=key, guard=BACKFILL_GUARD,
-        ))
-        if not new_def.nullable:
-            self.not_null(table, temporary, deploy=False)
-        # NEW's indexes and constraints on the column, built on the new column
+
+    def _build_on_new_column(self, old_name: str, old_table: Table, table: str, new_table: Table, new_column: str,
+                             temporary: str) -> list[ops.Operation]:
+        """NEW's indexes and constraints on the column, built on the new one; the renames that follow in contract."""
         renames: list[ops.Operation] = []
         mapping = {new_column: temporary} if temporary != new_column else {}
         old_names = set(naming.index_names(old_name, old_table)) | {n for _, _, n in self._constraints(old_name, old_table)}
@@ -530,7 +546,11 @@ class _SafePlanner:
                 self.put("validate", ops.ValidateConstraint(table, target, kind, referenced))
             if target != name:
                 renames.append(ops.RenameConstraint(table, target, name))
-        # contract: drop the old column (its indexes and constraints go with it), rename into place
+        return renames
+
+    def _contract(self, old_name: str, old_table: Table, table: str, old_column: str, new_column: str, temporary: str,
+                  old_def: Column, new_def: Column, dual: ops.Sql, renames: list[ops.Operation]) -> None:
+        """Drop the old column (its indexes and constraints go with it), rename the new one into place."""
         restore = self._restore_old_column(old_name, old_table, table, old_column, temporary, old_def, new_def)
         restore.append(ops.Sql(table, "restore the dual-write trigger", dual.up, dual.down, sql_kind="dual_write"))
         drop_old = ops.Composite(
@@ -547,10 +567,6 @@ class _SafePlanner:
         new_default = self.ctx.default_sql(table, new_column, new_def, False)
         if new_default is not None:
             self.put("contract", ops.SetDefault(table, new_column, None, new_default))
-        self.deploy("contract", f"the application reads and writes {table}.{new_column} only (it may write either column until then)")
-        self.rewrites.append(Rewrite(
-            ops.Noop(what), f"expand–contract: add {table}.{temporary}, dual-write trigger, batched backfill, switch the application, drop {table}.{old_column}",
-        ))
 
     def _with_column(self, table: Table, column: str, temporary: str) -> Table:
         columns = dict(table.columns)

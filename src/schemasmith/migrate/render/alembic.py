@@ -3,28 +3,28 @@
 One revision per step, chained by `down_revision` in step order. A no-transaction step runs its
 statements inside `op.get_context().autocommit_block()`. Enum types, triggers, policies, row-level
 security, batched backfills, VALIDATE and the other statements Alembic has no operation for are
-the very SQL `render_sql` writes, passed to `op.execute` (colons escaped for `sa.text`).
+the very SQL `render.postgres` writes, passed to `op.execute` (colons escaped for `sa.text`).
 """
 
 from __future__ import annotations
 
 import functools
+from typing import Protocol
 
-from ..emit.alembic import escape_colons
-from ..emit.py_common import scalar_type_text
-from ..model import naming
-from ..model.document import (
+from ...emit.alembic import escape_colons
+from ...emit.py_common import scalar_type_text
+from ...model import naming
+from ...model.document import (
     CheckConstraint,
     Column,
     ForeignKey,
     IndexKey,
     UniqueConstraint,
 )
-from ..model.types import PortableType
-from . import operations as ops
-from .differ import Diff
-from .planner import Step
-from .render_sql import LOCK_TIMEOUT, STATEMENT_TIMEOUT, PgContext, pg_statements, q
+from ...model.types import PortableType
+from .. import operations as ops
+from ..context import PgContext
+from .postgres import LOCK_TIMEOUT, STATEMENT_TIMEOUT, pg_statements, q
 
 #: alembic_version.version_num is VARCHAR(32).
 REVISION_LIMIT = 32
@@ -128,13 +128,13 @@ def _(op: ops.CreateTable, ctx: PgContext) -> list[str]:
 
 
 def _literal(value: str) -> str:
-    from ..dialects.postgres import quote_literal
+    from ...dialects.postgres import quote_literal
 
     return quote_literal(value)
 
 
 def _create_index(ctx: PgContext, table_name: str, table, index_name: str, index, *, concurrently: bool) -> list[str]:
-    from ..dialects.postgres import checked_expression, index_key_sql
+    from ...dialects.postgres import checked_expression, index_key_sql
 
     keys = [index_key_sql(key) for key in index.keys(set(table.columns))]
     for expression in index.expressions:
@@ -290,10 +290,18 @@ def _body(operations: list[ops.Operation], ctx: PgContext, transactional: bool, 
     return lines
 
 
-def revision_file(step: Step, ident: str, result: Diff, down_ops: list[ops.Operation], previous: str | None = None) -> str:
+class RevisionStep(Protocol):
+    """What a revision needs of a planned step (the planner's `Step` has it)."""
+
+    title: str
+    operations: list[ops.Operation]
+    transactional: bool
+    long_running: bool
+    after_deploy: list[str]
+
+
+def revision_file(step: RevisionStep, ident: str, ctx: PgContext, down_ops: list[ops.Operation], previous: str | None = None) -> str:
     """The Python module of one revision."""
-    ctx = result.context
-    assert ctx is not None
     down_transactional = all(operation.transactional for operation in down_ops) if down_ops else step.transactional
     upgrade = _body(step.operations, ctx, step.transactional, step.long_running)
     downgrade = _body(down_ops, ctx, down_transactional, step.long_running)

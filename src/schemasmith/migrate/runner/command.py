@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import SchemasmithError
-from .files import NO_TRANSACTION
-from .runner import RunResult, StatusResult, environment_db, notices, run, status
+from ...errors import SchemasmithError
+from ..files import NO_TRANSACTION
+from .engine import RunResult, StatusResult, environment_db, notices, run, status
 
 ACTIONS = ("apply", "status", "down")
 

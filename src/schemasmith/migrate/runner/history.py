@@ -60,7 +60,7 @@ class Applied:
 
 def postgres_table(schema: str) -> str:
     """The history table's qualified, quoted name in `schema`."""
-    from ..dialects.postgres import quote_identifier
+    from ...dialects.postgres import quote_identifier
 
     return f"{quote_identifier(schema)}.{quote_identifier(TABLE)}"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from .errors import SchemasmithError
+from ..errors import SchemasmithError
+from .analysis import analyze, render_text
 
 FORMATS = ("text", "json")
 
@@ -18,8 +19,6 @@ def impact_command(
     rename_to: str | None = None,
 ) -> int:
     """Print what depends on TABLE[.COLUMN] (and a compatibility view for a split or rename)."""
-    from .impact import analyze, render_text
-
     if format not in FORMATS:
         raise SchemasmithError(f"--format: unknown format {format!r}; use one of {', '.join(FORMATS)}")
     impact = analyze(schema, target, split_to=split_to, rename_to=rename_to)

@@ -1,4 +1,4 @@
-"""The migration runner: apply, revert and list a folder of SQL migrations, atomically and once.
+"""The migration runner's engine: apply, revert and list a folder of SQL migrations, atomically and once.
 
 The folder follows the contract of `files.py` (written by `schemasmith diff`, or by hand):
 `NNNN_name.up.sql` and, optionally, `NNNN_name.down.sql`; UP files apply in version order, DOWN
@@ -47,9 +47,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import SchemasmithError, SourceError
-from . import files, history
-from .files import NO_TRANSACTION
+from ...errors import SchemasmithError, SourceError
+from .. import files
+from ..files import NO_TRANSACTION
+from . import history
 from .history import Applied
 
 #: The fixed key of the advisory lock every `schemasmith migrate` run on PostgreSQL takes
@@ -389,8 +390,8 @@ class _Postgres:
     def __init__(self, url: str):
         import psycopg
 
-        from ..db.embedded import redact
-        from ..db.urls import libpq_url
+        from ...db.embedded import redact
+        from ...db.urls import libpq_url
 
         self.url = url
         self.shown = redact(url)
@@ -557,7 +558,7 @@ class _Sqlite:
     def __init__(self, url: str, create: bool):
         import sqlite3
 
-        from ..db.urls import sqlite_path
+        from ...db.urls import sqlite_path
 
         path = sqlite_path(url) if "://" in url else url
         self.shown = url
@@ -717,20 +718,22 @@ def _outside_pragma(text: str) -> bool:
 
 
 def _open(db: str, *, create: bool):
-    from ..db.urls import dialect_of
+    from ...dialects.registry import POSTGRES, SQLITE, dialect_for_url, get_dialect
 
-    kind = dialect_of(db) if "://" in db else ("sqlite" if Path(db).suffix.lower() in (".db", ".sqlite", ".sqlite3") else None)
-    if kind == "postgres":
-        return _Postgres(db)
-    if kind == "sqlite":
-        return _Sqlite(db, create)
-    if kind is None:
+    if "://" in db:
+        dialect = dialect_for_url(db)
+    else:
+        dialect = get_dialect(SQLITE) if Path(db).suffix.lower() in (".db", ".sqlite", ".sqlite3") else None
+    if dialect is None:
         raise SourceError(f"--db {_safe(db)}: not a database URL; use postgresql://… or sqlite:///path.db")
-    raise SourceError(f"--db: migrate runs on PostgreSQL and SQLite; {kind} is not supported yet")
+    openers = {POSTGRES: lambda: _Postgres(db), SQLITE: lambda: _Sqlite(db, create)}
+    if dialect.name not in openers:
+        raise SourceError(f"--db: migrate runs on PostgreSQL and SQLite; {dialect.name} is not supported yet")
+    return openers[dialect.name]()
 
 
 def _safe(db: str) -> str:
-    from ..db.embedded import redact
+    from ...db.embedded import redact
 
     return redact(db) if "://" in db else db
 

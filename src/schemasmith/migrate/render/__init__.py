@@ -1,0 +1,1 @@
+"""The rendering layer: operations as SQL per dialect (postgres, sqlite) or as Alembic revisions."""
