@@ -177,7 +177,8 @@ _SQLITE_KEYWORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _preparer():
+def identifier_preparer():
+    """SQLAlchemy's SQLite identifier preparer."""
     from sqlalchemy.dialects import sqlite as sqlalchemy_sqlite
 
     return sqlalchemy_sqlite.dialect().identifier_preparer
@@ -185,15 +186,12 @@ def _preparer():
 
 def quote_identifier(name: str) -> str:
     """`name` as a SQLite identifier: bare when that is safe, else double-quoted with `""`."""
-    quoted = _preparer().quote(name)
-    if quoted == name and name.upper() in _SQLITE_KEYWORDS:
-        quoted = '"' + name.replace('"', '""') + '"'
-    return quoted
+    return DIALECT.quote_identifier(name)
 
 
 def quote_literal(text: str) -> str:
     """`text` as a SQL string literal (single quotes doubled)."""
-    return "'" + text.replace("'", "''") + "'"
+    return DIALECT.quote_literal(text)
 
 
 def _string_sql(text: str) -> str:
@@ -1207,3 +1205,39 @@ class SqliteDialect(Dialect):
     url_schemes = ("sqlite",)
     alter_column_type = False
     file_database = True
+
+    def identifier_preparers(self) -> tuple:
+        return (identifier_preparer(),)
+
+    def reserved_beyond_sqlalchemy(self, name: str) -> bool:
+        # SQLite keywords SQLAlchemy's list lacks.
+        return name.upper() in _SQLITE_KEYWORDS
+
+    def clean_expression(self, text: str, **context) -> str:
+        return design_expression(text)
+
+    def column_type(self, portable: PortableType) -> str:
+        return declared_type(portable)
+
+    def default_sql(self, default: Default, portable: PortableType, where: str, **context) -> str | None:
+        return render_default(default, portable, context.get("table", "t"))
+
+    def constraint_sql(self, table_name: str, table: Table, position: int) -> str:
+        return _foreign_key_sql(table_name, table.foreign_keys[position])
+
+    def index_sql(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
+        plan = table_plan(Design(name=table_name, tables={table_name: table}), table_name, table, [])
+        return next(index_statement(table_name, item) for item in plan.indexes if item.name == index_name)
+
+    def trigger_statements(self, design: Design) -> list[str]:
+        return [statement for plan in table_plans(design, []) for statement in trigger_statements(plan)]
+
+    def project(self, design: Design) -> Design:
+        return project(design)
+
+    def render(self, design: Design, **options) -> DdlOutput:
+        return render(design)
+
+
+#: The SQLite dialect object the module-level functions above speak for.
+DIALECT = SqliteDialect()
