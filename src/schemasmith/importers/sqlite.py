@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.request import pathname2url
 
-from ..db.urls import dialect_of, sqlite_path
+from ..db.urls import sqlite_path, url_dialect
 from ..dialects.sqlite import (
+    SqliteDialect,
     Token,
     design_default,
     design_expression,
@@ -147,7 +148,7 @@ def import_ddl(sql: str, *, file: str | None = None, name: str | None = None) ->
 def import_database(url_or_path: str, *, name: str | None = None) -> ImportResult:
     """Import a SQLite database file (a path or a `sqlite:///path.db` URL), opened read-only."""
     if "://" in url_or_path:
-        if dialect_of(url_or_path) != "sqlite":
+        if not isinstance(url_dialect(url_or_path), SqliteDialect):
             raise SourceError(f"{url_or_path}: not a SQLite URL (expected sqlite:///path.db)")
         path_text = sqlite_path(url_or_path)
     else:
