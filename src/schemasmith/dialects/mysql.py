@@ -37,6 +37,7 @@ from ..model.document import Column, Default, Design, ForeignKey, Index, IndexKe
 from ..model.implied import with_implied
 from ..model.types import INTEGER_KINDS, PortableType
 from .base import Dialect, DdlOutput
+from ..text.statements import split_mysql_script
 from .common import SpecialNumber, boolean_value, fitting_text, function_name, number_text, parse_expression, plan_tables
 
 #: MySQL's identifier limit, in characters.
@@ -653,22 +654,7 @@ class _Renderer:
 
 def split_statements(text: str) -> list[str]:
     """The statements of a rendered file as the `mysql` client sends them (DELIMITER honoured)."""
-    statements, delimiter, current = [], ";", []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not current and (not stripped or stripped.startswith("--")):
-            continue
-        if stripped.upper().startswith("DELIMITER ") and not current:
-            delimiter = stripped.split(None, 1)[1]
-            continue
-        current.append(line)
-        if stripped.endswith(delimiter):
-            statement = "\n".join(current).rstrip()[: -len(delimiter)].rstrip()
-            statements.append(statement)
-            current = []
-    if current and "".join(current).strip():
-        statements.append("\n".join(current))
-    return statements
+    return split_mysql_script(text)
 
 
 __all__ = ["DdlOutput", "fit", "quote_identifier", "quote_literal", "render", "split_statements", "translate_expression"]

@@ -14,10 +14,7 @@ imports back to the design it came from.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import tempfile
 import warnings as python_warnings
 from collections import defaultdict
 from pathlib import Path
@@ -25,7 +22,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..db.embedded import psql_path, scratch_database
+from ..db.apply import apply_script
+from ..db.embedded import scratch_database
 from ..db.urls import libpq_url, sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
@@ -56,6 +54,7 @@ from ..model.document import (
 )
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
 from ..text.redaction import redact_url
+from ..text.statements import line_of, split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
 
 # Catalog type names (pg_type.typname) that are portable types as they are.
@@ -1008,109 +1007,15 @@ def _call_name(text: str | None) -> str | None:
 
 # --- DDL through a scratch database ------------------------------------------------------------
 
-_PSQL_ERROR = re.compile(r"^psql:(?P<file>.*):(?P<line>\d+): (?P<severity>ERROR|FATAL|error):\s*(?P<message>.*)$", re.MULTILINE)
 _DATABASE_STATEMENT = re.compile(r"^(CREATE|DROP|ALTER)\s+DATABASE\b", re.IGNORECASE)
 _CONNECT = re.compile(r"^\\(c|connect)(\s|$)")
 _FORBIDDEN_META = re.compile(r"^\\(!|o\b|out\b|w\b|write\b|copy\b|setenv\b|g\w*\s*\|)", re.IGNORECASE)
 _COPY_PROGRAM = re.compile(r"^COPY\b.*\bPROGRAM\b", re.IGNORECASE | re.DOTALL)
-_COPY_STDIN = re.compile(r"^COPY\b.*\bFROM\s+STDIN\b", re.IGNORECASE | re.DOTALL)
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_\x80-\U0010ffff]*)?\$")
-
-
-def scan_script(sql: str) -> list[tuple[str, int, int]]:
-    """A psql script cut into ("statement" | "meta", start, end) pieces, as psql would read it.
-
-    Comments (nested block comments too), quoted strings and identifiers, E'' escapes, dollar
-    quotes and COPY … FROM stdin data are skipped over, so a `;` or a word inside them never
-    counts. A statement runs from its first token to its `;` (included).
-    """
-    pieces: list[tuple[str, int, int]] = []
-    position, length = 0, len(sql)
-    start: int | None = None
-
-    def skip_line(at: int) -> int:
-        newline = sql.find("\n", at)
-        return length if newline < 0 else newline + 1
-
-    while position < length:
-        character = sql[position]
-        if character in " \t\r\n\f":
-            position += 1
-            continue
-        if sql.startswith("--", position):
-            position = skip_line(position)
-            continue
-        if sql.startswith("/*", position):
-            depth, position = 1, position + 2
-            while position < length and depth:
-                if sql.startswith("/*", position):
-                    depth, position = depth + 1, position + 2
-                elif sql.startswith("*/", position):
-                    depth, position = depth - 1, position + 2
-                else:
-                    position += 1
-            continue
-        if character == "\\":
-            end = skip_line(position)
-            pieces.append(("meta", position, end))
-            position = end
-            continue
-        if start is None:
-            start = position
-        if character == "'":
-            escapes = position > 0 and sql[position - 1] in "eE" and (position < 2 or not (sql[position - 2].isalnum() or sql[position - 2] == "_"))
-            position += 1
-            while position < length:
-                if escapes and sql[position] == "\\":
-                    position += 2
-                    continue
-                if sql[position] == "'":
-                    if sql.startswith("''", position):
-                        position += 2
-                        continue
-                    break
-                position += 1
-            position += 1
-            continue
-        if character == '"':
-            closing = sql.find('"', position + 1)
-            while closing >= 0 and sql.startswith('""', closing):
-                closing = sql.find('"', closing + 2)
-            position = length if closing < 0 else closing + 1
-            continue
-        if character == "$" and not (position > 0 and (sql[position - 1].isalnum() or sql[position - 1] == "_")):
-            tag = _DOLLAR_TAG.match(sql, position)
-            if tag:
-                closing = sql.find(tag.group(0), tag.end())
-                position = length if closing < 0 else closing + len(tag.group(0))
-                continue
-        if character == ";":
-            position += 1
-            pieces.append(("statement", start, position))
-            if _COPY_STDIN.match(sql[start:position]):
-                # Data lines follow, up to a line holding only \.
-                position = skip_line(position)
-                while position < length:
-                    line_end = skip_line(position)
-                    if sql[position:line_end].strip() == "\\.":
-                        position = line_end
-                        break
-                    position = line_end
-            start = None
-            continue
-        position += 1
-    if start is not None:
-        pieces.append(("statement", start, length))
-    return pieces
 
 
 def _blank(text: str) -> str:
     """`text` with everything but line breaks turned into spaces: line numbers stay where they were."""
     return re.sub(r"[^\n]", " ", text)
-
-
-def _line_of(sql: str, offset: int) -> int:
-    return sql.count("\n", 0, offset) + 1
 
 
 def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
@@ -1126,7 +1031,7 @@ def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
         text = sql[start:end]
         if kind == "meta":
             if _FORBIDDEN_META.match(text):
-                raise SourceError(f"{label}:{_line_of(sql, start)}: psql command {text.strip()[:40]} is not run when importing a schema")
+                raise SourceError(f"{label}:{line_of(sql, start)}: psql command {text.strip()[:40]} is not run when importing a schema")
             if _CONNECT.match(text):
                 skipped.append(text.strip().rstrip(";"))
                 pieces.append((start, end))
@@ -1134,7 +1039,7 @@ def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
             skipped.append(" ".join(text.split()).rstrip(";"))
             pieces.append((start, end))
         elif _COPY_PROGRAM.match(text):
-            raise SourceError(f"{label}:{_line_of(sql, start)}: COPY … PROGRAM runs a command on the server and is not run when importing")
+            raise SourceError(f"{label}:{line_of(sql, start)}: COPY … PROGRAM runs a command on the server and is not run when importing")
     prepared = sql
     for start, end in reversed(pieces):
         prepared = prepared[:start] + _blank(prepared[start:end]) + prepared[end:]
@@ -1142,70 +1047,6 @@ def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
     if skipped:
         notes.append(f"{label}: skipped {'; '.join(dict.fromkeys(skipped))} — the schema was read from a scratch database instead")
     return prepared, notes
-
-
-def _failing_statement(sql: str, line: int) -> str:
-    """The statement psql reports on `line` (the line a statement ends on), whitespace folded."""
-    candidates = [(start, end) for kind, start, end in scan_script(sql) if kind == "statement" and _line_of(sql, end - 1) >= line]
-    if not candidates:
-        return ""
-    start, end = candidates[0]
-    return " ".join(sql[start:end].split())
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def apply_script(url: str, sql: str, label: str) -> None:
-    """Apply SQL with the embedded server's own psql, stopping at the first error."""
-    with tempfile.TemporaryDirectory(prefix="schemasmith-import-") as folder:
-        path = Path(folder) / "import.sql"
-        path.write_text(sql, encoding="utf-8")
-        # -b: psql echoes the statement that failed, which is more exact than any guess from the line.
-        command = [str(psql_path()), "-X", "-q", "-b", "-v", "ON_ERROR_STOP=1", "-d", libpq_url(url), "-f", str(path)]
-        environment = {"PGCONNECT_TIMEOUT": "10", "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PGCLIENTENCODING": "UTF8"}
-        for variable in ("LANG", "LC_ALL", "HOME", "TMPDIR"):
-            if variable in os.environ:
-                environment[variable] = os.environ[variable]
-        try:
-            completed = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=folder, check=False)
-        except OSError as error:
-            raise SourceError(f"cannot run psql ({psql_path()}): {error}") from None
-    if completed.returncode == 0:
-        return
-    stderr = completed.stderr
-    error = _PSQL_ERROR.search(stderr)
-    if error is None:
-        message = stderr.strip() or f"psql exited with status {completed.returncode}"
-        raise SourceError(f"{label}: could not be applied: {_shorten(' '.join(message.split()), 400)}")
-    line = int(error["line"])
-    message = error["message"].strip()
-    details = [
-        " ".join(detail.split())
-        for detail in stderr[error.end():].splitlines()
-        if detail.strip().startswith(("DETAIL:", "HINT:", "CONTEXT:"))
-    ]
-    echoed = re.search(r"^psql:.*?:\d+: STATEMENT:\s*(?P<text>.*?)(?=^psql:|\Z)", stderr[error.end():], re.MULTILINE | re.DOTALL)
-    statement = _shorten(" ".join(echoed["text"].split()) if echoed else _failing_statement(sql, line))
-    text = f"{label}:{line}: {message}"
-    if details:
-        text += " (" + "; ".join(details) + ")"
-    version = _server_version(url)
-    if version:
-        text += f" [on PostgreSQL {version}]"
-    text += f"\n  in: {statement}"
-    raise SourceError(text)
-
-
-def _server_version(url: str) -> str | None:
-    import psycopg
-
-    try:
-        with psycopg.connect(libpq_url(url), connect_timeout=10) as connection:
-            return str(connection.execute("SHOW server_version").fetchone()[0]).split()[0]
-    except psycopg.Error:
-        return None
 
 
 def import_ddl(sql: str, *, file: str | None = None, name: str | None = None, server_url: str | None = None) -> ImportResult:

@@ -50,54 +50,15 @@ from ..model.document import (
 from ..model.implied import UUID_DEFAULT
 from ..model.invariants import check_invariants, type_family
 from ..model.types import parse_type
+from ..text.statements import Statement, split_sqlite_script
 from .base import TOOL_TABLES, ImportResult
 
 # --- statements of a DDL script ---------------------------------------------------------------
 
-_STATEMENT_PART = re.compile(
-    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\[[^\]]*\]|--[^\n]*|/\*.*?(?:\*/|\Z)|;",
-    re.S,
-)
-_SKIP = re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z))*", re.S)
-
-
-@dataclass
-class Statement:
-    line: int  # where the statement starts (1-based)
-    text: str
-
 
 def split_statements(sql: str, notes: list[str] | None = None) -> list[Statement]:
-    """The statements of a script as the sqlite3 tool sees them, each with its first line.
-
-    A statement ends at a `;` that completes it (`sqlite3.complete_statement`, so trigger bodies
-    stay whole). Lines starting with `.` between statements are the sqlite3 tool's own commands;
-    they are skipped and listed in `notes`.
-    """
-    statements: list[Statement] = []
-    position, line, counted_to = 0, 1, 0
-    size = len(sql)
-    while True:
-        position = _SKIP.match(sql, position).end()  # type: ignore[union-attr]
-        if position >= size:
-            break
-        line += sql.count("\n", counted_to, position)
-        counted_to = position
-        if sql[position] == "." and (position == 0 or sql[sql.rfind("\n", 0, position) + 1 : position].strip() == ""):
-            end = sql.find("\n", position)
-            end = size if end < 0 else end
-            if notes is not None:
-                notes.append(f"line {line}: the sqlite3 tool's command {sql[position:end].strip()!r} was skipped")
-            position = end
-            continue
-        end = size
-        for match in _STATEMENT_PART.finditer(sql, position):
-            if match.group() == ";" and sqlite3.complete_statement(sql[position : match.end()]):
-                end = match.end()
-                break
-        statements.append(Statement(line, sql[position:end]))
-        position = end
-    return statements
+    """The statements of a script as the sqlite3 tool sees them (see text.statements.split_sqlite_script)."""
+    return split_sqlite_script(sql, notes)
 
 
 def _shortened(text: str, limit: int = 160) -> str:
