@@ -202,99 +202,132 @@ def clean_node(node, textual_columns: set[str], enum_types: set[str], expand_bet
     `= ANY (ARRAY[…])` back into IN and `~~` into LIKE. With `expand_between`, rewrites
     BETWEEN the way PostgreSQL stores it (`a >= x AND a <= y`), for comparing with the catalog.
     """
-    from pglast import ast
-    from pglast.enums import A_Expr_Kind, BoolExprType
+    return _ExpressionCleaner(textual_columns, enum_types, expand_between).transform(node)
 
-    def transform(value):
+
+class _ExpressionCleaner:
+    """The rewrites of `clean_node`, applied bottom-up to a pglast tree (one method per rewrite)."""
+
+    def __init__(self, textual_columns: set[str], enum_types: set[str], expand_between: bool):
+        from pglast import ast
+        from pglast.enums import A_Expr_Kind, BoolExprType
+
+        self.ast, self.kinds, self.bool_types = ast, A_Expr_Kind, BoolExprType
+        self.textual_columns, self.enum_types, self.expand_between = textual_columns, enum_types, expand_between
+
+    def transform(self, value):
         if isinstance(value, tuple):
-            return tuple(transform(item) for item in value)
-        if not isinstance(value, ast.Node):
+            return tuple(self.transform(item) for item in value)
+        if not isinstance(value, self.ast.Node):
             return value
         for attribute in value.__slots__:
             current = getattr(value, attribute, None)
-            if isinstance(current, (ast.Node, tuple)):
-                setattr(value, attribute, transform(current))
-        return rewrite(value)
+            if isinstance(current, (self.ast.Node, tuple)):
+                setattr(value, attribute, self.transform(current))
+        return self.rewrite(value)
 
-    def rewrite(value):
+    def rewrite(self, value):
+        ast, kinds = self.ast, self.kinds
         if isinstance(value, ast.TypeCast) and value.typeName is not None:
-            name, is_array = _type_name(value.typeName)
-            argument = value.arg
-            if isinstance(argument, ast.A_Const) and not is_array and not argument.isnull:
-                constant = argument.val
-                if isinstance(constant, ast.String) and (name in _STRING_CAST_TYPES or name in enum_types):
-                    return argument
-                if isinstance(constant, (ast.Integer, ast.Float)) and name == "numeric":
-                    return argument
-                if (
-                    isinstance(constant, ast.String)
-                    and name in ("int4", "integer")
-                    and re.fullmatch(r"-?\d+", constant.sval)
-                    and abs(int(constant.sval)) < 2**31
-                ):
-                    return ast.A_Const(val=ast.Integer(ival=int(constant.sval)))
-                if isinstance(constant, ast.String) and name == "numeric" and _NUMBER.match(constant.sval):
-                    # PostgreSQL keeps a negative number as the string '-1000'::numeric
-                    number = number_from_text(constant.sval)
-                    if isinstance(number, int) and abs(number) < 2**31:
-                        return ast.A_Const(val=ast.Integer(ival=number))
-                    return ast.A_Const(val=ast.Float(fval=constant.sval))
-            if (
-                isinstance(argument, ast.ColumnRef)
-                and not is_array
-                and name in _TEXT_CAST_TYPES
-                and len(argument.fields) == 1
-                and getattr(argument.fields[0], "sval", None) in textual_columns
-            ):
-                return argument
-            if isinstance(argument, ast.A_ArrayExpr) and is_array and (name in _STRING_CAST_TYPES or name in enum_types):
-                return argument
-        if (
-            isinstance(value, ast.A_Expr)
-            and value.kind in (A_Expr_Kind.AEXPR_OP_ANY, A_Expr_Kind.AEXPR_OP_ALL)
-            and isinstance(value.rexpr, ast.A_ArrayExpr)
-            and value.rexpr.elements
-        ):
-            operator = value.name[-1].sval if value.name else ""
-            if (value.kind == A_Expr_Kind.AEXPR_OP_ANY and operator == "=") or (
-                value.kind == A_Expr_Kind.AEXPR_OP_ALL and operator == "<>"
-            ):
-                return ast.A_Expr(
-                    kind=A_Expr_Kind.AEXPR_IN,
-                    name=(ast.String(sval=operator),),
-                    lexpr=value.lexpr,
-                    rexpr=tuple(value.rexpr.elements),
-                )
-        if isinstance(value, ast.A_Expr) and value.kind == A_Expr_Kind.AEXPR_OP and value.name:
-            operator = value.name[-1].sval
-            if operator in _LIKE_OPERATORS and len(value.name) == 1:
-                return ast.A_Expr(
-                    kind=getattr(A_Expr_Kind, _LIKE_OPERATORS[operator]), name=value.name, lexpr=value.lexpr, rexpr=value.rexpr
-                )
-            if operator in ("+", "-", "*", "/", "<", "<=", "=", ">=", ">", "<>"):
-                # `CAST(length AS numeric) / 60.0`: the decimal constant makes it numeric anyway.
-                left, right = value.lexpr, value.rexpr
-                if _is_decimal_constant(right) and _numeric_column_cast(left):
-                    value.lexpr = left.arg
-                elif _is_decimal_constant(left) and _numeric_column_cast(right):
-                    value.rexpr = right.arg
-                if operator in ("<", "<=", "=", ">=", ">", "<>"):
-                    # `latitude >= '-90'::integer::double precision`: the other side decides the type.
-                    if _number_cast(value.lexpr):
-                        value.lexpr = value.lexpr.arg
-                    if _number_cast(value.rexpr):
-                        value.rexpr = value.rexpr.arg
-        if expand_between and isinstance(value, ast.A_Expr) and value.kind in (
-            A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN
-        ):
-            low, high = value.rexpr
-            inside = value.kind == A_Expr_Kind.AEXPR_BETWEEN
-            first = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=">=" if inside else "<"),), lexpr=value.lexpr, rexpr=low)
-            second = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="<=" if inside else ">"),), lexpr=value.lexpr, rexpr=high)
-            return ast.BoolExpr(boolop=BoolExprType.AND_EXPR if inside else BoolExprType.OR_EXPR, args=(first, second))
+            uncast = self.without_cast(value)
+            if uncast is not None:
+                return uncast
+        if isinstance(value, ast.A_Expr):
+            if value.kind in (kinds.AEXPR_OP_ANY, kinds.AEXPR_OP_ALL):
+                as_in = self.array_comparison_as_in(value)
+                if as_in is not None:
+                    return as_in
+            if value.kind == kinds.AEXPR_OP and value.name:
+                like = self.operator_cleaned(value)
+                if like is not None:
+                    return like
+            if self.expand_between and value.kind in (kinds.AEXPR_BETWEEN, kinds.AEXPR_NOT_BETWEEN):
+                return self.between_expanded(value)
         return value
 
-    def _number_cast(value) -> bool:
+    def without_cast(self, value):
+        """The cast's argument (or a plain constant) when the cast is one PostgreSQL added; else None."""
+        ast = self.ast
+        name, is_array = _type_name(value.typeName)
+        argument = value.arg
+        if isinstance(argument, ast.A_Const) and not is_array and not argument.isnull:
+            return self.constant_without_cast(name, argument)
+        if (
+            isinstance(argument, ast.ColumnRef)
+            and not is_array
+            and name in _TEXT_CAST_TYPES
+            and len(argument.fields) == 1
+            and getattr(argument.fields[0], "sval", None) in self.textual_columns
+        ):
+            return argument
+        if isinstance(argument, ast.A_ArrayExpr) and is_array and (name in _STRING_CAST_TYPES or name in self.enum_types):
+            return argument
+        return None
+
+    def constant_without_cast(self, name: str, argument):
+        ast = self.ast
+        constant = argument.val
+        if isinstance(constant, ast.String) and (name in _STRING_CAST_TYPES or name in self.enum_types):
+            return argument
+        if isinstance(constant, (ast.Integer, ast.Float)) and name == "numeric":
+            return argument
+        if (
+            isinstance(constant, ast.String)
+            and name in ("int4", "integer")
+            and re.fullmatch(r"-?\d+", constant.sval)
+            and abs(int(constant.sval)) < 2**31
+        ):
+            return ast.A_Const(val=ast.Integer(ival=int(constant.sval)))
+        if isinstance(constant, ast.String) and name == "numeric" and _NUMBER.match(constant.sval):
+            # PostgreSQL keeps a negative number as the string '-1000'::numeric
+            number = number_from_text(constant.sval)
+            if isinstance(number, int) and abs(number) < 2**31:
+                return ast.A_Const(val=ast.Integer(ival=number))
+            return ast.A_Const(val=ast.Float(fval=constant.sval))
+        return None
+
+    def array_comparison_as_in(self, value):
+        """`x = ANY (ARRAY[…])` as `x IN (…)` (and `<> ALL` as NOT IN); None for other forms."""
+        ast, kinds = self.ast, self.kinds
+        if not (isinstance(value.rexpr, ast.A_ArrayExpr) and value.rexpr.elements):
+            return None
+        operator = value.name[-1].sval if value.name else ""
+        if (value.kind == kinds.AEXPR_OP_ANY and operator == "=") or (value.kind == kinds.AEXPR_OP_ALL and operator == "<>"):
+            return ast.A_Expr(kind=kinds.AEXPR_IN, name=(ast.String(sval=operator),), lexpr=value.lexpr, rexpr=tuple(value.rexpr.elements))
+        return None
+
+    def operator_cleaned(self, value):
+        """`~~` as LIKE (a new node); numeric casts beside constants dropped in place (None)."""
+        operator = value.name[-1].sval
+        if operator in _LIKE_OPERATORS and len(value.name) == 1:
+            kind = getattr(self.kinds, _LIKE_OPERATORS[operator])
+            return self.ast.A_Expr(kind=kind, name=value.name, lexpr=value.lexpr, rexpr=value.rexpr)
+        if operator in ("+", "-", "*", "/", "<", "<=", "=", ">=", ">", "<>"):
+            # `CAST(length AS numeric) / 60.0`: the decimal constant makes it numeric anyway.
+            left, right = value.lexpr, value.rexpr
+            if self.is_decimal_constant(right) and self.is_numeric_column_cast(left):
+                value.lexpr = left.arg
+            elif self.is_decimal_constant(left) and self.is_numeric_column_cast(right):
+                value.rexpr = right.arg
+            if operator in ("<", "<=", "=", ">=", ">", "<>"):
+                # `latitude >= '-90'::integer::double precision`: the other side decides the type.
+                if self.is_number_cast(value.lexpr):
+                    value.lexpr = value.lexpr.arg
+                if self.is_number_cast(value.rexpr):
+                    value.rexpr = value.rexpr.arg
+        return None
+
+    def between_expanded(self, value):
+        """`a BETWEEN x AND y` as `a >= x AND a <= y` (NOT BETWEEN: `a < x OR a > y`)."""
+        ast, kinds = self.ast, self.kinds
+        low, high = value.rexpr
+        inside = value.kind == kinds.AEXPR_BETWEEN
+        first = ast.A_Expr(kind=kinds.AEXPR_OP, name=(ast.String(sval=">=" if inside else "<"),), lexpr=value.lexpr, rexpr=low)
+        second = ast.A_Expr(kind=kinds.AEXPR_OP, name=(ast.String(sval="<=" if inside else ">"),), lexpr=value.lexpr, rexpr=high)
+        return ast.BoolExpr(boolop=self.bool_types.AND_EXPR if inside else self.bool_types.OR_EXPR, args=(first, second))
+
+    def is_number_cast(self, value) -> bool:
+        ast = self.ast
         return (
             isinstance(value, ast.TypeCast)
             and isinstance(value.arg, ast.A_Const)
@@ -302,18 +335,16 @@ def clean_node(node, textual_columns: set[str], enum_types: set[str], expand_bet
             and _type_name(value.typeName) in _NUMBER_TYPES
         )
 
-    def _is_decimal_constant(value) -> bool:
-        return isinstance(value, ast.A_Const) and isinstance(value.val, ast.Float)
+    def is_decimal_constant(self, value) -> bool:
+        return isinstance(value, self.ast.A_Const) and isinstance(value.val, self.ast.Float)
 
-    def _numeric_column_cast(value) -> bool:
+    def is_numeric_column_cast(self, value) -> bool:
         return (
-            isinstance(value, ast.TypeCast)
-            and isinstance(value.arg, ast.ColumnRef)
+            isinstance(value, self.ast.TypeCast)
+            and isinstance(value.arg, self.ast.ColumnRef)
             and _type_name(value.typeName) == ("numeric", False)
             and value.typeName.typmods is None
         )
-
-    return transform(node)
 
 
 def clean_expression(

@@ -255,8 +255,44 @@ class _Importer:
         return list(self.connection.execute(text(sql), params))
 
     def run(self) -> ImportResult:
-        from sqlalchemy import inspect
+        tables = self._relations()
+        oids = [row.oid for row in tables]
+        names = [row.relname for row in tables]
+        self.table_oid = {row.relname: row.oid for row in tables}
+        self.enums = self._enums()
+        self.type_info = self._column_types(oids)
+        self.order = self._object_order(oids)
+        reflected = self._reflected(names)
+        triggers = self._triggers(oids)
+        policies = self._policies(oids)
+        self.check_enums: dict[str, list[str]] = {}
+        self.serial_columns: list[str] = []
+        self.timestamp_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.foreign_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
 
+        designed: dict[str, Table] = {}
+        for row in tables:
+            key = (self.schema, row.relname)
+            columns, primary_keys, foreign_keys, uniques, indexes, checks, comments = reflected
+            designed[row.relname] = self._table(
+                row,
+                columns.get(key, []),
+                primary_keys.get(key) or {},
+                foreign_keys.get(key, []),
+                uniques.get(key, []),
+                indexes.get(key, []),
+                checks.get(key, []),
+                (comments.get(key) or {}).get("text"),
+                triggers.get(row.oid, []),
+                policies.get(row.oid, []),
+                set(names),
+            )
+        self._grouped_warnings()
+        self._other_objects()
+        return ImportResult(design=self._design(designed), warnings=self.warnings)
+
+    def _relations(self) -> list:
+        """The schema's plain and partitioned tables; views, foreign tables and partitions are warned about."""
         relations = self.query(
             """
             SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
@@ -293,53 +329,31 @@ class _Importer:
                     f"{row.relname}: partitioned by {row.partition_key}; imported as one table, its"
                     f" {partition_counts.get(row.oid, 0)} partition(s) are not part of the design"
                 )
-        oids = [row.oid for row in tables]
-        names = [row.relname for row in tables]
-        self.table_oid = {row.relname: row.oid for row in tables}
-        self.enums = self._enums()
-        self.type_info = self._column_types(oids)
-        self.order = self._object_order(oids)
+        return tables
 
-        if names:
-            inspector = inspect(self.connection)
-            with python_warnings.catch_warnings():
-                python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
-                options = {"schema": self.schema, "filter_names": names}
-                columns = dict(inspector.get_multi_columns(**options))
-                primary_keys = dict(inspector.get_multi_pk_constraint(**options))
-                foreign_keys = dict(inspector.get_multi_foreign_keys(**options))
-                uniques = dict(inspector.get_multi_unique_constraints(**options))
-                indexes = dict(inspector.get_multi_indexes(**options))
-                checks = dict(inspector.get_multi_check_constraints(**options))
-                comments = dict(inspector.get_multi_table_comment(**options))
-        else:
-            columns = primary_keys = foreign_keys = uniques = indexes = checks = comments = {}
-        triggers = self._triggers(oids)
-        policies = self._policies(oids)
-        self.check_enums: dict[str, list[str]] = {}
-        self.serial_columns: list[str] = []
-        self.timestamp_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.foreign_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
+    def _reflected(self, names: list[str]) -> tuple[dict, ...]:
+        """SQLAlchemy's reflection of the tables: columns, primary keys, foreign keys, uniques,
+        indexes, checks and comments, each keyed by (schema, table)."""
+        from sqlalchemy import inspect
 
-        designed: dict[str, Table] = {}
-        for row in tables:
-            key = (self.schema, row.relname)
-            designed[row.relname] = self._table(
-                row,
-                columns.get(key, []),
-                primary_keys.get(key) or {},
-                foreign_keys.get(key, []),
-                uniques.get(key, []),
-                indexes.get(key, []),
-                checks.get(key, []),
-                (comments.get(key) or {}).get("text"),
-                triggers.get(row.oid, []),
-                policies.get(row.oid, []),
-                set(names),
+        if not names:
+            return ({},) * 7
+        inspector = inspect(self.connection)
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
+            options = {"schema": self.schema, "filter_names": names}
+            return (
+                dict(inspector.get_multi_columns(**options)),
+                dict(inspector.get_multi_pk_constraint(**options)),
+                dict(inspector.get_multi_foreign_keys(**options)),
+                dict(inspector.get_multi_unique_constraints(**options)),
+                dict(inspector.get_multi_indexes(**options)),
+                dict(inspector.get_multi_check_constraints(**options)),
+                dict(inspector.get_multi_table_comment(**options)),
             )
-        self._grouped_warnings()
-        self._other_objects()
 
+    def _design(self, designed: dict[str, Table]) -> Design:
+        """The imported tables and enums as a checked design, with the conventions they follow."""
         enums = {name: values for name, values in self.enums.items()}
         for name, values in self.check_enums.items():
             enums.setdefault(name, values)
@@ -356,7 +370,7 @@ class _Importer:
         conventions = infer_conventions(design, style)
         design = design.model_copy(update={"conventions": conventions, "tables": self._implied_left_out(design, conventions)})
         self._check(design)
-        return ImportResult(design=design, warnings=self.warnings)
+        return design
 
     # -- catalog queries ----------------------------------------------------------------------
 
@@ -532,8 +546,49 @@ class _Importer:
         table_name, oid = row.relname, row.oid
         ordered = lambda items: sorted(items, key=lambda item: self.order.get((oid, item["name"]), 0))
 
-        designed_columns: dict[str, Column] = {}
         self.domain_checks = []
+        portable_of, textual = self._portable_types(table_name, oid, columns)
+        enum_types = set(self.enums)
+        primary = list(primary_key.get("constrained_columns") or [])
+        primary_name = primary_key.get("name") if primary else None
+        if primary_name == naming.primary_key_name(table_name):
+            primary_name = None
+        context = (textual, enum_types)
+        designed_columns = {
+            column["name"]: self._column(table_name, oid, column, portable_of[column["name"]], primary, context)
+            for column in columns
+        }
+        unique_constraints = self._uniques(table_name, ordered(uniques))
+        check_constraints = self._checks(table_name, oid, ordered(checks), designed_columns, context)
+        designed_foreign_keys = self._foreign_keys(table_name, oid, ordered(foreign_keys), table_names)
+        designed_indexes, actual_names = self._indexes(table_name, ordered(indexes), portable_of, context)
+        designed_triggers = self._table_triggers(table_name, triggers, designed_columns)
+        designed_policies = self._table_policies(policies, context)
+        if row.relforcerowsecurity:
+            self.warn(f"{table_name}: FORCE ROW LEVEL SECURITY is not part of a design; the design enables RLS only")
+
+        table = Table(
+            comment=comment,
+            columns=designed_columns,
+            primary_key=primary,
+            primary_key_name=primary_name,
+            unique=unique_constraints,
+            checks=check_constraints,
+            foreign_keys=designed_foreign_keys,
+            indexes=designed_indexes,
+            triggers=designed_triggers,
+            row_level_security=bool(row.relrowsecurity),
+            policies=designed_policies,
+        )
+        if designed_indexes:
+            names = minimal_index_names(table_name, table, actual_names)
+            table = table.model_copy(
+                update={"indexes": [index.model_copy(update={"name": name}) for index, name in zip(designed_indexes, names)]}
+            )
+        return table
+
+    def _portable_types(self, table_name: str, oid: int, columns) -> tuple[dict[str, PortableType], set[str]]:
+        """Each column's portable type, and the columns whose type is textual."""
         portable_of: dict[str, PortableType] = {}
         textual: set[str] = set()
         for column in columns:
@@ -542,58 +597,56 @@ class _Importer:
             portable_of[column["name"]] = parse_type(type_text)
             if portable_of[column["name"]].is_textual:
                 textual.add(column["name"])
-        enum_types = set(self.enums)
-        primary = list(primary_key.get("constrained_columns") or [])
-        primary_name = primary_key.get("name") if primary else None
-        if primary_name == naming.primary_key_name(table_name):
-            primary_name = None
+        return portable_of, textual
 
-        for column in columns:
-            column_name = column["name"]
-            where = f"{table_name}.{column_name}"
-            info = self.type_info.get((oid, column_name))
-            portable = portable_of[column_name]
-            identity = None
-            if column.get("identity"):
-                identity = "always" if column["identity"].get("always") else "by default"
-            generated = None
-            default = None
-            if info is not None and info.attgenerated in ("s", "v"):
-                expression = (column.get("computed") or {}).get("sqltext") or column.get("default") or ""
-                generated = clean_expression(str(expression), textual, enum_types)
-                if info.attgenerated == "v":
-                    self.warn(f"{where}: a VIRTUAL generated column; the design builds it as STORED")
-            elif column.get("default") is not None:
-                default, is_sequence = _default_from_catalog(column["default"], portable, textual, enum_types)
-                if is_sequence:
-                    if portable.is_integer:
-                        identity = "by default"
-                        self.serial_columns.append(where)
-                    else:
-                        default = Default(value=clean_expression(column["default"], textual, enum_types), is_expression=True)
-                        self.warn(f"{where}: a sequence default on a {portable} column is kept as an expression")
-            if (
-                default is not None
-                and default.is_expression
-                and primary == [column_name]
-                and portable.kind == "uuid"
-                and _call_name(str(default.value)) in _UUID_KEY_FUNCTIONS
-            ):
-                default = None  # the generated uuid of a single-column uuid key is implied
-            designed_columns[column_name] = Column(
-                type=str(portable),
-                nullable=bool(column.get("nullable", True))
-                and column_name not in primary
-                and identity is None
-                and not (info is not None and info.typtype == "d" and info.domain_not_null),
-                default=default,
-                identity=identity,
-                generated=generated,
-                comment=column.get("comment"),
-            )
+    def _column(self, table_name: str, oid: int, column, portable: PortableType, primary: list[str], context) -> Column:
+        """One reflected column as a design column (identity, generated expression, default)."""
+        textual, enum_types = context
+        column_name = column["name"]
+        where = f"{table_name}.{column_name}"
+        info = self.type_info.get((oid, column_name))
+        identity = None
+        if column.get("identity"):
+            identity = "always" if column["identity"].get("always") else "by default"
+        generated = None
+        default = None
+        if info is not None and info.attgenerated in ("s", "v"):
+            expression = (column.get("computed") or {}).get("sqltext") or column.get("default") or ""
+            generated = clean_expression(str(expression), textual, enum_types)
+            if info.attgenerated == "v":
+                self.warn(f"{where}: a VIRTUAL generated column; the design builds it as STORED")
+        elif column.get("default") is not None:
+            default, is_sequence = _default_from_catalog(column["default"], portable, textual, enum_types)
+            if is_sequence:
+                if portable.is_integer:
+                    identity = "by default"
+                    self.serial_columns.append(where)
+                else:
+                    default = Default(value=clean_expression(column["default"], textual, enum_types), is_expression=True)
+                    self.warn(f"{where}: a sequence default on a {portable} column is kept as an expression")
+        if (
+            default is not None
+            and default.is_expression
+            and primary == [column_name]
+            and portable.kind == "uuid"
+            and _call_name(str(default.value)) in _UUID_KEY_FUNCTIONS
+        ):
+            default = None  # the generated uuid of a single-column uuid key is implied
+        return Column(
+            type=str(portable),
+            nullable=bool(column.get("nullable", True))
+            and column_name not in primary
+            and identity is None
+            and not (info is not None and info.typtype == "d" and info.domain_not_null),
+            default=default,
+            identity=identity,
+            generated=generated,
+            comment=column.get("comment"),
+        )
 
+    def _uniques(self, table_name: str, uniques) -> list[UniqueConstraint]:
         unique_constraints = []
-        for item in ordered(uniques):
+        for item in uniques:
             options = item.get("dialect_options") or {}
             unique_constraints.append(
                 UniqueConstraint(
@@ -602,9 +655,13 @@ class _Importer:
                     nulls_not_distinct=bool(options.get("postgresql_nulls_not_distinct")),
                 )
             )
+        return unique_constraints
 
+    def _checks(self, table_name: str, oid: int, checks, designed_columns: dict[str, Column], context) -> list[CheckConstraint]:
+        """The table's checks; a check that is an enum's value list retypes its column instead."""
+        textual, enum_types = context
         check_constraints = []
-        for item in ordered(checks):
+        for item in checks:
             expression = item.get("sqltext") or ""
             enum = self._check_enum(table_name, item["name"], expression, designed_columns, item.get("comment"))
             if enum is not None:
@@ -623,9 +680,12 @@ class _Importer:
         for exclusion in self.exclusions:
             if exclusion.conrelid == oid:
                 self.warn(f"{table_name}.{exclusion.conname}: exclusion constraints are not part of a design; not imported")
+        return check_constraints
 
+    def _foreign_keys(self, table_name: str, oid: int, foreign_keys, table_names) -> list[ForeignKey]:
+        """The table's foreign keys into the imported tables (others are warned about)."""
         designed_foreign_keys = []
-        for item in ordered(foreign_keys):
+        for item in foreign_keys:
             if (oid, item["name"]) in self.derived_constraints:
                 continue
             options = item.get("options") or {}
@@ -651,18 +711,24 @@ class _Importer:
                     initially_deferred=str(options.get("initially", "")).upper() == "DEFERRED",
                 )
             )
+        return designed_foreign_keys
 
+    def _indexes(self, table_name: str, indexes, portable_of: dict[str, PortableType], context) -> tuple[list[Index], list[str]]:
+        """The indexes that are not a constraint's, and the names they have in the database."""
+        textual, enum_types = context
         designed_indexes, actual_names = [], []
-        for item in ordered(indexes):
+        for item in indexes:
             if item.get("duplicates_constraint"):
                 continue
             index = self._index(table_name, item, portable_of, textual, enum_types)
             if index is not None:
                 designed_indexes.append(index)
                 actual_names.append(item["name"])
+        return designed_indexes, actual_names
 
-        designed_triggers = self._table_triggers(table_name, triggers, designed_columns)
-        designed_policies = [
+    def _table_policies(self, policies, context) -> list[Policy]:
+        textual, enum_types = context
+        return [
             Policy(
                 name=policy.polname,
                 command=_POLICY_COMMANDS.get(policy.polcmd, "all"),
@@ -673,28 +739,6 @@ class _Importer:
             )
             for policy in policies
         ]
-        if row.relforcerowsecurity:
-            self.warn(f"{table_name}: FORCE ROW LEVEL SECURITY is not part of a design; the design enables RLS only")
-
-        table = Table(
-            comment=comment,
-            columns=designed_columns,
-            primary_key=primary,
-            primary_key_name=primary_name,
-            unique=unique_constraints,
-            checks=check_constraints,
-            foreign_keys=designed_foreign_keys,
-            indexes=designed_indexes,
-            triggers=designed_triggers,
-            row_level_security=bool(row.relrowsecurity),
-            policies=designed_policies,
-        )
-        if designed_indexes:
-            names = minimal_index_names(table_name, table, actual_names)
-            table = table.model_copy(
-                update={"indexes": [index.model_copy(update={"name": name}) for index, name in zip(designed_indexes, names)]}
-            )
-        return table
 
     def _portable_type(self, table_name: str, column_name: str, info) -> str:
         where = f"{table_name}.{column_name}"
