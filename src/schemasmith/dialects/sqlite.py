@@ -1227,7 +1227,9 @@ class SqliteDialect(Dialect):
 
     def index_sql(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
         plan = table_plan(Design(name=table_name, tables={table_name: table}), table_name, table, [])
-        return next(index_statement(table_name, item) for item in plan.indexes if item.name == index_name)
+        item = next(item for item in plan.indexes if item.index == index)
+        item.name = index_name or item.name
+        return index_statement(table_name, item)
 
     def trigger_statements(self, design: Design) -> list[str]:
         return [statement for plan in table_plans(design, []) for statement in trigger_statements(plan)]
