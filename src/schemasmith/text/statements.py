@@ -26,6 +26,7 @@ class Statement:
 
     line: int  # where the statement starts (1-based)
     text: str
+    start: int = 0  # offset of the statement's first character in the script
 
 
 def line_of(sql: str, offset: int) -> int:
@@ -128,7 +129,7 @@ def split_psql_script(sql: str) -> list[tuple[str, int, int]]:
 
 def psql_statements(sql: str) -> list[Statement]:
     """The SQL statements of a psql script (meta-commands left out), each with its first line."""
-    return [Statement(line_of(sql, start), sql[start:end]) for kind, start, end in split_psql_script(sql) if kind == "statement"]
+    return [Statement(line_of(sql, start), sql[start:end], start) for kind, start, end in split_psql_script(sql) if kind == "statement"]
 
 
 # --- SQLite (the sqlite3 tool) ---------------------------------------------------------------
@@ -168,7 +169,7 @@ def split_sqlite_script(sql: str, notes: list[str] | None = None) -> list[Statem
             if match.group() == ";" and sqlite3.complete_statement(sql[position : match.end()]):
                 end = match.end()
                 break
-        statements.append(Statement(line, sql[position:end]))
+        statements.append(Statement(line, sql[position:end], position))
         position = end
     return statements
 
