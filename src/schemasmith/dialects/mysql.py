@@ -689,6 +689,10 @@ class MysqlDialect(Dialect):
     def column_type(self, portable: PortableType, *, design: Design | None = None) -> str:
         return _Renderer(with_implied(design or Design(name="column"))).column_type("", "", portable)
 
+    def default_sql(self, default: Default, portable: PortableType, where: str, *, design: Design | None = None, is_key: bool = False) -> str | None:
+        renderer = _Renderer(with_implied(design or Design(name="default")))
+        return renderer._default(where, portable, renderer.column_type("", "", portable), default, is_key)
+
     def constraint_sql(self, table_name: str, table: Table, position: int) -> str:
         return _Renderer(Design(name=table_name)).foreign_key_sql(table_name, table, position)
 
