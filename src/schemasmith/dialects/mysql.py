@@ -36,8 +36,8 @@ from ..model import naming
 from ..model.document import Column, Default, Design, ForeignKey, Index, IndexKey, Table
 from ..model.implied import with_implied
 from ..model.types import INTEGER_KINDS, PortableType
-from .base import Dialect, DdlOutput
 from ..text.statements import split_mysql_script
+from .base import Dialect, DdlOutput
 from .common import SpecialNumber, boolean_value, fitting_text, function_name, number_text, parse_expression, plan_tables
 
 #: MySQL's identifier limit, in characters.
