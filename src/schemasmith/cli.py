@@ -145,13 +145,11 @@ def validate(
     format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
 ) -> None:
     """The three validation levels on real databases: the DDL applies; every story's query runs; the load model."""
-    from .db.urls import dialect_of
     from .sources import load_source
     from .validation import check_formal
-    from .workload.command import render_workload_text, validate_workload
+    from .workload.command import check_server_url, render_workload_text, validate_workload
 
-    if db is not None and dialect_of(db) != "postgres":
-        raise SchemasmithError(f"--db must be a PostgreSQL server URL (a scratch database is created there), not {db.split('://')[0]}://…")
+    check_server_url(db)
     source = load_source(schema)
     _warn(source.warnings)
     checks = check_formal(source.design, postgres_url=db)

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .db.urls import dialect_of, is_database_url
+from .db.urls import is_database_url
+from .dialects.registry import dialect_for_url, get_dialect, importer_for
 from .errors import SourceError
 from .model.document import Design
 
@@ -86,27 +87,15 @@ def _design_name(stem: str) -> str:
 
 
 def _load_ddl(sql: str, dialect: str, file: str, name: str) -> Source:
-    if dialect == "sqlite":
-        from .importers import sqlite as sqlite_importer
-
-        result = sqlite_importer.import_ddl(sql, file=file, name=name)
-    else:
-        from .importers import postgres as postgres_importer
-
-        result = postgres_importer.import_ddl(sql, file=file, name=name)
+    importer = importer_for(get_dialect(dialect))
+    result = importer.import_ddl(sql, file=file, name=name)
     return Source(result.design, dialect, result.warnings)
 
 
 def _load_url(url: str, name: str | None) -> Source:
-    kind = dialect_of(url)
-    if kind == "postgres":
-        from .importers import postgres as postgres_importer
-
-        result = postgres_importer.import_database(url, name=name)
-        return Source(result.design, "postgres", result.warnings)
-    if kind == "sqlite":
-        from .importers import sqlite as sqlite_importer
-
-        result = sqlite_importer.import_database(url, name=name)
-        return Source(result.design, "sqlite", result.warnings)
-    raise SourceError(f"reading a {kind} database is not built yet; PostgreSQL and SQLite are")
+    dialect = dialect_for_url(url)
+    importer = importer_for(dialect) if dialect is not None else None
+    if importer is None:
+        raise SourceError(f"reading a {dialect.name if dialect else None} database is not built yet; PostgreSQL and SQLite are")
+    result = importer.import_database(url, name=name)
+    return Source(result.design, dialect.name, result.warnings)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .db.apply import apply_postgres_file, apply_sqlite_file
 from .db.embedded import redact, scratch_database
+from .dialects.base import Dialect
+from .dialects.registry import canonical_name, dialect_names, get_dialect
 from .errors import SourceError
 from .model.document import Design
 
@@ -31,34 +33,38 @@ class FormalCheck:
 
 
 def check_formal(design: Design, *, postgres_url: str | None = None, dialects=("postgres", "sqlite")) -> list[FormalCheck]:
-    """Apply the design's DDL for each dialect to a fresh real database."""
+    """Apply the design's DDL for each dialect to a fresh real database.
+
+    Dialects run in the registry's order; those with neither scratch databases on a server nor
+    a file database (no way to try the DDL here) are skipped.
+    """
+    chosen = {canonical_name(name) for name in dialects}
     results = []
     with tempfile.TemporaryDirectory(prefix="schemasmith-validate-") as folder:
         work = Path(folder)
-        if "postgres" in dialects:
-            from .dialects import postgres
-
-            output = postgres.render(design)
-            path = work / "postgres.sql"
-            path.write_text(output.files["schema.sql"], encoding="utf-8")
-            started = time.perf_counter()
-            where = redact(postgres_url) if postgres_url else "embedded PostgreSQL 18"
-            try:
-                with scratch_database(postgres_url, prefix="validate") as url:
-                    apply_postgres_file(url, path)
-                results.append(FormalCheck("postgres", where, True, time.perf_counter() - started, None, output.warnings))
-            except SourceError as error:
-                results.append(FormalCheck("postgres", where, False, time.perf_counter() - started, str(error), output.warnings))
-        if "sqlite" in dialects:
-            from .dialects import sqlite
-
-            output = sqlite.render(design)
-            path = work / "sqlite.sql"
-            path.write_text(output.files["schema.sql"], encoding="utf-8")
-            started = time.perf_counter()
-            try:
-                apply_sqlite_file(work / "validate.db", path)
-                results.append(FormalCheck("sqlite", "SQLite (file)", True, time.perf_counter() - started, None, output.warnings))
-            except SourceError as error:
-                results.append(FormalCheck("sqlite", "SQLite (file)", False, time.perf_counter() - started, str(error), output.warnings))
+        for name in dialect_names():
+            dialect = get_dialect(name)
+            if name in chosen and (dialect.scratch_databases or dialect.file_database):
+                results.append(_check_dialect(dialect, design, work, postgres_url))
     return results
+
+
+def _check_dialect(dialect: Dialect, design: Design, work: Path, server_url: str | None) -> FormalCheck:
+    """Render the design for `dialect`, apply it to a fresh database, and say how that went."""
+    output = dialect.render(design)
+    path = work / f"{dialect.name}.sql"
+    path.write_text(output.files["schema.sql"], encoding="utf-8")
+    started = time.perf_counter()
+    if dialect.scratch_databases:
+        where = redact(server_url) if server_url else f"embedded {dialect.label} 18"
+    else:
+        where = f"{dialect.label} (file)"
+    try:
+        if dialect.scratch_databases:
+            with scratch_database(server_url, prefix="validate") as url:
+                apply_postgres_file(url, path)
+        else:
+            apply_sqlite_file(work / "validate.db", path)
+    except SourceError as error:
+        return FormalCheck(dialect.name, where, False, time.perf_counter() - started, str(error), output.warnings)
+    return FormalCheck(dialect.name, where, True, time.perf_counter() - started, None, output.warnings)

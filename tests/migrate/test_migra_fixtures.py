@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from migrate_helpers import DESIGNS, differences
 
+from schemasmith.db.apply import apply_script
 from schemasmith.db.embedded import scratch_database
 from schemasmith.errors import SourceError
 from schemasmith.importers import postgres as postgres_importer
@@ -50,7 +51,7 @@ def run_fixture(name: str) -> tuple[str, list[str]]:
     a_sql, b_sql = (folder / "a.sql").read_text(), (folder / "b.sql").read_text()
     with scratch_database(prefix="migra") as url:
         try:
-            postgres_importer.apply_script(url, a_sql, f"{name}/a.sql")
+            apply_script(url, a_sql, f"{name}/a.sql")
             new = postgres_importer.import_ddl(b_sql, file=f"{name}/b.sql", name=name).design
         except SourceError as error:
             return "import fails", [str(error)]
@@ -62,7 +63,7 @@ def run_fixture(name: str) -> tuple[str, list[str]]:
         statements = [statement for operation in result.operations for statement in pg_statements(operation, result.context)]
         script = f'SET search_path TO "{schema}";\nBEGIN;\n' + "\n".join(statements) + "\nCOMMIT;\n"
         try:
-            postgres_importer.apply_script(url, script, f"{name}/up.sql")
+            apply_script(url, script, f"{name}/up.sql")
         except SourceError as error:
             return "apply fails", [str(error)]
         after = postgres_importer.import_database(url, schema=schema, name=name).design

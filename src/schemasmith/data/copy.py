@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..db.embedded import redact
-from ..db.urls import dialect_of, libpq_url, sqlite_path
+from ..db.urls import libpq_url, sqlite_path, url_dialect
+from ..dialects.registry import get_dialect
 from ..errors import SchemasmithError, SourceError
 from ..model.document import Design, Table
 from ..model.implied import with_implied
@@ -129,9 +130,7 @@ class SqliteSource(Source):
         self.connection = sqlite3.connect(f"file:{pathname2url(str(Path(path).resolve()))}?mode=ro", uri=True)
 
     def quote(self, name: str) -> str:
-        from ..dialects.sqlite import quote_identifier
-
-        return quote_identifier(name)
+        return get_dialect(self.dialect).quote_identifier(name)
 
     def rows(self, sql: str):
         cursor = self.connection.execute(sql)
@@ -175,12 +174,13 @@ class PostgresSource(Source):
 
 
 def open_source(url: str) -> Source:
-    kind = dialect_of(url)
-    if kind == "sqlite":
+    """The source for a URL: a database file, or a server that also takes bulk COPY (PostgreSQL's catalog and cursors)."""
+    dialect = url_dialect(url)
+    if dialect is not None and dialect.file_database:
         return SqliteSource(url)
-    if kind == "postgres":
+    if dialect is not None and dialect.bulk_copy:
         return PostgresSource(url)
-    raise SourceError(f"--from {url.split('@')[-1]}: copying from a {kind or 'non-database'} URL is not built; use sqlite:/// or postgresql://")
+    raise SourceError(f"--from {url.split('@')[-1]}: copying from a {dialect.name if dialect else 'non-database'} URL is not built; use sqlite:/// or postgresql://")
 
 
 # --- value conversion ---------------------------------------------------------------------------
@@ -290,8 +290,10 @@ def converter(portable: PortableType):
 
 
 def copy_data(source_url: str, target_url: str, *, quiet: bool = True) -> CopyResult:
-    if dialect_of(target_url) != "postgres":
-        raise CopyError(f"--to {target_url.split('@')[-1]}: copy-data writes into PostgreSQL; a {dialect_of(target_url) or 'non-database'} target is not built yet")
+    target_dialect = url_dialect(target_url)
+    if target_dialect is None or not target_dialect.bulk_copy:
+        shown = target_dialect.name if target_dialect else "non-database"
+        raise CopyError(f"--to {target_url.split('@')[-1]}: copy-data writes into PostgreSQL; a {shown} target is not built yet")
     import psycopg
 
     started = time.perf_counter()

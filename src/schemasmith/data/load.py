@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..db.embedded import redact
-from ..db.urls import dialect_of, libpq_url, sqlite_path
+from ..db.urls import libpq_url, sqlite_path, url_dialect
 from ..errors import SchemasmithError, SourceError
 from ..model import naming
 from ..model.document import Design
@@ -76,6 +76,9 @@ class Target:
 
     dialect = ""
     label = ""
+    #: Every foreign key is checked at COMMIT (not only the DEFERRABLE ones), so rows may point
+    #: at rows loaded later in the same transaction.
+    defers_every_foreign_key = False
 
     def tables(self) -> list[str]:
         raise NotImplementedError
@@ -421,6 +424,7 @@ def _plain_strings(values: Values) -> list:
 
 class SqliteTarget(Target):
     dialect = "sqlite"
+    defers_every_foreign_key = True  # PRAGMA defer_foreign_keys
 
     def __init__(self, url: str):
         self.url = url
@@ -569,11 +573,12 @@ class SqliteTarget(Target):
 
 
 def open_target(url: str) -> Target:
-    kind = dialect_of(url)
-    if kind == "postgres":
-        return PostgresTarget(url)
-    if kind == "sqlite":
-        return SqliteTarget(url)
-    if kind is None:
+    """The seeding target for a URL: COPY into a server that streams bulk loads, or a database file."""
+    dialect = url_dialect(url)
+    if dialect is None:
         raise SourceError(f"--db: {url.split('@')[-1]!r} is not a database URL; use sqlite:///path.db or postgresql://…")
-    raise SourceError(f"--db: seeding a {kind} database is not built yet; PostgreSQL and SQLite are")
+    if dialect.bulk_copy:
+        return PostgresTarget(url)
+    if dialect.file_database:
+        return SqliteTarget(url)
+    raise SourceError(f"--db: seeding a {dialect.name} database is not built yet; PostgreSQL and SQLite are")

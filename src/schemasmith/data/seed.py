@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..dialects.registry import get_dialect
 from ..errors import Problem
 from ..model.document import Design
 from ..model.implied import with_implied
@@ -61,11 +62,7 @@ def check_schema(design: Design, target: Target) -> None:
     """Raise SeedError when the database's tables are not what the design builds."""
     from ..model.compare import design_differences
 
-    if target.dialect == "postgres":
-        from ..dialects.postgres import project
-    else:
-        from ..dialects.sqlite import project
-    expected = project(design)
+    expected = get_dialect(target.dialect).project(design)
     actual = target.import_design(design.name)
     differences = design_differences(expected, actual)
     if differences:
@@ -103,7 +100,7 @@ def prepare(design: Design, target: Target, *, rows: int | None, scale: dict[str
         appended = any(count for count, _ in offsets.values())
     # SQLite checks every foreign key at COMMIT; a fresh PostgreSQL schema adds its foreign
     # keys after the load. Otherwise only DEFERRABLE keys may point at rows loaded later.
-    defer_all = target.dialect == "sqlite" or created
+    defer_all = target.defers_every_foreign_key or created
     plan = build_plan(design, counts, seed=seed, null_rate=null_rate, offsets=offsets, defer_all=defer_all)
     return plan, created, appended, warnings
 
@@ -143,7 +140,7 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
             _close_references(plan, model, target, implied)
             current = ""
             target.finish()
-            if target.dialect == "postgres":
+            if get_dialect(target.dialect).identity_sequences:
                 for name in plan.order:
                     for column_name, column in implied.tables[name].columns.items():
                         if column.identity is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..dialects.registry import get_dialect
 from ..model.document import Design
 from ..model.implied import with_implied
 
@@ -24,17 +25,9 @@ class Verification:
         return not any(self.foreign_key_violations.values()) and not any(self.duplicate_keys.values()) and not any(self.too_deep.values())
 
 
-def _quote(dialect: str):
-    if dialect == "postgres":
-        from ..dialects.postgres import quote_identifier
-    else:
-        from ..dialects.sqlite import quote_identifier
-    return quote_identifier
-
-
 def verify(connection, dialect: str, design: Design, tables: list[str] | None = None) -> Verification:
     """Row counts, FK violations, duplicate keys and max_depth breaches, each by one query."""
-    q = _quote(dialect)
+    q = get_dialect(dialect).quote_identifier
     design = with_implied(design)
     result = Verification()
 

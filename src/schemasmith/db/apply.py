@@ -5,10 +5,19 @@ Nothing here rewrites the SQL: what is proven to apply is the file on disk.
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+import subprocess
+import tempfile
 from pathlib import Path
 
 from ..errors import SourceError
+from ..text.statements import line_of, split_psql_script, split_sqlite_script
+from .embedded import psql_path
+from .urls import libpq_url
+
+_PSQL_ERROR = re.compile(r"^psql:(?P<file>.*):(?P<line>\d+): (?P<severity>ERROR|FATAL|error):\s*(?P<message>.*)$", re.MULTILINE)
 
 
 def apply_postgres_file(url: str, path: Path) -> None:
@@ -17,20 +26,83 @@ def apply_postgres_file(url: str, path: Path) -> None:
     The same psql runner the DDL importer uses, so every caller reports a failure alike:
     file:line, the server's message with its details, and the failing statement.
     """
-    from ..importers.postgres import apply_script
-
     apply_script(url, path.read_text(encoding="utf-8"), str(path))
+
+
+def apply_script(url: str, sql: str, label: str) -> None:
+    """Apply SQL with the embedded server's own psql, stopping at the first error.
+
+    A failure raises SourceError naming `label`:line, the server's message with its details
+    and server version, and the failing statement (as psql echoes it).
+    """
+    with tempfile.TemporaryDirectory(prefix="schemasmith-import-") as folder:
+        path = Path(folder) / "import.sql"
+        path.write_text(sql, encoding="utf-8")
+        # -b: psql echoes the statement that failed, which is more exact than any guess from the line.
+        command = [str(psql_path()), "-X", "-q", "-b", "-v", "ON_ERROR_STOP=1", "-d", libpq_url(url), "-f", str(path)]
+        environment = {"PGCONNECT_TIMEOUT": "10", "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PGCLIENTENCODING": "UTF8"}
+        for variable in ("LANG", "LC_ALL", "HOME", "TMPDIR"):
+            if variable in os.environ:
+                environment[variable] = os.environ[variable]
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=folder, check=False)
+        except OSError as error:
+            raise SourceError(f"cannot run psql ({psql_path()}): {error}") from None
+    if completed.returncode == 0:
+        return
+    stderr = completed.stderr
+    error = _PSQL_ERROR.search(stderr)
+    if error is None:
+        message = stderr.strip() or f"psql exited with status {completed.returncode}"
+        raise SourceError(f"{label}: could not be applied: {shorten(' '.join(message.split()), 400)}")
+    line = int(error["line"])
+    message = error["message"].strip()
+    details = [
+        " ".join(detail.split())
+        for detail in stderr[error.end():].splitlines()
+        if detail.strip().startswith(("DETAIL:", "HINT:", "CONTEXT:"))
+    ]
+    echoed = re.search(r"^psql:.*?:\d+: STATEMENT:\s*(?P<text>.*?)(?=^psql:|\Z)", stderr[error.end():], re.MULTILINE | re.DOTALL)
+    statement = shorten(" ".join(echoed["text"].split()) if echoed else failing_statement(sql, line))
+    text = f"{label}:{line}: {message}"
+    if details:
+        text += " (" + "; ".join(details) + ")"
+    version = server_version(url)
+    if version:
+        text += f" [on PostgreSQL {version}]"
+    text += f"\n  in: {statement}"
+    raise SourceError(text)
+
+
+def server_version(url: str) -> str | None:
+    import psycopg
+
+    try:
+        with psycopg.connect(libpq_url(url), connect_timeout=10) as connection:
+            return str(connection.execute("SHOW server_version").fetchone()[0]).split()[0]
+    except psycopg.Error:
+        return None
+
+
+def failing_statement(sql: str, line: int) -> str:
+    """The statement psql reports on `line` (the line a statement ends on), whitespace folded."""
+    candidates = [(start, end) for kind, start, end in split_psql_script(sql) if kind == "statement" and line_of(sql, end - 1) >= line]
+    if not candidates:
+        return ""
+    start, end = candidates[0]
+    return " ".join(sql[start:end].split())
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def sqlite_statements(sql: str) -> list[tuple[int, str]]:
     """Complete statements (trigger bodies whole), each with the line it starts on.
 
-    The importer's splitter, which knows SQLite's quoting and comments: one definition of where
-    a SQLite statement ends.
+    The one definition of where a SQLite statement ends (text.statements.split_sqlite_script).
     """
-    from ..importers.sqlite import split_statements
-
-    return [(statement.line, statement.text) for statement in split_statements(sql)]
+    return [(statement.line, statement.text) for statement in split_sqlite_script(sql)]
 
 
 def apply_sqlite_file(database: Path | str, path: Path) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from ..dialects.base import Dialect
+from ..dialects.registry import dialect_for_url, get_dialect, name_for_scheme
+
 
 def dialect_of(url: str) -> str | None:
     """`postgres`, `sqlite` or `mysql` for a database URL; None for anything else."""
-    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
-    return {"postgresql": "postgres", "postgres": "postgres", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql"}.get(
-        scheme
-    )
+    return name_for_scheme(url.split(":", 1)[0])
+
+
+def url_dialect(url: str) -> Dialect | None:
+    """The dialect object of a database URL (its scheme, as `dialect_of` reads it); None otherwise."""
+    name = dialect_of(url)
+    return get_dialect(name) if name else None
 
 
 def is_database_url(text: str) -> bool:
@@ -17,19 +23,14 @@ def is_database_url(text: str) -> bool:
 
 def sqlalchemy_url(url: str) -> str:
     """The URL with the driver SQLAlchemy should use here (psycopg 3 for PostgreSQL)."""
-    scheme, rest = url.split("://", 1)
-    base = scheme.split("+", 1)[0].lower()
-    if base in ("postgresql", "postgres"):
-        return f"postgresql+psycopg://{rest}"
-    if base in ("mysql", "mariadb") and "+" not in scheme:
-        return f"mysql+pymysql://{rest}"
-    return url
+    dialect = dialect_for_url(url)
+    return dialect.sqlalchemy_url(url) if dialect is not None else url
 
 
 def libpq_url(url: str) -> str:
     """The URL as libpq (psycopg, psql) reads it: no `+driver` suffix, `postgresql` scheme."""
-    scheme, rest = url.split("://", 1)
-    return f"postgresql://{rest}" if scheme.split("+", 1)[0].lower() in ("postgresql", "postgres") else url
+    dialect = dialect_for_url(url)
+    return dialect.driverless_url(url) if dialect is not None and "://" in url else url
 
 
 def sqlite_path(url: str) -> str:

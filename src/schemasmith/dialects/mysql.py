@@ -36,8 +36,9 @@ from ..model import naming
 from ..model.document import Column, Default, Design, ForeignKey, Index, IndexKey, Table
 from ..model.implied import with_implied
 from ..model.types import INTEGER_KINDS, PortableType
-from . import postgres
+from ..text.statements import split_mysql_script
 from .base import Dialect, DdlOutput
+from .common import SpecialNumber, boolean_value, fitting_text, function_name, number_text, parse_expression, plan_tables
 
 #: MySQL's identifier limit, in characters.
 MAX_IDENTIFIER = 64
@@ -86,7 +87,7 @@ _TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
 
 
 @lru_cache(maxsize=1)
-def _preparers():
+def identifier_preparers():
     """SQLAlchemy's MySQL and MariaDB identifier preparers (their reserved words differ)."""
     from sqlalchemy.dialects import mysql
 
@@ -96,12 +97,7 @@ def _preparers():
 
 def quote_identifier(name: str) -> str:
     """`name` as a MySQL identifier: backticked when reserved or not plain (backticks doubled)."""
-    if "\x00" in name:
-        raise SchemaError(f"identifier {name!r} contains a NUL character, which MySQL cannot store")
-    mysql_preparer, mariadb_preparer = _preparers()
-    if mysql_preparer._requires_quotes(name) or mariadb_preparer._requires_quotes(name):
-        return mysql_preparer.quote_identifier(name)
-    return name
+    return DIALECT.quote_identifier(name)
 
 
 def quote_literal(text: str) -> str:
@@ -109,9 +105,7 @@ def quote_literal(text: str) -> str:
 
     The file switches NO_BACKSLASH_ESCAPES off first, so `\\\\` always means one backslash.
     """
-    if "\x00" in text:
-        raise SchemaError(f"text {text[:40]!r} contains a NUL character, which MySQL DDL cannot carry")
-    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+    return DIALECT.quote_literal(text)
 
 
 def fit(name: str) -> str:
@@ -136,7 +130,7 @@ def translate_expression(text: str) -> str | None:
     MySQL expression (sqlglot), so nothing but an expression can reach the DDL.
     """
     stripped = text.strip()
-    if not stripped or postgres.parse_expression(stripped) is None:
+    if not stripped or parse_expression(stripped) is None:
         return None
     import sqlglot
     from sqlglot import exp
@@ -158,7 +152,7 @@ def translate_expression(text: str) -> str | None:
 
 def _checked(text: str, where: str, what: str) -> None:
     """SchemaError unless `text` is one PostgreSQL expression (the design's own language)."""
-    if not text.strip() or postgres.parse_expression(text.strip()) is None:
+    if not text.strip() or parse_expression(text.strip()) is None:
         raise SchemaError(
             "the design holds SQL that is not a single expression",
             [Problem(f"{what} {text!r} is not one SQL expression PostgreSQL can parse", where=where)],
@@ -173,10 +167,6 @@ def _columns_in(text: str) -> set[str]:
         return {column.name for column in sqlglot.parse_one(text, read="postgres").find_all(exp.Column)}
     except Exception:  # noqa: BLE001
         return set()
-
-
-def _function_name(text: str) -> str | None:
-    return postgres.function_name(text)
 
 
 def _array_literal(text: str) -> list[str] | None:
@@ -205,6 +195,7 @@ class _Renderer:
         self.design = design
         self.warnings: list[str] = []
         self.zoneless: list[str] = []
+        self.key_text: dict[str, set[str]] = {}
 
     def warn(self, text: str) -> None:
         self.warnings.append(text)
@@ -222,7 +213,7 @@ class _Renderer:
 
     def render(self) -> DdlOutput:
         design = self.design
-        order, deferred = postgres.plan_tables(design)
+        order, deferred = plan_tables(design)
         self.key_text = {name: self._key_columns(name, table) for name, table in design.tables.items()}
         sections: list[str] = []
         for name in order:
@@ -232,10 +223,10 @@ class _Renderer:
             table = design.tables[name]
             for position in range(len(table.foreign_keys)):
                 if (name, position) in deferred:
-                    late.append(f"ALTER TABLE {self.ident(name, 'table')}\n    ADD {self._foreign_key(name, table, position)};")
+                    late.append(f"ALTER TABLE {self.ident(name, 'table')}\n    ADD {self.foreign_key_sql(name, table, position)};")
         if late:
             sections.append("\n".join(late))
-        triggers = self._triggers(order)
+        triggers = self.triggers(order)
         if triggers:
             sections.append(triggers)
         for name in order:
@@ -370,7 +361,7 @@ class _Renderer:
             lines.append(f"CONSTRAINT {quote_identifier(constraint)} CHECK ({translated})")
         for position in range(len(table.foreign_keys)):
             if (name, position) not in deferred:
-                lines.append(self._foreign_key(name, table, position))
+                lines.append(self.foreign_key_sql(name, table, position))
         options = _TABLE_OPTIONS
         if table.comment:
             options += " COMMENT=" + quote_literal(self._comment(table.comment, MAX_TABLE_COMMENT, name))
@@ -429,21 +420,19 @@ class _Renderer:
                     return None
                 return "(" + quote_literal(json.dumps(items, ensure_ascii=False)) + ")"
             if portable.kind in INTEGER_KINDS or portable.kind in ("numeric", "real", "double"):
-                text = postgres.literal_sql(portable, default.value, where)
-                if text.startswith("'"):
+                text = number_text(default.value, where, integer=portable.kind in INTEGER_KINDS)
+                if isinstance(text, SpecialNumber):
                     self.warn(f"{where}: MySQL numbers have no {default.value}; the column has no default")
                     return None
                 return text
             if portable.kind == "boolean":
-                return "TRUE" if postgres.literal_sql(portable, default.value, where) == "true" else "FALSE"
-            text = postgres.literal_text(default.value)
-            if portable.kind == "varchar" and portable.length is not None and len(text) > portable.length:
-                postgres.literal_sql(portable, default.value, where)
+                return "TRUE" if boolean_value(default.value, where) else "FALSE"
+            text = fitting_text(portable, default.value, where)
             literal = quote_literal(text)
             return f"({literal})" if sql_type in _EXPRESSION_DEFAULT_TYPES else literal
         text = str(default.value)
         _checked(text, where, "default")
-        function = _function_name(text)
+        function = function_name(text)
         if portable.kind == "uuid" and function in ("gen_random_uuid", "uuidv7"):
             if function == "uuidv7":
                 self.warn(f"{where}: MySQL has no uuidv7(); UUID() is used")
@@ -458,7 +447,7 @@ class _Renderer:
             return None
         return f"({translated})"
 
-    def _foreign_key(self, table_name: str, table: Table, position: int) -> str:
+    def foreign_key_sql(self, table_name: str, table: Table, position: int) -> str:
         foreign_key: ForeignKey = table.foreign_keys[position]
         name = self.name(foreign_key.name or naming.foreign_key_name(table_name, foreign_key.columns), "constraint")
         text = (
@@ -570,7 +559,7 @@ class _Renderer:
 
     # -- triggers --------------------------------------------------------------------------
 
-    def _triggers(self, order: list[str]) -> str:
+    def triggers(self, order: list[str]) -> str:
         bodies: list[str] = []
         for name in order:
             table = self.design.tables[name]
@@ -665,22 +654,7 @@ class _Renderer:
 
 def split_statements(text: str) -> list[str]:
     """The statements of a rendered file as the `mysql` client sends them (DELIMITER honoured)."""
-    statements, delimiter, current = [], ";", []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not current and (not stripped or stripped.startswith("--")):
-            continue
-        if stripped.upper().startswith("DELIMITER ") and not current:
-            delimiter = stripped.split(None, 1)[1]
-            continue
-        current.append(line)
-        if stripped.endswith(delimiter):
-            statement = "\n".join(current).rstrip()[: -len(delimiter)].rstrip()
-            statements.append(statement)
-            current = []
-    if current and "".join(current).strip():
-        statements.append("\n".join(current))
-    return statements
+    return split_mysql_script(text)
 
 
 __all__ = ["DdlOutput", "fit", "quote_identifier", "quote_literal", "render", "split_statements", "translate_expression"]
@@ -692,6 +666,44 @@ class MysqlDialect(Dialect):
     name = "mysql"
     label = "MySQL/MariaDB"
     url_schemes = ("mysql", "mariadb")
+    sqlalchemy_scheme = "mysql+pymysql"
     transactional_ddl = False
     partial_indexes = False
     native_enums = True
+    backslashes = "escaped"
+    nul_identifier_refusal = "which MySQL cannot store"
+    nul_text_refusal = "which MySQL DDL cannot carry"
+
+    def identifier_preparers(self) -> tuple:
+        return identifier_preparers()
+
+    def number_sql(self, value, where: str, integer: bool) -> str:
+        text = number_text(value, where, integer)
+        if isinstance(text, SpecialNumber):
+            raise SchemaError("a default does not fit its column", [Problem(f"MySQL numbers have no {value}", where=where)])
+        return text
+
+    def boolean_sql(self, value: bool) -> str:
+        return "TRUE" if value else "FALSE"
+
+    def column_type(self, portable: PortableType, *, design: Design | None = None) -> str:
+        return _Renderer(with_implied(design or Design(name="column"))).column_type("", "", portable)
+
+    def default_sql(self, default: Default, portable: PortableType, where: str, *, design: Design | None = None, is_key: bool = False) -> str | None:
+        renderer = _Renderer(with_implied(design or Design(name="default")))
+        return renderer._default(where, portable, renderer.column_type("", "", portable), default, is_key)
+
+    def constraint_sql(self, table_name: str, table: Table, position: int) -> str:
+        return _Renderer(Design(name=table_name)).foreign_key_sql(table_name, table, position)
+
+    def trigger_statements(self, design: Design) -> list[str]:
+        implied = with_implied(design)
+        text = _Renderer(implied).triggers(plan_tables(implied)[0])
+        return split_statements(text) if text else []
+
+    def render(self, design: Design, **options) -> DdlOutput:
+        return render(design)
+
+
+#: The MySQL dialect object the module-level functions above speak for.
+DIALECT = MysqlDialect()

@@ -13,7 +13,6 @@ reference for round-trip comparisons.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 
@@ -32,6 +31,15 @@ from ..model.document import (
 from ..model.implied import UUID_DEFAULT, with_implied
 from ..model.types import INTEGER_KINDS, PortableType, parse_type
 from .base import Dialect, DdlOutput, strip_documentation
+from .common import (
+    BOOLEAN_WORDS,
+    checked_expression,
+    function_name,
+    literal_text,
+    number_from_text,
+    parse_expression,
+    plan_tables,
+)
 
 #: The one shared trigger function behind every `updated_at` trigger (column in TG_ARGV[0]).
 UPDATED_AT_FUNCTION = "schemasmith_set_updated_at"
@@ -71,18 +79,13 @@ _ACTIONS = {
 
 _ROLE_KEYWORDS = {"public": "PUBLIC", "current_user": "CURRENT_USER", "session_user": "SESSION_USER", "current_role": "CURRENT_ROLE"}
 
-_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
-_NUMBER_TEXT = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-_SPECIAL_FLOATS = {"nan": "NaN", "infinity": "Infinity", "+infinity": "Infinity", "-infinity": "-Infinity", "inf": "Infinity", "-inf": "-Infinity"}
-_BOOLEAN_WORDS = {"true": True, "t": True, "yes": True, "y": True, "on": True, "1": True,
-                  "false": False, "f": False, "no": False, "n": False, "off": False, "0": False}
-
 
 # --- quoting ---------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
-def _preparer():
+def identifier_preparer():
+    """SQLAlchemy's PostgreSQL identifier preparer (reserved words, quoting rules)."""
     from sqlalchemy.dialects import postgresql
 
     return postgresql.dialect().identifier_preparer
@@ -90,19 +93,12 @@ def _preparer():
 
 def quote_identifier(name: str) -> str:
     """`name` as a PostgreSQL identifier: quoted when it is reserved, mixed case or not plain."""
-    if "\x00" in name:
-        raise SchemaError(f"identifier {name!r} contains a NUL character, which PostgreSQL cannot store")
-    return _preparer().quote(name)
+    return DIALECT.quote_identifier(name)
 
 
 def quote_literal(text: str) -> str:
     """`text` as a PostgreSQL string literal, whatever `standard_conforming_strings` says."""
-    if "\x00" in text:
-        raise SchemaError(f"text {text[:40]!r} contains a NUL character, which PostgreSQL cannot store")
-    doubled = text.replace("'", "''")
-    if "\\" in doubled:
-        return "E'" + doubled.replace("\\", "\\\\") + "'"
-    return "'" + doubled + "'"
+    return DIALECT.quote_literal(text)
 
 
 def _qualified(*names: str) -> str:
@@ -116,47 +112,6 @@ def _columns(names: list[str]) -> str:
 # --- expressions -----------------------------------------------------------------------------
 
 
-def parse_expression(text: str):
-    """The pglast node of one SQL expression, or None when `text` is not exactly one expression.
-
-    `SELECT (text)` must parse to a bare SELECT of one value: text that closes the parenthesis
-    and goes on (`1); DROP TABLE x; --`, `a) FROM t WHERE (b`) is refused.
-    """
-    try:
-        from pglast import parse_sql
-    except ImportError:  # pragma: no cover - pglast is a dependency
-        return None
-    try:
-        statements = parse_sql(f"SELECT ({text})")
-    except Exception:  # noqa: BLE001 - any parse failure means "not one expression"
-        return None
-    if len(statements) != 1:
-        return None
-    select = statements[0].stmt
-    if type(select).__name__ != "SelectStmt" or not select.targetList or len(select.targetList) != 1:
-        return None
-    for field in ("distinctClause", "intoClause", "fromClause", "whereClause", "groupClause", "havingClause",
-                  "windowClause", "valuesLists", "sortClause", "limitOffset", "limitCount", "lockingClause",
-                  "withClause", "larg", "rarg"):
-        if getattr(select, field, None):
-            return None
-    target = select.targetList[0]
-    if getattr(target, "name", None):
-        return None
-    return target.val
-
-
-def checked_expression(text: str, where: str, what: str) -> str:
-    """`text` stripped, after checking it is one SQL expression (SchemaError naming `where`)."""
-    stripped = text.strip()
-    if not stripped or parse_expression(stripped) is None:
-        raise SchemaError(
-            "the design holds SQL that is not a single expression",
-            [Problem(f"{what} {text!r} is not one SQL expression PostgreSQL can parse", where=where)],
-        )
-    return stripped
-
-
 def _default_expression(text: str, where: str) -> str:
     """A default expression; parenthesized unless it is a call, keyword, constant or cast."""
     stripped = checked_expression(text, where, "default")
@@ -164,14 +119,6 @@ def _default_expression(text: str, where: str) -> str:
     if type(node).__name__ in ("FuncCall", "SQLValueFunction", "A_Const", "TypeCast", "ColumnRef"):
         return stripped
     return f"({stripped})"
-
-
-def function_name(text: str) -> str | None:
-    """`now` for `now()`, `gen_random_uuid` for `public.gen_random_uuid()`; None for anything else."""
-    node = parse_expression(text)
-    if type(node).__name__ == "FuncCall" and not node.args:
-        return node.funcname[-1].sval.lower()
-    return None
 
 
 # --- types and literals ----------------------------------------------------------------------
@@ -188,65 +135,13 @@ def column_type(portable: PortableType, enum_style: str) -> str:
     return _TYPE_NAMES[portable.kind]
 
 
-def _number_text(value, where: str, integer: bool) -> str:
-    """A numeric literal's SQL text, or SchemaError naming `where`."""
-    def bad(reason: str) -> SchemaError:
-        return SchemaError("a default does not fit its column", [Problem(f"default {value!r} {reason}", where=where)])
-
-    if isinstance(value, bool):
-        raise bad("is a boolean, the column is numeric")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            if integer:
-                raise bad("is not an integer")
-            return quote_literal("NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity"))
-        if integer:
-            if value.is_integer():
-                return str(int(value))
-            raise bad("is not an integer")
-        return repr(value)
-    text = str(value).strip()
-    if integer:
-        if _INTEGER_TEXT.match(text):
-            return str(int(text))
-        raise bad("is not an integer")
-    if _NUMBER_TEXT.match(text):
-        return text
-    if text.lower() in _SPECIAL_FLOATS:
-        return quote_literal(_SPECIAL_FLOATS[text.lower()])
-    raise bad("is not a number")
-
-
 def literal_sql(portable: PortableType, value, where: str) -> str:
     """A literal default as typed, escaped SQL."""
-    kind = portable.kind
-    if kind in INTEGER_KINDS:
-        return _number_text(value, where, integer=True)
-    if kind in ("numeric", "real", "double"):
-        return _number_text(value, where, integer=False)
-    if kind == "boolean":
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        word = str(value).strip().lower()
-        if word in _BOOLEAN_WORDS:
-            return "true" if _BOOLEAN_WORDS[word] else "false"
-        raise SchemaError("a default does not fit its column", [Problem(f"default {value!r} is not a boolean", where=where)])
-    text = literal_text(value)
-    if kind == "varchar" and portable.length is not None and len(text) > portable.length:
-        raise SchemaError(
-            "a default does not fit its column",
-            [Problem(f"default {text!r} is longer than varchar({portable.length})", where=where)],
-        )
-    return quote_literal(text)
+    return DIALECT.literal_sql(portable, value, where)
 
 
-def literal_text(value) -> str:
-    """A literal default as the text a text column stores (YAML's `yes` is the string 'true')."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _number_text(value, where: str, integer: bool) -> str:
+    return DIALECT.number_sql(value, where, integer)
 
 
 def canonical_literal(portable: PortableType, value):
@@ -268,17 +163,8 @@ def canonical_literal(portable: PortableType, value):
     if kind == "boolean":
         if isinstance(value, bool):
             return value
-        return _BOOLEAN_WORDS.get(str(value).strip().lower(), value)
+        return BOOLEAN_WORDS.get(str(value).strip().lower(), value)
     return literal_text(value)
-
-
-def number_from_text(text: str):
-    """An int or float from a numeric literal's text; special values (NaN, Infinity) stay text."""
-    if _INTEGER_TEXT.match(text):
-        return int(text)
-    if _NUMBER_TEXT.match(text):
-        return float(text)
-    return text
 
 
 # --- expressions as the catalog gives them back ------------------------------------------------
@@ -316,99 +202,132 @@ def clean_node(node, textual_columns: set[str], enum_types: set[str], expand_bet
     `= ANY (ARRAY[…])` back into IN and `~~` into LIKE. With `expand_between`, rewrites
     BETWEEN the way PostgreSQL stores it (`a >= x AND a <= y`), for comparing with the catalog.
     """
-    from pglast import ast
-    from pglast.enums import A_Expr_Kind, BoolExprType
+    return _ExpressionCleaner(textual_columns, enum_types, expand_between).transform(node)
 
-    def transform(value):
+
+class _ExpressionCleaner:
+    """The rewrites of `clean_node`, applied bottom-up to a pglast tree (one method per rewrite)."""
+
+    def __init__(self, textual_columns: set[str], enum_types: set[str], expand_between: bool):
+        from pglast import ast
+        from pglast.enums import A_Expr_Kind, BoolExprType
+
+        self.ast, self.kinds, self.bool_types = ast, A_Expr_Kind, BoolExprType
+        self.textual_columns, self.enum_types, self.expand_between = textual_columns, enum_types, expand_between
+
+    def transform(self, value):
         if isinstance(value, tuple):
-            return tuple(transform(item) for item in value)
-        if not isinstance(value, ast.Node):
+            return tuple(self.transform(item) for item in value)
+        if not isinstance(value, self.ast.Node):
             return value
         for attribute in value.__slots__:
             current = getattr(value, attribute, None)
-            if isinstance(current, (ast.Node, tuple)):
-                setattr(value, attribute, transform(current))
-        return rewrite(value)
+            if isinstance(current, (self.ast.Node, tuple)):
+                setattr(value, attribute, self.transform(current))
+        return self.rewrite(value)
 
-    def rewrite(value):
+    def rewrite(self, value):
+        ast, kinds = self.ast, self.kinds
         if isinstance(value, ast.TypeCast) and value.typeName is not None:
-            name, is_array = _type_name(value.typeName)
-            argument = value.arg
-            if isinstance(argument, ast.A_Const) and not is_array and not argument.isnull:
-                constant = argument.val
-                if isinstance(constant, ast.String) and (name in _STRING_CAST_TYPES or name in enum_types):
-                    return argument
-                if isinstance(constant, (ast.Integer, ast.Float)) and name == "numeric":
-                    return argument
-                if (
-                    isinstance(constant, ast.String)
-                    and name in ("int4", "integer")
-                    and re.fullmatch(r"-?\d+", constant.sval)
-                    and abs(int(constant.sval)) < 2**31
-                ):
-                    return ast.A_Const(val=ast.Integer(ival=int(constant.sval)))
-                if isinstance(constant, ast.String) and name == "numeric" and _NUMBER.match(constant.sval):
-                    # PostgreSQL keeps a negative number as the string '-1000'::numeric
-                    number = number_from_text(constant.sval)
-                    if isinstance(number, int) and abs(number) < 2**31:
-                        return ast.A_Const(val=ast.Integer(ival=number))
-                    return ast.A_Const(val=ast.Float(fval=constant.sval))
-            if (
-                isinstance(argument, ast.ColumnRef)
-                and not is_array
-                and name in _TEXT_CAST_TYPES
-                and len(argument.fields) == 1
-                and getattr(argument.fields[0], "sval", None) in textual_columns
-            ):
-                return argument
-            if isinstance(argument, ast.A_ArrayExpr) and is_array and (name in _STRING_CAST_TYPES or name in enum_types):
-                return argument
-        if (
-            isinstance(value, ast.A_Expr)
-            and value.kind in (A_Expr_Kind.AEXPR_OP_ANY, A_Expr_Kind.AEXPR_OP_ALL)
-            and isinstance(value.rexpr, ast.A_ArrayExpr)
-            and value.rexpr.elements
-        ):
-            operator = value.name[-1].sval if value.name else ""
-            if (value.kind == A_Expr_Kind.AEXPR_OP_ANY and operator == "=") or (
-                value.kind == A_Expr_Kind.AEXPR_OP_ALL and operator == "<>"
-            ):
-                return ast.A_Expr(
-                    kind=A_Expr_Kind.AEXPR_IN,
-                    name=(ast.String(sval=operator),),
-                    lexpr=value.lexpr,
-                    rexpr=tuple(value.rexpr.elements),
-                )
-        if isinstance(value, ast.A_Expr) and value.kind == A_Expr_Kind.AEXPR_OP and value.name:
-            operator = value.name[-1].sval
-            if operator in _LIKE_OPERATORS and len(value.name) == 1:
-                return ast.A_Expr(
-                    kind=getattr(A_Expr_Kind, _LIKE_OPERATORS[operator]), name=value.name, lexpr=value.lexpr, rexpr=value.rexpr
-                )
-            if operator in ("+", "-", "*", "/", "<", "<=", "=", ">=", ">", "<>"):
-                # `CAST(length AS numeric) / 60.0`: the decimal constant makes it numeric anyway.
-                left, right = value.lexpr, value.rexpr
-                if _is_decimal_constant(right) and _numeric_column_cast(left):
-                    value.lexpr = left.arg
-                elif _is_decimal_constant(left) and _numeric_column_cast(right):
-                    value.rexpr = right.arg
-                if operator in ("<", "<=", "=", ">=", ">", "<>"):
-                    # `latitude >= '-90'::integer::double precision`: the other side decides the type.
-                    if _number_cast(value.lexpr):
-                        value.lexpr = value.lexpr.arg
-                    if _number_cast(value.rexpr):
-                        value.rexpr = value.rexpr.arg
-        if expand_between and isinstance(value, ast.A_Expr) and value.kind in (
-            A_Expr_Kind.AEXPR_BETWEEN, A_Expr_Kind.AEXPR_NOT_BETWEEN
-        ):
-            low, high = value.rexpr
-            inside = value.kind == A_Expr_Kind.AEXPR_BETWEEN
-            first = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=">=" if inside else "<"),), lexpr=value.lexpr, rexpr=low)
-            second = ast.A_Expr(kind=A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="<=" if inside else ">"),), lexpr=value.lexpr, rexpr=high)
-            return ast.BoolExpr(boolop=BoolExprType.AND_EXPR if inside else BoolExprType.OR_EXPR, args=(first, second))
+            uncast = self.without_cast(value)
+            if uncast is not None:
+                return uncast
+        if isinstance(value, ast.A_Expr):
+            if value.kind in (kinds.AEXPR_OP_ANY, kinds.AEXPR_OP_ALL):
+                as_in = self.array_comparison_as_in(value)
+                if as_in is not None:
+                    return as_in
+            if value.kind == kinds.AEXPR_OP and value.name:
+                like = self.operator_cleaned(value)
+                if like is not None:
+                    return like
+            if self.expand_between and value.kind in (kinds.AEXPR_BETWEEN, kinds.AEXPR_NOT_BETWEEN):
+                return self.between_expanded(value)
         return value
 
-    def _number_cast(value) -> bool:
+    def without_cast(self, value):
+        """The cast's argument (or a plain constant) when the cast is one PostgreSQL added; else None."""
+        ast = self.ast
+        name, is_array = _type_name(value.typeName)
+        argument = value.arg
+        if isinstance(argument, ast.A_Const) and not is_array and not argument.isnull:
+            return self.constant_without_cast(name, argument)
+        if (
+            isinstance(argument, ast.ColumnRef)
+            and not is_array
+            and name in _TEXT_CAST_TYPES
+            and len(argument.fields) == 1
+            and getattr(argument.fields[0], "sval", None) in self.textual_columns
+        ):
+            return argument
+        if isinstance(argument, ast.A_ArrayExpr) and is_array and (name in _STRING_CAST_TYPES or name in self.enum_types):
+            return argument
+        return None
+
+    def constant_without_cast(self, name: str, argument):
+        ast = self.ast
+        constant = argument.val
+        if isinstance(constant, ast.String) and (name in _STRING_CAST_TYPES or name in self.enum_types):
+            return argument
+        if isinstance(constant, (ast.Integer, ast.Float)) and name == "numeric":
+            return argument
+        if (
+            isinstance(constant, ast.String)
+            and name in ("int4", "integer")
+            and re.fullmatch(r"-?\d+", constant.sval)
+            and abs(int(constant.sval)) < 2**31
+        ):
+            return ast.A_Const(val=ast.Integer(ival=int(constant.sval)))
+        if isinstance(constant, ast.String) and name == "numeric" and _NUMBER.match(constant.sval):
+            # PostgreSQL keeps a negative number as the string '-1000'::numeric
+            number = number_from_text(constant.sval)
+            if isinstance(number, int) and abs(number) < 2**31:
+                return ast.A_Const(val=ast.Integer(ival=number))
+            return ast.A_Const(val=ast.Float(fval=constant.sval))
+        return None
+
+    def array_comparison_as_in(self, value):
+        """`x = ANY (ARRAY[…])` as `x IN (…)` (and `<> ALL` as NOT IN); None for other forms."""
+        ast, kinds = self.ast, self.kinds
+        if not (isinstance(value.rexpr, ast.A_ArrayExpr) and value.rexpr.elements):
+            return None
+        operator = value.name[-1].sval if value.name else ""
+        if (value.kind == kinds.AEXPR_OP_ANY and operator == "=") or (value.kind == kinds.AEXPR_OP_ALL and operator == "<>"):
+            return ast.A_Expr(kind=kinds.AEXPR_IN, name=(ast.String(sval=operator),), lexpr=value.lexpr, rexpr=tuple(value.rexpr.elements))
+        return None
+
+    def operator_cleaned(self, value):
+        """`~~` as LIKE (a new node); numeric casts beside constants dropped in place (None)."""
+        operator = value.name[-1].sval
+        if operator in _LIKE_OPERATORS and len(value.name) == 1:
+            kind = getattr(self.kinds, _LIKE_OPERATORS[operator])
+            return self.ast.A_Expr(kind=kind, name=value.name, lexpr=value.lexpr, rexpr=value.rexpr)
+        if operator in ("+", "-", "*", "/", "<", "<=", "=", ">=", ">", "<>"):
+            # `CAST(length AS numeric) / 60.0`: the decimal constant makes it numeric anyway.
+            left, right = value.lexpr, value.rexpr
+            if self.is_decimal_constant(right) and self.is_numeric_column_cast(left):
+                value.lexpr = left.arg
+            elif self.is_decimal_constant(left) and self.is_numeric_column_cast(right):
+                value.rexpr = right.arg
+            if operator in ("<", "<=", "=", ">=", ">", "<>"):
+                # `latitude >= '-90'::integer::double precision`: the other side decides the type.
+                if self.is_number_cast(value.lexpr):
+                    value.lexpr = value.lexpr.arg
+                if self.is_number_cast(value.rexpr):
+                    value.rexpr = value.rexpr.arg
+        return None
+
+    def between_expanded(self, value):
+        """`a BETWEEN x AND y` as `a >= x AND a <= y` (NOT BETWEEN: `a < x OR a > y`)."""
+        ast, kinds = self.ast, self.kinds
+        low, high = value.rexpr
+        inside = value.kind == kinds.AEXPR_BETWEEN
+        first = ast.A_Expr(kind=kinds.AEXPR_OP, name=(ast.String(sval=">=" if inside else "<"),), lexpr=value.lexpr, rexpr=low)
+        second = ast.A_Expr(kind=kinds.AEXPR_OP, name=(ast.String(sval="<=" if inside else ">"),), lexpr=value.lexpr, rexpr=high)
+        return ast.BoolExpr(boolop=self.bool_types.AND_EXPR if inside else self.bool_types.OR_EXPR, args=(first, second))
+
+    def is_number_cast(self, value) -> bool:
+        ast = self.ast
         return (
             isinstance(value, ast.TypeCast)
             and isinstance(value.arg, ast.A_Const)
@@ -416,18 +335,16 @@ def clean_node(node, textual_columns: set[str], enum_types: set[str], expand_bet
             and _type_name(value.typeName) in _NUMBER_TYPES
         )
 
-    def _is_decimal_constant(value) -> bool:
-        return isinstance(value, ast.A_Const) and isinstance(value.val, ast.Float)
+    def is_decimal_constant(self, value) -> bool:
+        return isinstance(value, self.ast.A_Const) and isinstance(value.val, self.ast.Float)
 
-    def _numeric_column_cast(value) -> bool:
+    def is_numeric_column_cast(self, value) -> bool:
         return (
-            isinstance(value, ast.TypeCast)
-            and isinstance(value.arg, ast.ColumnRef)
+            isinstance(value, self.ast.TypeCast)
+            and isinstance(value.arg, self.ast.ColumnRef)
             and _type_name(value.typeName) == ("numeric", False)
             and value.typeName.typmods is None
         )
-
-    return transform(node)
 
 
 def clean_expression(
@@ -478,41 +395,6 @@ def _strip_outer_parentheses(text: str) -> str:
 
 
 # --- table order -----------------------------------------------------------------------------
-
-
-def _referenced_key_is_constraint(target: Table, columns: list[str]) -> bool:
-    """Whether a foreign key's referenced columns are a primary key or UNIQUE constraint."""
-    keys = [target.primary_key] + [unique.columns for unique in target.unique]
-    return any(key and sorted(key) == sorted(columns) for key in keys)
-
-
-def plan_tables(design: Design) -> tuple[list[str], set[tuple[str, int]]]:
-    """Tables in creation order, and the foreign keys (table, position) added after all tables.
-
-    A table waits for the tables it references; design order breaks ties. When only cycles
-    remain, the first remaining table in design order is created and its foreign keys into
-    tables not yet created are deferred to ALTER TABLE at the end. A foreign key whose target
-    key is only a unique index (created after its table) is deferred when its target is the
-    table itself.
-    """
-    from ..model.ordering import creation_order
-
-    created = creation_order(design)
-    deferred: set[tuple[str, int]] = set()
-    earlier: set[str] = set()
-    for name in created:
-        table = design.tables[name]
-        for position, foreign_key in enumerate(table.foreign_keys):
-            target_name = foreign_key.references.table
-            target = design.tables.get(target_name)
-            if (target_name != name and target_name not in earlier) or (
-                target_name == name
-                and target is not None
-                and not _referenced_key_is_constraint(target, foreign_key.references.columns)
-            ):
-                deferred.add((name, position))
-        earlier.add(name)
-    return created, deferred
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -1078,7 +960,56 @@ class PostgresDialect(Dialect):
     name = "postgres"
     label = "PostgreSQL"
     url_schemes = ("postgresql", "postgres")
+    sqlalchemy_scheme = "postgresql+psycopg"
+    keeps_url_driver = False
     native_enums = True
     row_level_security = True
     concurrent_index_builds = True
     trigger_functions = True
+    identity_sequences = True
+    bulk_copy = True
+    scratch_databases = True
+    backslashes = "e-string"
+    nul_identifier_refusal = "which PostgreSQL cannot store"
+    nul_text_refusal = "which PostgreSQL cannot store"
+
+    def identifier_preparers(self) -> tuple:
+        return (identifier_preparer(),)
+
+    def driverless_url(self, url: str) -> str:
+        return f"postgresql://{url.split('://', 1)[1]}"
+
+    def clean_expression(self, text: str, **context) -> str:
+        return clean_expression(text, **context)
+
+    def column_type(self, portable: PortableType, enum_style: str = "native") -> str:
+        return column_type(portable, enum_style)
+
+    def renderer(self, design: Design, postgres_version: int | None = None) -> PostgresRenderer:
+        """The renderer for `design` (with its implied parts), for the single pieces below."""
+        version = postgres_version if postgres_version is not None else design.conventions.postgres_version
+        return PostgresRenderer(with_implied(design), version)
+
+    def default_sql(self, default: Default, portable: PortableType, where: str, *, design: Design | None = None, is_key: bool = False) -> str | None:
+        renderer = self.renderer(design or Design(name="default"))
+        return renderer.default_sql(where, portable, default, is_key)
+
+    def constraint_sql(self, table_name: str, table: Table, position: int) -> str:
+        return self.renderer(Design(name=table_name)).foreign_key_sql(table_name, table, position)
+
+    def index_sql(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
+        return self.renderer(Design(name=table_name)).index_sql(table_name, table, index_name, index)
+
+    def trigger_statements(self, design: Design) -> list[str]:
+        renderer = self.renderer(design)
+        return renderer.trigger_statements(plan_tables(renderer.design)[0])
+
+    def project(self, design: Design) -> Design:
+        return project(design)
+
+    def render(self, design: Design, **options) -> DdlOutput:
+        return render(design, **options)
+
+
+#: The PostgreSQL dialect object the module-level functions above speak for.
+DIALECT = PostgresDialect()

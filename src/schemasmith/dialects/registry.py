@@ -18,6 +18,11 @@ _DIALECT_CLASSES = {
     "sqlite": "schemasmith.dialects.sqlite:SqliteDialect",
     "mysql": "schemasmith.dialects.mysql:MysqlDialect",
 }
+#: Dialect name → the importer module that reads its DDL and databases back into a design.
+_IMPORTERS = {
+    "postgres": "schemasmith.importers.postgres",
+    "sqlite": "schemasmith.importers.sqlite",
+}
 #: Other spellings people use for the same dialects.
 _ALIASES = {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql", "sqlite3": "sqlite"}
 
@@ -61,3 +66,12 @@ def dialect_for_url(url: str) -> Dialect | None:
     name = name_for_scheme(url.split(":", 1)[0])
     return get_dialect(name) if name else None
 
+
+
+def importer_for(dialect: Dialect):
+    """The importer module (`import_ddl`, `import_database`) for a dialect; None when there is none.
+
+    Imported on first use, like the dialect modules, so the dialects never import the importers.
+    """
+    module_name = _IMPORTERS.get(dialect.name)
+    return importlib.import_module(module_name) if module_name else None

@@ -177,7 +177,8 @@ _SQLITE_KEYWORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _preparer():
+def identifier_preparer():
+    """SQLAlchemy's SQLite identifier preparer."""
     from sqlalchemy.dialects import sqlite as sqlalchemy_sqlite
 
     return sqlalchemy_sqlite.dialect().identifier_preparer
@@ -185,15 +186,12 @@ def _preparer():
 
 def quote_identifier(name: str) -> str:
     """`name` as a SQLite identifier: bare when that is safe, else double-quoted with `""`."""
-    quoted = _preparer().quote(name)
-    if quoted == name and name.upper() in _SQLITE_KEYWORDS:
-        quoted = '"' + name.replace('"', '""') + '"'
-    return quoted
+    return DIALECT.quote_identifier(name)
 
 
 def quote_literal(text: str) -> str:
     """`text` as a SQL string literal (single quotes doubled)."""
-    return "'" + text.replace("'", "''") + "'"
+    return DIALECT.quote_literal(text)
 
 
 def _string_sql(text: str) -> str:
@@ -787,50 +785,13 @@ def table_plans(design: Design, warnings: list[str]) -> list[TablePlan]:
 
 
 def table_plan(design: Design, table_name: str, table: Table, warnings: list[str]) -> TablePlan:
+    """How one table is built in SQLite: each column, check and index as SQL, and what is not kept."""
     plan = TablePlan(table_name, table)
     if table_name.lower().startswith("sqlite_"):
         warnings.append(f"{table_name}: SQLite reserves names starting with sqlite_ for itself; this DDL will not apply until the table is renamed")
     columns = _probe_columns(table)
     for column_name, column in table.columns.items():
-        where = f"{table_name}.{column_name}"
-        portable = column.portable_type
-        item = ColumnPlan(column_name, column, portable, declared_type(portable))
-        if column.identity is not None:
-            if is_rowid_identity(table, column_name):
-                item.rowid_identity = True
-                item.declared = "INTEGER"
-                if column.identity == "always":
-                    warnings.append(
-                        f"{where}: identity always becomes INTEGER PRIMARY KEY AUTOINCREMENT,"
-                        " which also accepts ids given explicitly"
-                    )
-            else:
-                warnings.append(
-                    f"{where}: SQLite generates values only for a single-column INTEGER PRIMARY KEY;"
-                    " this identity is not kept and the column gets no generated values"
-                )
-                plan.notes.append(f"Not kept: identity of {where} (SQLite generates only INTEGER PRIMARY KEY values).")
-        if portable.is_array:
-            warnings.append(f"{where}: SQLite has no arrays; {column.type} is stored as JSON text (JSON_TEXT), element type not enforced")
-        elif portable.kind == "json":
-            warnings.append(f"{where}: json is stored as text in SQLite (JSON_TEXT, checked with json_valid()); no jsonb operators or GIN indexes")
-        if column.generated is not None:
-            item.generated_sql = sqlite_expression(column.generated, "generated", table_name, columns)
-            if item.generated_sql is None:
-                warnings.append(f"{where}: generated expression {column.generated} has no SQLite equivalent; it is a plain column there")
-                plan.notes.append(f"Not kept: {where} GENERATED ALWAYS AS ({column.generated}): SQLite cannot evaluate it.")
-        elif column.default is not None and not item.rowid_identity:
-            item.default_sql = render_default(column.default, portable, table_name)
-            if item.default_sql is None:
-                warnings.append(f"{where}: default {column.default.value} has no SQLite equivalent; the column has no default there")
-                plan.notes.append(f"Not kept: default {column.default.value} of {where}: SQLite cannot evaluate it.")
-        item.checks = implied_checks(column_name, portable)
-        if portable.is_enum and portable.enum in design.enums:
-            item.enum_check = (
-                naming.enum_check_name(table_name, column_name, portable.enum),  # type: ignore[arg-type]
-                enum_check_sql(column_name, design.enums[portable.enum]),  # type: ignore[index]
-            )
-        plan.columns.append(item)
+        plan.columns.append(_column_plan(design, plan, column_name, column, columns, warnings))
 
     for unique in table.unique:
         if unique.nulls_not_distinct:
@@ -847,37 +808,7 @@ def table_plan(design: Design, table_name: str, table: Table, warnings: list[str
 
     known = set(table.columns)
     for index, name in zip(table.indexes, naming.index_names(table_name, table)):
-        item = IndexPlan(index, name)
-        described = ", ".join(index.columns + index.expressions)
-        if index.method not in _BUILDABLE_METHODS:
-            item.built = False
-            warnings.append(f"{table_name}: index {name} ({index.method} on {described}) is not built: SQLite has no {index.method} indexes")
-            plan.notes.append(f"Not built: index {name} ({index.method} on {described}): SQLite has no {index.method} indexes.")
-            plan.indexes.append(item)
-            continue
-        keys = []
-        for key in index.keys(known):
-            keys.append(quote_identifier(key.column) + (" DESC" if key.descending else ""))
-        if any(key.nulls for key in index.keys(known)):
-            warnings.append(f"{table_name}: index {name}: SQLite indexes have no NULLS FIRST/LAST; built without it")
-        for expression in index.expressions:
-            sql = sqlite_expression(expression, "index", table_name, columns)
-            if sql is None:
-                item.built = False
-                warnings.append(f"{table_name}: index {name} is not built: SQLite cannot evaluate {expression}")
-                plan.notes.append(f"Not built: index {name} on {expression}: SQLite cannot evaluate it.")
-                break
-            keys.append(sql)
-        if item.built and index.where is not None:
-            item.where_sql = sqlite_expression(index.where, "where", table_name, columns)
-            if item.where_sql is None:
-                item.built = False
-                warnings.append(f"{table_name}: index {name} is not built: SQLite cannot evaluate its WHERE {index.where}")
-                plan.notes.append(f"Not built: index {name} WHERE {index.where}: SQLite cannot evaluate it.")
-        if item.built and index.include:
-            warnings.append(f"{table_name}: index {name}: SQLite has no INCLUDE ({', '.join(index.include)}); built without it")
-        item.keys = keys
-        plan.indexes.append(item)
+        plan.indexes.append(_index_plan(plan, index, name, known, columns, warnings))
 
     if table.row_level_security or table.policies:
         policies = ", ".join(policy.name for policy in table.policies)
@@ -885,6 +816,85 @@ def table_plan(design: Design, table_name: str, table: Table, warnings: list[str
         warnings.append(f"{table_name}: SQLite has no row-level security; {what} not applied")
         plan.notes.append(f"Not applied: {what} on {table_name}: SQLite has no row-level security.")
     return plan
+
+
+def _column_plan(design: Design, plan: TablePlan, column_name: str, column: Column, columns, warnings: list[str]) -> ColumnPlan:
+    """One column's declared type, identity, default or generated SQL and implied checks."""
+    table_name, table = plan.name, plan.table
+    where = f"{table_name}.{column_name}"
+    portable = column.portable_type
+    item = ColumnPlan(column_name, column, portable, declared_type(portable))
+    if column.identity is not None:
+        if is_rowid_identity(table, column_name):
+            item.rowid_identity = True
+            item.declared = "INTEGER"
+            if column.identity == "always":
+                warnings.append(
+                    f"{where}: identity always becomes INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    " which also accepts ids given explicitly"
+                )
+        else:
+            warnings.append(
+                f"{where}: SQLite generates values only for a single-column INTEGER PRIMARY KEY;"
+                " this identity is not kept and the column gets no generated values"
+            )
+            plan.notes.append(f"Not kept: identity of {where} (SQLite generates only INTEGER PRIMARY KEY values).")
+    if portable.is_array:
+        warnings.append(f"{where}: SQLite has no arrays; {column.type} is stored as JSON text (JSON_TEXT), element type not enforced")
+    elif portable.kind == "json":
+        warnings.append(f"{where}: json is stored as text in SQLite (JSON_TEXT, checked with json_valid()); no jsonb operators or GIN indexes")
+    if column.generated is not None:
+        item.generated_sql = sqlite_expression(column.generated, "generated", table_name, columns)
+        if item.generated_sql is None:
+            warnings.append(f"{where}: generated expression {column.generated} has no SQLite equivalent; it is a plain column there")
+            plan.notes.append(f"Not kept: {where} GENERATED ALWAYS AS ({column.generated}): SQLite cannot evaluate it.")
+    elif column.default is not None and not item.rowid_identity:
+        item.default_sql = render_default(column.default, portable, table_name)
+        if item.default_sql is None:
+            warnings.append(f"{where}: default {column.default.value} has no SQLite equivalent; the column has no default there")
+            plan.notes.append(f"Not kept: default {column.default.value} of {where}: SQLite cannot evaluate it.")
+    item.checks = implied_checks(column_name, portable)
+    if portable.is_enum and portable.enum in design.enums:
+        item.enum_check = (
+            naming.enum_check_name(table_name, column_name, portable.enum),  # type: ignore[arg-type]
+            enum_check_sql(column_name, design.enums[portable.enum]),  # type: ignore[index]
+        )
+    return item
+
+
+def _index_plan(plan: TablePlan, index: Index, name: str, known: set[str], columns, warnings: list[str]) -> IndexPlan:
+    """One index's key SQL and predicate, or why it is not built."""
+    table_name = plan.name
+    item = IndexPlan(index, name)
+    described = ", ".join(index.columns + index.expressions)
+    if index.method not in _BUILDABLE_METHODS:
+        item.built = False
+        warnings.append(f"{table_name}: index {name} ({index.method} on {described}) is not built: SQLite has no {index.method} indexes")
+        plan.notes.append(f"Not built: index {name} ({index.method} on {described}): SQLite has no {index.method} indexes.")
+        return item
+    keys = []
+    for key in index.keys(known):
+        keys.append(quote_identifier(key.column) + (" DESC" if key.descending else ""))
+    if any(key.nulls for key in index.keys(known)):
+        warnings.append(f"{table_name}: index {name}: SQLite indexes have no NULLS FIRST/LAST; built without it")
+    for expression in index.expressions:
+        sql = sqlite_expression(expression, "index", table_name, columns)
+        if sql is None:
+            item.built = False
+            warnings.append(f"{table_name}: index {name} is not built: SQLite cannot evaluate {expression}")
+            plan.notes.append(f"Not built: index {name} on {expression}: SQLite cannot evaluate it.")
+            break
+        keys.append(sql)
+    if item.built and index.where is not None:
+        item.where_sql = sqlite_expression(index.where, "where", table_name, columns)
+        if item.where_sql is None:
+            item.built = False
+            warnings.append(f"{table_name}: index {name} is not built: SQLite cannot evaluate its WHERE {index.where}")
+            plan.notes.append(f"Not built: index {name} WHERE {index.where}: SQLite cannot evaluate it.")
+    if item.built and index.include:
+        warnings.append(f"{table_name}: index {name}: SQLite has no INCLUDE ({', '.join(index.include)}); built without it")
+    item.keys = keys
+    return item
 
 
 # --- render ---------------------------------------------------------------------------------
@@ -1207,3 +1217,41 @@ class SqliteDialect(Dialect):
     url_schemes = ("sqlite",)
     alter_column_type = False
     file_database = True
+
+    def identifier_preparers(self) -> tuple:
+        return (identifier_preparer(),)
+
+    def reserved_beyond_sqlalchemy(self, name: str) -> bool:
+        # SQLite keywords SQLAlchemy's list lacks.
+        return name.upper() in _SQLITE_KEYWORDS
+
+    def clean_expression(self, text: str, **context) -> str:
+        return design_expression(text)
+
+    def column_type(self, portable: PortableType) -> str:
+        return declared_type(portable)
+
+    def default_sql(self, default: Default, portable: PortableType, where: str, **context) -> str | None:
+        return render_default(default, portable, context.get("table", "t"))
+
+    def constraint_sql(self, table_name: str, table: Table, position: int) -> str:
+        return _foreign_key_sql(table_name, table.foreign_keys[position])
+
+    def index_sql(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
+        plan = table_plan(Design(name=table_name, tables={table_name: table}), table_name, table, [])
+        item = next(item for item in plan.indexes if item.index == index)
+        item.name = index_name or item.name
+        return index_statement(table_name, item)
+
+    def trigger_statements(self, design: Design) -> list[str]:
+        return [statement for plan in table_plans(design, []) for statement in trigger_statements(plan)]
+
+    def project(self, design: Design) -> Design:
+        return project(design)
+
+    def render(self, design: Design, **options) -> DdlOutput:
+        return render(design)
+
+
+#: The SQLite dialect object the module-level functions above speak for.
+DIALECT = SqliteDialect()

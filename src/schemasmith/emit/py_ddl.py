@@ -8,7 +8,6 @@ so a change in a dialect's internals breaks one small module (see notes/python-v
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 
 from ..dialects import postgres, sqlite
@@ -30,10 +29,7 @@ class PostgresParts:
 
     def default_sql(self, where: str, portable: PortableType, default: Default, is_key: bool) -> str:
         """The SQL after DEFAULT in the PostgreSQL DDL (`is_key`: the table's single-column key)."""
-        method = self._renderer.default_sql
-        if len(inspect.signature(method).parameters) >= 4:
-            return method(where, portable, default, is_key)
-        return method(where, portable, default)
+        return self._renderer.default_sql(where, portable, default, is_key)
 
 
 def postgres_parts(implied: Design) -> PostgresParts:

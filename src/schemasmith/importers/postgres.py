@@ -14,10 +14,7 @@ imports back to the design it came from.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import tempfile
 import warnings as python_warnings
 from collections import defaultdict
 from pathlib import Path
@@ -25,7 +22,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..db.embedded import psql_path, scratch_database
+from ..db.apply import apply_script
+from ..db.embedded import scratch_database
 from ..db.urls import libpq_url, sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
@@ -56,6 +54,7 @@ from ..model.document import (
 )
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
 from ..text.redaction import redact_url
+from ..text.statements import line_of, split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
 
 # Catalog type names (pg_type.typname) that are portable types as they are.
@@ -256,8 +255,44 @@ class _Importer:
         return list(self.connection.execute(text(sql), params))
 
     def run(self) -> ImportResult:
-        from sqlalchemy import inspect
+        tables = self._relations()
+        oids = [row.oid for row in tables]
+        names = [row.relname for row in tables]
+        self.table_oid = {row.relname: row.oid for row in tables}
+        self.enums = self._enums()
+        self.type_info = self._column_types(oids)
+        self.order = self._object_order(oids)
+        reflected = self._reflected(names)
+        triggers = self._triggers(oids)
+        policies = self._policies(oids)
+        self.check_enums: dict[str, list[str]] = {}
+        self.serial_columns: list[str] = []
+        self.timestamp_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.foreign_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
 
+        designed: dict[str, Table] = {}
+        for row in tables:
+            key = (self.schema, row.relname)
+            columns, primary_keys, foreign_keys, uniques, indexes, checks, comments = reflected
+            designed[row.relname] = self._table(
+                row,
+                columns.get(key, []),
+                primary_keys.get(key) or {},
+                foreign_keys.get(key, []),
+                uniques.get(key, []),
+                indexes.get(key, []),
+                checks.get(key, []),
+                (comments.get(key) or {}).get("text"),
+                triggers.get(row.oid, []),
+                policies.get(row.oid, []),
+                set(names),
+            )
+        self._grouped_warnings()
+        self._other_objects()
+        return ImportResult(design=self._design(designed), warnings=self.warnings)
+
+    def _relations(self) -> list:
+        """The schema's plain and partitioned tables; views, foreign tables and partitions are warned about."""
         relations = self.query(
             """
             SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
@@ -294,53 +329,31 @@ class _Importer:
                     f"{row.relname}: partitioned by {row.partition_key}; imported as one table, its"
                     f" {partition_counts.get(row.oid, 0)} partition(s) are not part of the design"
                 )
-        oids = [row.oid for row in tables]
-        names = [row.relname for row in tables]
-        self.table_oid = {row.relname: row.oid for row in tables}
-        self.enums = self._enums()
-        self.type_info = self._column_types(oids)
-        self.order = self._object_order(oids)
+        return tables
 
-        if names:
-            inspector = inspect(self.connection)
-            with python_warnings.catch_warnings():
-                python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
-                options = {"schema": self.schema, "filter_names": names}
-                columns = dict(inspector.get_multi_columns(**options))
-                primary_keys = dict(inspector.get_multi_pk_constraint(**options))
-                foreign_keys = dict(inspector.get_multi_foreign_keys(**options))
-                uniques = dict(inspector.get_multi_unique_constraints(**options))
-                indexes = dict(inspector.get_multi_indexes(**options))
-                checks = dict(inspector.get_multi_check_constraints(**options))
-                comments = dict(inspector.get_multi_table_comment(**options))
-        else:
-            columns = primary_keys = foreign_keys = uniques = indexes = checks = comments = {}
-        triggers = self._triggers(oids)
-        policies = self._policies(oids)
-        self.check_enums: dict[str, list[str]] = {}
-        self.serial_columns: list[str] = []
-        self.timestamp_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.foreign_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
+    def _reflected(self, names: list[str]) -> tuple[dict, ...]:
+        """SQLAlchemy's reflection of the tables: columns, primary keys, foreign keys, uniques,
+        indexes, checks and comments, each keyed by (schema, table)."""
+        from sqlalchemy import inspect
 
-        designed: dict[str, Table] = {}
-        for row in tables:
-            key = (self.schema, row.relname)
-            designed[row.relname] = self._table(
-                row,
-                columns.get(key, []),
-                primary_keys.get(key) or {},
-                foreign_keys.get(key, []),
-                uniques.get(key, []),
-                indexes.get(key, []),
-                checks.get(key, []),
-                (comments.get(key) or {}).get("text"),
-                triggers.get(row.oid, []),
-                policies.get(row.oid, []),
-                set(names),
+        if not names:
+            return ({},) * 7
+        inspector = inspect(self.connection)
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
+            options = {"schema": self.schema, "filter_names": names}
+            return (
+                dict(inspector.get_multi_columns(**options)),
+                dict(inspector.get_multi_pk_constraint(**options)),
+                dict(inspector.get_multi_foreign_keys(**options)),
+                dict(inspector.get_multi_unique_constraints(**options)),
+                dict(inspector.get_multi_indexes(**options)),
+                dict(inspector.get_multi_check_constraints(**options)),
+                dict(inspector.get_multi_table_comment(**options)),
             )
-        self._grouped_warnings()
-        self._other_objects()
 
+    def _design(self, designed: dict[str, Table]) -> Design:
+        """The imported tables and enums as a checked design, with the conventions they follow."""
         enums = {name: values for name, values in self.enums.items()}
         for name, values in self.check_enums.items():
             enums.setdefault(name, values)
@@ -357,7 +370,7 @@ class _Importer:
         conventions = infer_conventions(design, style)
         design = design.model_copy(update={"conventions": conventions, "tables": self._implied_left_out(design, conventions)})
         self._check(design)
-        return ImportResult(design=design, warnings=self.warnings)
+        return design
 
     # -- catalog queries ----------------------------------------------------------------------
 
@@ -533,8 +546,49 @@ class _Importer:
         table_name, oid = row.relname, row.oid
         ordered = lambda items: sorted(items, key=lambda item: self.order.get((oid, item["name"]), 0))
 
-        designed_columns: dict[str, Column] = {}
         self.domain_checks = []
+        portable_of, textual = self._portable_types(table_name, oid, columns)
+        enum_types = set(self.enums)
+        primary = list(primary_key.get("constrained_columns") or [])
+        primary_name = primary_key.get("name") if primary else None
+        if primary_name == naming.primary_key_name(table_name):
+            primary_name = None
+        context = (textual, enum_types)
+        designed_columns = {
+            column["name"]: self._column(table_name, oid, column, portable_of[column["name"]], primary, context)
+            for column in columns
+        }
+        unique_constraints = self._uniques(table_name, ordered(uniques))
+        check_constraints = self._checks(table_name, oid, ordered(checks), designed_columns, context)
+        designed_foreign_keys = self._foreign_keys(table_name, oid, ordered(foreign_keys), table_names)
+        designed_indexes, actual_names = self._indexes(table_name, ordered(indexes), portable_of, context)
+        designed_triggers = self._table_triggers(table_name, triggers, designed_columns)
+        designed_policies = self._table_policies(policies, context)
+        if row.relforcerowsecurity:
+            self.warn(f"{table_name}: FORCE ROW LEVEL SECURITY is not part of a design; the design enables RLS only")
+
+        table = Table(
+            comment=comment,
+            columns=designed_columns,
+            primary_key=primary,
+            primary_key_name=primary_name,
+            unique=unique_constraints,
+            checks=check_constraints,
+            foreign_keys=designed_foreign_keys,
+            indexes=designed_indexes,
+            triggers=designed_triggers,
+            row_level_security=bool(row.relrowsecurity),
+            policies=designed_policies,
+        )
+        if designed_indexes:
+            names = minimal_index_names(table_name, table, actual_names)
+            table = table.model_copy(
+                update={"indexes": [index.model_copy(update={"name": name}) for index, name in zip(designed_indexes, names)]}
+            )
+        return table
+
+    def _portable_types(self, table_name: str, oid: int, columns) -> tuple[dict[str, PortableType], set[str]]:
+        """Each column's portable type, and the columns whose type is textual."""
         portable_of: dict[str, PortableType] = {}
         textual: set[str] = set()
         for column in columns:
@@ -543,58 +597,56 @@ class _Importer:
             portable_of[column["name"]] = parse_type(type_text)
             if portable_of[column["name"]].is_textual:
                 textual.add(column["name"])
-        enum_types = set(self.enums)
-        primary = list(primary_key.get("constrained_columns") or [])
-        primary_name = primary_key.get("name") if primary else None
-        if primary_name == naming.primary_key_name(table_name):
-            primary_name = None
+        return portable_of, textual
 
-        for column in columns:
-            column_name = column["name"]
-            where = f"{table_name}.{column_name}"
-            info = self.type_info.get((oid, column_name))
-            portable = portable_of[column_name]
-            identity = None
-            if column.get("identity"):
-                identity = "always" if column["identity"].get("always") else "by default"
-            generated = None
-            default = None
-            if info is not None and info.attgenerated in ("s", "v"):
-                expression = (column.get("computed") or {}).get("sqltext") or column.get("default") or ""
-                generated = clean_expression(str(expression), textual, enum_types)
-                if info.attgenerated == "v":
-                    self.warn(f"{where}: a VIRTUAL generated column; the design builds it as STORED")
-            elif column.get("default") is not None:
-                default, is_sequence = _default_from_catalog(column["default"], portable, textual, enum_types)
-                if is_sequence:
-                    if portable.is_integer:
-                        identity = "by default"
-                        self.serial_columns.append(where)
-                    else:
-                        default = Default(value=clean_expression(column["default"], textual, enum_types), is_expression=True)
-                        self.warn(f"{where}: a sequence default on a {portable} column is kept as an expression")
-            if (
-                default is not None
-                and default.is_expression
-                and primary == [column_name]
-                and portable.kind == "uuid"
-                and _call_name(str(default.value)) in _UUID_KEY_FUNCTIONS
-            ):
-                default = None  # the generated uuid of a single-column uuid key is implied
-            designed_columns[column_name] = Column(
-                type=str(portable),
-                nullable=bool(column.get("nullable", True))
-                and column_name not in primary
-                and identity is None
-                and not (info is not None and info.typtype == "d" and info.domain_not_null),
-                default=default,
-                identity=identity,
-                generated=generated,
-                comment=column.get("comment"),
-            )
+    def _column(self, table_name: str, oid: int, column, portable: PortableType, primary: list[str], context) -> Column:
+        """One reflected column as a design column (identity, generated expression, default)."""
+        textual, enum_types = context
+        column_name = column["name"]
+        where = f"{table_name}.{column_name}"
+        info = self.type_info.get((oid, column_name))
+        identity = None
+        if column.get("identity"):
+            identity = "always" if column["identity"].get("always") else "by default"
+        generated = None
+        default = None
+        if info is not None and info.attgenerated in ("s", "v"):
+            expression = (column.get("computed") or {}).get("sqltext") or column.get("default") or ""
+            generated = clean_expression(str(expression), textual, enum_types)
+            if info.attgenerated == "v":
+                self.warn(f"{where}: a VIRTUAL generated column; the design builds it as STORED")
+        elif column.get("default") is not None:
+            default, is_sequence = _default_from_catalog(column["default"], portable, textual, enum_types)
+            if is_sequence:
+                if portable.is_integer:
+                    identity = "by default"
+                    self.serial_columns.append(where)
+                else:
+                    default = Default(value=clean_expression(column["default"], textual, enum_types), is_expression=True)
+                    self.warn(f"{where}: a sequence default on a {portable} column is kept as an expression")
+        if (
+            default is not None
+            and default.is_expression
+            and primary == [column_name]
+            and portable.kind == "uuid"
+            and _call_name(str(default.value)) in _UUID_KEY_FUNCTIONS
+        ):
+            default = None  # the generated uuid of a single-column uuid key is implied
+        return Column(
+            type=str(portable),
+            nullable=bool(column.get("nullable", True))
+            and column_name not in primary
+            and identity is None
+            and not (info is not None and info.typtype == "d" and info.domain_not_null),
+            default=default,
+            identity=identity,
+            generated=generated,
+            comment=column.get("comment"),
+        )
 
+    def _uniques(self, table_name: str, uniques) -> list[UniqueConstraint]:
         unique_constraints = []
-        for item in ordered(uniques):
+        for item in uniques:
             options = item.get("dialect_options") or {}
             unique_constraints.append(
                 UniqueConstraint(
@@ -603,9 +655,13 @@ class _Importer:
                     nulls_not_distinct=bool(options.get("postgresql_nulls_not_distinct")),
                 )
             )
+        return unique_constraints
 
+    def _checks(self, table_name: str, oid: int, checks, designed_columns: dict[str, Column], context) -> list[CheckConstraint]:
+        """The table's checks; a check that is an enum's value list retypes its column instead."""
+        textual, enum_types = context
         check_constraints = []
-        for item in ordered(checks):
+        for item in checks:
             expression = item.get("sqltext") or ""
             enum = self._check_enum(table_name, item["name"], expression, designed_columns, item.get("comment"))
             if enum is not None:
@@ -624,9 +680,12 @@ class _Importer:
         for exclusion in self.exclusions:
             if exclusion.conrelid == oid:
                 self.warn(f"{table_name}.{exclusion.conname}: exclusion constraints are not part of a design; not imported")
+        return check_constraints
 
+    def _foreign_keys(self, table_name: str, oid: int, foreign_keys, table_names) -> list[ForeignKey]:
+        """The table's foreign keys into the imported tables (others are warned about)."""
         designed_foreign_keys = []
-        for item in ordered(foreign_keys):
+        for item in foreign_keys:
             if (oid, item["name"]) in self.derived_constraints:
                 continue
             options = item.get("options") or {}
@@ -652,18 +711,24 @@ class _Importer:
                     initially_deferred=str(options.get("initially", "")).upper() == "DEFERRED",
                 )
             )
+        return designed_foreign_keys
 
+    def _indexes(self, table_name: str, indexes, portable_of: dict[str, PortableType], context) -> tuple[list[Index], list[str]]:
+        """The indexes that are not a constraint's, and the names they have in the database."""
+        textual, enum_types = context
         designed_indexes, actual_names = [], []
-        for item in ordered(indexes):
+        for item in indexes:
             if item.get("duplicates_constraint"):
                 continue
             index = self._index(table_name, item, portable_of, textual, enum_types)
             if index is not None:
                 designed_indexes.append(index)
                 actual_names.append(item["name"])
+        return designed_indexes, actual_names
 
-        designed_triggers = self._table_triggers(table_name, triggers, designed_columns)
-        designed_policies = [
+    def _table_policies(self, policies, context) -> list[Policy]:
+        textual, enum_types = context
+        return [
             Policy(
                 name=policy.polname,
                 command=_POLICY_COMMANDS.get(policy.polcmd, "all"),
@@ -674,28 +739,6 @@ class _Importer:
             )
             for policy in policies
         ]
-        if row.relforcerowsecurity:
-            self.warn(f"{table_name}: FORCE ROW LEVEL SECURITY is not part of a design; the design enables RLS only")
-
-        table = Table(
-            comment=comment,
-            columns=designed_columns,
-            primary_key=primary,
-            primary_key_name=primary_name,
-            unique=unique_constraints,
-            checks=check_constraints,
-            foreign_keys=designed_foreign_keys,
-            indexes=designed_indexes,
-            triggers=designed_triggers,
-            row_level_security=bool(row.relrowsecurity),
-            policies=designed_policies,
-        )
-        if designed_indexes:
-            names = minimal_index_names(table_name, table, actual_names)
-            table = table.model_copy(
-                update={"indexes": [index.model_copy(update={"name": name}) for index, name in zip(designed_indexes, names)]}
-            )
-        return table
 
     def _portable_type(self, table_name: str, column_name: str, info) -> str:
         where = f"{table_name}.{column_name}"
@@ -1008,109 +1051,15 @@ def _call_name(text: str | None) -> str | None:
 
 # --- DDL through a scratch database ------------------------------------------------------------
 
-_PSQL_ERROR = re.compile(r"^psql:(?P<file>.*):(?P<line>\d+): (?P<severity>ERROR|FATAL|error):\s*(?P<message>.*)$", re.MULTILINE)
 _DATABASE_STATEMENT = re.compile(r"^(CREATE|DROP|ALTER)\s+DATABASE\b", re.IGNORECASE)
 _CONNECT = re.compile(r"^\\(c|connect)(\s|$)")
 _FORBIDDEN_META = re.compile(r"^\\(!|o\b|out\b|w\b|write\b|copy\b|setenv\b|g\w*\s*\|)", re.IGNORECASE)
 _COPY_PROGRAM = re.compile(r"^COPY\b.*\bPROGRAM\b", re.IGNORECASE | re.DOTALL)
-_COPY_STDIN = re.compile(r"^COPY\b.*\bFROM\s+STDIN\b", re.IGNORECASE | re.DOTALL)
-_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_\x80-\U0010ffff]*)?\$")
-
-
-def scan_script(sql: str) -> list[tuple[str, int, int]]:
-    """A psql script cut into ("statement" | "meta", start, end) pieces, as psql would read it.
-
-    Comments (nested block comments too), quoted strings and identifiers, E'' escapes, dollar
-    quotes and COPY … FROM stdin data are skipped over, so a `;` or a word inside them never
-    counts. A statement runs from its first token to its `;` (included).
-    """
-    pieces: list[tuple[str, int, int]] = []
-    position, length = 0, len(sql)
-    start: int | None = None
-
-    def skip_line(at: int) -> int:
-        newline = sql.find("\n", at)
-        return length if newline < 0 else newline + 1
-
-    while position < length:
-        character = sql[position]
-        if character in " \t\r\n\f":
-            position += 1
-            continue
-        if sql.startswith("--", position):
-            position = skip_line(position)
-            continue
-        if sql.startswith("/*", position):
-            depth, position = 1, position + 2
-            while position < length and depth:
-                if sql.startswith("/*", position):
-                    depth, position = depth + 1, position + 2
-                elif sql.startswith("*/", position):
-                    depth, position = depth - 1, position + 2
-                else:
-                    position += 1
-            continue
-        if character == "\\":
-            end = skip_line(position)
-            pieces.append(("meta", position, end))
-            position = end
-            continue
-        if start is None:
-            start = position
-        if character == "'":
-            escapes = position > 0 and sql[position - 1] in "eE" and (position < 2 or not (sql[position - 2].isalnum() or sql[position - 2] == "_"))
-            position += 1
-            while position < length:
-                if escapes and sql[position] == "\\":
-                    position += 2
-                    continue
-                if sql[position] == "'":
-                    if sql.startswith("''", position):
-                        position += 2
-                        continue
-                    break
-                position += 1
-            position += 1
-            continue
-        if character == '"':
-            closing = sql.find('"', position + 1)
-            while closing >= 0 and sql.startswith('""', closing):
-                closing = sql.find('"', closing + 2)
-            position = length if closing < 0 else closing + 1
-            continue
-        if character == "$" and not (position > 0 and (sql[position - 1].isalnum() or sql[position - 1] == "_")):
-            tag = _DOLLAR_TAG.match(sql, position)
-            if tag:
-                closing = sql.find(tag.group(0), tag.end())
-                position = length if closing < 0 else closing + len(tag.group(0))
-                continue
-        if character == ";":
-            position += 1
-            pieces.append(("statement", start, position))
-            if _COPY_STDIN.match(sql[start:position]):
-                # Data lines follow, up to a line holding only \.
-                position = skip_line(position)
-                while position < length:
-                    line_end = skip_line(position)
-                    if sql[position:line_end].strip() == "\\.":
-                        position = line_end
-                        break
-                    position = line_end
-            start = None
-            continue
-        position += 1
-    if start is not None:
-        pieces.append(("statement", start, length))
-    return pieces
 
 
 def _blank(text: str) -> str:
     """`text` with everything but line breaks turned into spaces: line numbers stay where they were."""
     return re.sub(r"[^\n]", " ", text)
-
-
-def _line_of(sql: str, offset: int) -> int:
-    return sql.count("\n", 0, offset) + 1
 
 
 def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
@@ -1126,7 +1075,7 @@ def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
         text = sql[start:end]
         if kind == "meta":
             if _FORBIDDEN_META.match(text):
-                raise SourceError(f"{label}:{_line_of(sql, start)}: psql command {text.strip()[:40]} is not run when importing a schema")
+                raise SourceError(f"{label}:{line_of(sql, start)}: psql command {text.strip()[:40]} is not run when importing a schema")
             if _CONNECT.match(text):
                 skipped.append(text.strip().rstrip(";"))
                 pieces.append((start, end))
@@ -1134,7 +1083,7 @@ def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
             skipped.append(" ".join(text.split()).rstrip(";"))
             pieces.append((start, end))
         elif _COPY_PROGRAM.match(text):
-            raise SourceError(f"{label}:{_line_of(sql, start)}: COPY … PROGRAM runs a command on the server and is not run when importing")
+            raise SourceError(f"{label}:{line_of(sql, start)}: COPY … PROGRAM runs a command on the server and is not run when importing")
     prepared = sql
     for start, end in reversed(pieces):
         prepared = prepared[:start] + _blank(prepared[start:end]) + prepared[end:]
@@ -1142,70 +1091,6 @@ def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
     if skipped:
         notes.append(f"{label}: skipped {'; '.join(dict.fromkeys(skipped))} — the schema was read from a scratch database instead")
     return prepared, notes
-
-
-def _failing_statement(sql: str, line: int) -> str:
-    """The statement psql reports on `line` (the line a statement ends on), whitespace folded."""
-    candidates = [(start, end) for kind, start, end in scan_script(sql) if kind == "statement" and _line_of(sql, end - 1) >= line]
-    if not candidates:
-        return ""
-    start, end = candidates[0]
-    return " ".join(sql[start:end].split())
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def apply_script(url: str, sql: str, label: str) -> None:
-    """Apply SQL with the embedded server's own psql, stopping at the first error."""
-    with tempfile.TemporaryDirectory(prefix="schemasmith-import-") as folder:
-        path = Path(folder) / "import.sql"
-        path.write_text(sql, encoding="utf-8")
-        # -b: psql echoes the statement that failed, which is more exact than any guess from the line.
-        command = [str(psql_path()), "-X", "-q", "-b", "-v", "ON_ERROR_STOP=1", "-d", libpq_url(url), "-f", str(path)]
-        environment = {"PGCONNECT_TIMEOUT": "10", "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PGCLIENTENCODING": "UTF8"}
-        for variable in ("LANG", "LC_ALL", "HOME", "TMPDIR"):
-            if variable in os.environ:
-                environment[variable] = os.environ[variable]
-        try:
-            completed = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=folder, check=False)
-        except OSError as error:
-            raise SourceError(f"cannot run psql ({psql_path()}): {error}") from None
-    if completed.returncode == 0:
-        return
-    stderr = completed.stderr
-    error = _PSQL_ERROR.search(stderr)
-    if error is None:
-        message = stderr.strip() or f"psql exited with status {completed.returncode}"
-        raise SourceError(f"{label}: could not be applied: {_shorten(' '.join(message.split()), 400)}")
-    line = int(error["line"])
-    message = error["message"].strip()
-    details = [
-        " ".join(detail.split())
-        for detail in stderr[error.end():].splitlines()
-        if detail.strip().startswith(("DETAIL:", "HINT:", "CONTEXT:"))
-    ]
-    echoed = re.search(r"^psql:.*?:\d+: STATEMENT:\s*(?P<text>.*?)(?=^psql:|\Z)", stderr[error.end():], re.MULTILINE | re.DOTALL)
-    statement = _shorten(" ".join(echoed["text"].split()) if echoed else _failing_statement(sql, line))
-    text = f"{label}:{line}: {message}"
-    if details:
-        text += " (" + "; ".join(details) + ")"
-    version = _server_version(url)
-    if version:
-        text += f" [on PostgreSQL {version}]"
-    text += f"\n  in: {statement}"
-    raise SourceError(text)
-
-
-def _server_version(url: str) -> str | None:
-    import psycopg
-
-    try:
-        with psycopg.connect(libpq_url(url), connect_timeout=10) as connection:
-            return str(connection.execute("SHOW server_version").fetchone()[0]).split()[0]
-    except psycopg.Error:
-        return None
 
 
 def import_ddl(sql: str, *, file: str | None = None, name: str | None = None, server_url: str | None = None) -> ImportResult:

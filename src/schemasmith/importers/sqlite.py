@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.request import pathname2url
 
-from ..db.urls import dialect_of, sqlite_path
+from ..db.urls import sqlite_path, url_dialect
 from ..dialects.sqlite import (
+    SqliteDialect,
     Token,
     design_default,
     design_expression,
@@ -49,54 +50,15 @@ from ..model.document import (
 from ..model.implied import UUID_DEFAULT
 from ..model.invariants import check_invariants, type_family
 from ..model.types import parse_type
+from ..text.statements import Statement, split_sqlite_script
 from .base import TOOL_TABLES, ImportResult
 
 # --- statements of a DDL script ---------------------------------------------------------------
 
-_STATEMENT_PART = re.compile(
-    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`(?:[^`]|``)*`|\[[^\]]*\]|--[^\n]*|/\*.*?(?:\*/|\Z)|;",
-    re.S,
-)
-_SKIP = re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z))*", re.S)
-
-
-@dataclass
-class Statement:
-    line: int  # where the statement starts (1-based)
-    text: str
-
 
 def split_statements(sql: str, notes: list[str] | None = None) -> list[Statement]:
-    """The statements of a script as the sqlite3 tool sees them, each with its first line.
-
-    A statement ends at a `;` that completes it (`sqlite3.complete_statement`, so trigger bodies
-    stay whole). Lines starting with `.` between statements are the sqlite3 tool's own commands;
-    they are skipped and listed in `notes`.
-    """
-    statements: list[Statement] = []
-    position, line, counted_to = 0, 1, 0
-    size = len(sql)
-    while True:
-        position = _SKIP.match(sql, position).end()  # type: ignore[union-attr]
-        if position >= size:
-            break
-        line += sql.count("\n", counted_to, position)
-        counted_to = position
-        if sql[position] == "." and (position == 0 or sql[sql.rfind("\n", 0, position) + 1 : position].strip() == ""):
-            end = sql.find("\n", position)
-            end = size if end < 0 else end
-            if notes is not None:
-                notes.append(f"line {line}: the sqlite3 tool's command {sql[position:end].strip()!r} was skipped")
-            position = end
-            continue
-        end = size
-        for match in _STATEMENT_PART.finditer(sql, position):
-            if match.group() == ";" and sqlite3.complete_statement(sql[position : match.end()]):
-                end = match.end()
-                break
-        statements.append(Statement(line, sql[position:end]))
-        position = end
-    return statements
+    """The statements of a script as the sqlite3 tool sees them (see text.statements.split_sqlite_script)."""
+    return split_sqlite_script(sql, notes)
 
 
 def _shortened(text: str, limit: int = 160) -> str:
@@ -147,7 +109,7 @@ def import_ddl(sql: str, *, file: str | None = None, name: str | None = None) ->
 def import_database(url_or_path: str, *, name: str | None = None) -> ImportResult:
     """Import a SQLite database file (a path or a `sqlite:///path.db` URL), opened read-only."""
     if "://" in url_or_path:
-        if dialect_of(url_or_path) != "sqlite":
+        if not isinstance(url_dialect(url_or_path), SqliteDialect):
             raise SourceError(f"{url_or_path}: not a SQLite URL (expected sqlite:///path.db)")
         path_text = sqlite_path(url_or_path)
     else:
@@ -572,114 +534,28 @@ def _table_kinds(connection: sqlite3.Connection) -> dict[str, str]:
 
 
 def _table(context: _Context, table_name: str, syntax: TableSyntax, rows) -> Table:
-    connection, warnings = context.connection, context.warnings
-    info = connection.execute(
+    info = context.connection.execute(
         'SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)', (table_name,)
     ).fetchall()
     primary_key = [row[0] for row in sorted((row for row in info if row[4]), key=lambda row: row[4])]
     columns: dict[str, Column] = {}
-    portable_types: dict[str, str] = {}
-    for column_name, declared, not_null, default_sql, _pk, hidden in info:
-        where = f"{table_name}.{column_name}"
-        column_syntax = syntax.columns.get(column_name) or next(
-            (item for key, item in syntax.columns.items() if key.lower() == column_name.lower()), ColumnSyntax(column_name)
-        )
-        type_text, problem = portable_from_declared(declared or "")
-        if problem:
-            warnings.append(f"{where}: {problem}")
-        identity = None
-        if primary_key == [column_name] and column_syntax.autoincrement:
-            type_text, identity = "integer", "by default"
-        portable = parse_type(type_text)
-        generated = None
-        default = None
-        if hidden in (2, 3) and column_syntax.generated is not None:
-            generated = design_expression(column_syntax.generated)
-            if hidden == 2:
-                warnings.append(f"{where}: a VIRTUAL generated column; the design keeps generated columns as STORED")
-        elif hidden == 1:
-            continue
-        else:
-            default = design_default(default_sql, portable)
-            if default is not None and identity is not None:
-                default = None
-            if (
-                default is not None
-                and primary_key == [column_name]
-                and portable.kind == "uuid"
-                and default.is_expression
-                and default.value == UUID_DEFAULT
-            ):
-                default = None  # implied by a uuid key
-        if column_syntax.collate and column_syntax.collate.upper() != "BINARY":
-            warnings.append(f"{where}: collation {column_syntax.collate} is not kept (the design has no collations)")
-        columns[column_name] = Column(
-            type=type_text,
-            nullable=not not_null and column_name not in primary_key,
-            default=default,
-            identity=identity,
-            generated=generated,
-        )
-        portable_types[column_name] = type_text
+    for row in info:
+        column = _column(context, table_name, syntax, row, primary_key)
+        if column is not None:
+            columns[row[0]] = column
     if syntax.without_rowid:
-        warnings.append(f"{table_name}: WITHOUT ROWID is not kept (the design has no place for it)")
+        context.warnings.append(f"{table_name}: WITHOUT ROWID is not kept (the design has no place for it)")
     if syntax.strict:
-        warnings.append(f"{table_name}: STRICT is not kept (the design has no place for it)")
-
-    primary_key_name: str | None = None
-    unique: list[UniqueConstraint] = []
-    checks: list[CheckConstraint] = []
-    foreign_keys: list[ForeignKey] = []
-    for constraint in syntax.constraints:
-        if constraint.conflict:
-            warnings.append(f"{table_name}: ON CONFLICT {constraint.conflict} of a {constraint.kind.replace('_', ' ')} is not kept")
-        if constraint.kind == "primary_key":
-            if constraint.name not in (None, naming.primary_key_name(table_name)):
-                primary_key_name = constraint.name
-        elif constraint.kind == "unique":
-            unique.append(UniqueConstraint(name=constraint.name, columns=_real_names(constraint.columns, columns)))
-        elif constraint.kind == "check" and constraint.expression is not None:
-            check = _check(context, table_name, constraint, columns)
-            if check is not None:
-                checks.append(check)
-        elif constraint.kind == "foreign_key":
-            foreign_keys.append(_foreign_key(context, table_name, constraint, columns))
-    foreign_keys = _agreeing_foreign_keys(context, table_name, foreign_keys, columns)
-
+        context.warnings.append(f"{table_name}: STRICT is not kept (the design has no place for it)")
+    primary_key_name, unique, checks, foreign_keys = _constraints(context, table_name, syntax, columns)
     indexes, index_names = [], []
-    known = set(columns)
     for kind, index_name, tbl_name, sql in rows:
         if kind != "index" or tbl_name != table_name or sql is None:
             continue
-        parsed = parse_create_index(sql)
-        if parsed is None:
-            warnings.append(f"{table_name}: index {index_name} could not be read; not imported")
-            continue
-        if parsed.collations:
-            warnings.append(f"{table_name}: index {index_name}: collation {', '.join(parsed.collations)} is not kept")
-        key_columns, expressions, order_changed = [], [], False
-        for key, is_expression, descending in parsed.keys:
-            real = _real_names([key], columns)[0] if not is_expression else key
-            if not is_expression and real in known:
-                if expressions:
-                    order_changed = True
-                key_columns.append(real + (" desc" if descending else ""))
-            else:
-                if descending:
-                    warnings.append(f"{table_name}: index {index_name}: DESC on the expression {key} is not kept")
-                expressions.append(design_expression(key))
-        if order_changed:
-            warnings.append(f"{table_name}: index {index_name}: the design lists column keys before expression keys; key order changed")
-        indexes.append(
-            Index(
-                columns=key_columns,
-                expressions=expressions,
-                unique=parsed.unique,
-                where=design_expression(parsed.where) if parsed.where else None,
-            )
-        )
-        index_names.append(index_name)
-
+        index = _index(context, table_name, index_name, sql, columns)
+        if index is not None:
+            indexes.append(index)
+            index_names.append(index_name)
     table = Table(
         columns=columns,
         primary_key=primary_key,
@@ -692,6 +568,106 @@ def _table(context: _Context, table_name: str, syntax: TableSyntax, rows) -> Tab
     for column_name, enum in list(_enum_columns(context, table_name, syntax, columns).items()):
         table.columns[column_name] = table.columns[column_name].model_copy(update={"type": f"enum:{enum}"})
     return simplify_names(table_name, table, index_names)
+
+
+def _column(context: _Context, table_name: str, syntax: TableSyntax, row, primary_key: list[str]) -> Column | None:
+    """One `pragma_table_xinfo` row as a design column; None for a hidden column of a virtual table."""
+    warnings = context.warnings
+    column_name, declared, not_null, default_sql, _pk, hidden = row
+    where = f"{table_name}.{column_name}"
+    column_syntax = syntax.columns.get(column_name) or next(
+        (item for key, item in syntax.columns.items() if key.lower() == column_name.lower()), ColumnSyntax(column_name)
+    )
+    type_text, problem = portable_from_declared(declared or "")
+    if problem:
+        warnings.append(f"{where}: {problem}")
+    identity = None
+    if primary_key == [column_name] and column_syntax.autoincrement:
+        type_text, identity = "integer", "by default"
+    portable = parse_type(type_text)
+    generated = None
+    default = None
+    if hidden in (2, 3) and column_syntax.generated is not None:
+        generated = design_expression(column_syntax.generated)
+        if hidden == 2:
+            warnings.append(f"{where}: a VIRTUAL generated column; the design keeps generated columns as STORED")
+    elif hidden == 1:
+        return None
+    else:
+        default = design_default(default_sql, portable)
+        if default is not None and identity is not None:
+            default = None
+        if (
+            default is not None
+            and primary_key == [column_name]
+            and portable.kind == "uuid"
+            and default.is_expression
+            and default.value == UUID_DEFAULT
+        ):
+            default = None  # implied by a uuid key
+    if column_syntax.collate and column_syntax.collate.upper() != "BINARY":
+        warnings.append(f"{where}: collation {column_syntax.collate} is not kept (the design has no collations)")
+    return Column(
+        type=type_text,
+        nullable=not not_null and column_name not in primary_key,
+        default=default,
+        identity=identity,
+        generated=generated,
+    )
+
+
+def _constraints(context: _Context, table_name: str, syntax: TableSyntax, columns: dict[str, Column]):
+    """(primary key name, unique constraints, checks, foreign keys) from the table's own SQL."""
+    primary_key_name: str | None = None
+    unique: list[UniqueConstraint] = []
+    checks: list[CheckConstraint] = []
+    foreign_keys: list[ForeignKey] = []
+    for constraint in syntax.constraints:
+        if constraint.conflict:
+            context.warnings.append(f"{table_name}: ON CONFLICT {constraint.conflict} of a {constraint.kind.replace('_', ' ')} is not kept")
+        if constraint.kind == "primary_key":
+            if constraint.name not in (None, naming.primary_key_name(table_name)):
+                primary_key_name = constraint.name
+        elif constraint.kind == "unique":
+            unique.append(UniqueConstraint(name=constraint.name, columns=_real_names(constraint.columns, columns)))
+        elif constraint.kind == "check" and constraint.expression is not None:
+            check = _check(context, table_name, constraint, columns)
+            if check is not None:
+                checks.append(check)
+        elif constraint.kind == "foreign_key":
+            foreign_keys.append(_foreign_key(context, table_name, constraint, columns))
+    return primary_key_name, unique, checks, _agreeing_foreign_keys(context, table_name, foreign_keys, columns)
+
+
+def _index(context: _Context, table_name: str, index_name: str, sql: str, columns: dict[str, Column]) -> Index | None:
+    """One CREATE INDEX as a design index; None (with a warning) when it cannot be read."""
+    warnings = context.warnings
+    parsed = parse_create_index(sql)
+    if parsed is None:
+        warnings.append(f"{table_name}: index {index_name} could not be read; not imported")
+        return None
+    if parsed.collations:
+        warnings.append(f"{table_name}: index {index_name}: collation {', '.join(parsed.collations)} is not kept")
+    known = set(columns)
+    key_columns, expressions, order_changed = [], [], False
+    for key, is_expression, descending in parsed.keys:
+        real = _real_names([key], columns)[0] if not is_expression else key
+        if not is_expression and real in known:
+            if expressions:
+                order_changed = True
+            key_columns.append(real + (" desc" if descending else ""))
+        else:
+            if descending:
+                warnings.append(f"{table_name}: index {index_name}: DESC on the expression {key} is not kept")
+            expressions.append(design_expression(key))
+    if order_changed:
+        warnings.append(f"{table_name}: index {index_name}: the design lists column keys before expression keys; key order changed")
+    return Index(
+        columns=key_columns,
+        expressions=expressions,
+        unique=parsed.unique,
+        where=design_expression(parsed.where) if parsed.where else None,
+    )
 
 
 def _real_names(names: list[str], columns: dict[str, Column]) -> list[str]:

@@ -38,12 +38,14 @@ def _queries(design: Design, queries: str | None) -> list[Query]:
     return list(design.queries)
 
 
-def _check_db(db: str | None) -> None:
+def check_server_url(db: str | None) -> None:
+    """SchemasmithError unless `db` (when given) is a server schemasmith can make scratch databases on."""
     if db is None:
         return
-    from ..db.urls import dialect_of
+    from ..dialects.registry import dialect_for_url
 
-    if dialect_of(db) != "postgres":
+    dialect = dialect_for_url(db)
+    if dialect is None or not dialect.scratch_databases:
         raise SchemasmithError(f"--db must be a PostgreSQL server URL (a scratch database is created there), not {db.split('://')[0]}://…")
 
 
@@ -106,7 +108,7 @@ def indexes_command(schema: str, queries: str | None, verify: bool, db: str | No
     from .queries import analyse_workload
 
     _check_format(format)
-    _check_db(db)
+    check_server_url(db)
     if scale_factor <= 0:
         raise SchemasmithError(f"--scale-factor must be above 0, not {scale_factor}")
     design = load_source(schema).design
@@ -175,7 +177,7 @@ def validate_workload(design: Design, queries: str | None = None, scale: str | N
     from .load_model import load_model
     from .plot import growth_svg
 
-    _check_db(db)
+    check_server_url(db)
     sized = _apply_scale(design, scale) if scale else design
     workload = _queries(design, queries) if (queries or design.queries) else []
     coverage = check_coverage(design, workload, db=db) if workload else {"summary": {"queries": 0, "covered": 0, "uncovered": 0, "failed": 0, "flagged": 0, "ok": False, "max_joins": 2}, "queries": []}
