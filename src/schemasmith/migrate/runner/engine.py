@@ -306,26 +306,17 @@ def postgres_statements(text: str) -> tuple[list[Statement], bool]:
 
 
 def sqlite_statements(text: str) -> list[Statement]:
-    """Complete SQLite statements (triggers whole), by sqlite3.complete_statement."""
-    import sqlite3
+    """Complete SQLite statements (triggers whole), cut by the one SQLite splitter."""
+    from ...text.statements import split_sqlite_script
 
     statements: list[Statement] = []
-    start = 0
-    position = 0
-    while position < len(text):
-        semicolon = text.find(";", position)
-        if semicolon < 0:
-            break
-        candidate = text[start:semicolon + 1]
-        position = semicolon + 1
-        if sqlite3.complete_statement(candidate):
-            body = code_start(text, start)
-            if body < semicolon:
-                statements.append(Statement(body, semicolon, _keyword_control(text[body:semicolon])))
-            start = position
-    body = code_start(text, start)
-    if body < len(text):
-        statements.append(Statement(body, len(text), _keyword_control(text[body:])))
+    for piece in split_sqlite_script(text):
+        stop = piece.start + len(piece.text)
+        if piece.text.endswith(";"):
+            stop -= 1
+        body = code_start(text, piece.start)
+        if body < stop:
+            statements.append(Statement(body, stop, _keyword_control(text[body:stop])))
     return statements
 
 
