@@ -771,7 +771,7 @@ class _DerivedNumber(Generator):
         value = base.data.astype(np.float64) + self.direction * delta
         if base.nulls is not None:
             value = np.where(base.nulls, own.data.astype(np.float64), value)
-        return self.inner._finish(value)
+        return self.inner.to_values(value)
 
     def domain(self):
         return self.inner.domain()
