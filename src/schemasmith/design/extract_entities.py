@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from .extract_draft import Draft, DraftAttribute, DraftEntity, DraftReference, Source
 from .extract_words import (
-    an,
     DETERMINERS,
     QUALIFIERS,
+    an,
     is_adjective_only,
     is_noun,
     is_plural,
