@@ -707,115 +707,145 @@ def collect_hints(tree, hints: TableHints) -> None:
     if tag == "and":
         for arg in tree[1]:
             collect_hints(arg, hints)
-        return
-    if tag == "or":
-        # `x IS NULL OR <shape of x>`: the shape holds for every non-null x.
-        args = tree[1]
-        nullable = [arg for arg in args if arg[0] == "isnull" and not arg[2] and _is_col(arg[1])]
-        rest = [arg for arg in args if arg not in nullable]
-        if len(rest) == 1 and nullable:
-            names = {_col_name(arg[1]) for arg in nullable}
-            inner = TableHints()
-            collect_hints(rest[0], inner)
-            if set(inner.columns) <= names:
-                for name, column_hints in inner.columns.items():
-                    column_hints.not_null = False
-                    _merge(hints.column(name), column_hints)
-            # `end IS NULL OR end > start`: the order holds whenever it can be checked.
-            hints.order.extend(item for item in inner.order if {item[0], item[1]} & names)
-            hints.distinct.extend(item for item in inner.distinct if set(item) & names)
-        return
-    if tag == "isnull" and tree[2] and _is_col(tree[1]):
+    elif tag == "or":
+        _hints_from_or(tree[1], hints)
+    elif tag == "isnull" and tree[2] and _is_col(tree[1]):
         hints.column(_col_name(tree[1])).not_null = True
+    elif tag == "between" and not tree[4] and not tree[5] and _is_col(tree[1]):
+        _hints_from_between(tree, hints)
+    elif tag == "in" and _is_col(tree[1]):
+        _hints_from_in(tree, hints)
+    elif tag == "op" and tree[1] in _FLIP:
+        _hints_from_comparison(tree[1], tree[2], tree[3], hints)
+
+
+def _hints_from_or(args, hints: TableHints) -> None:
+    """`x IS NULL OR <shape of x>`: the shape holds for every non-null x."""
+    nullable = [arg for arg in args if arg[0] == "isnull" and not arg[2] and _is_col(arg[1])]
+    rest = [arg for arg in args if arg not in nullable]
+    if not (len(rest) == 1 and nullable):
         return
-    if tag == "between" and not tree[4] and not tree[5] and _is_col(tree[1]):
-        try:
-            low, high = constant_value(tree[2]), constant_value(tree[3])
-        except (Unsupported, ValueError):
-            return
-        column = hints.column(_col_name(tree[1]))
-        column.tighten_low(low, False)
-        column.tighten_high(high, False)
+    names = {_col_name(arg[1]) for arg in nullable}
+    inner = TableHints()
+    collect_hints(rest[0], inner)
+    if set(inner.columns) <= names:
+        for name, column_hints in inner.columns.items():
+            column_hints.not_null = False
+            _merge(hints.column(name), column_hints)
+    # `end IS NULL OR end > start`: the order holds whenever it can be checked.
+    hints.order.extend(item for item in inner.order if {item[0], item[1]} & names)
+    hints.distinct.extend(item for item in inner.distinct if set(item) & names)
+
+
+def _hints_from_between(tree, hints: TableHints) -> None:
+    """`x BETWEEN low AND high`: both bounds, inclusive."""
+    try:
+        low, high = constant_value(tree[2]), constant_value(tree[3])
+    except (Unsupported, ValueError):
         return
-    if tag == "in" and _is_col(tree[1]):
-        try:
-            values = [constant_value(item) for item in tree[2]]
-        except (Unsupported, ValueError):
-            return
-        column = hints.column(_col_name(tree[1]))
-        if tree[3]:
-            column.excluded.extend(values)
-        else:
-            column.allowed = values if column.allowed is None else [v for v in column.allowed if v in values]
+    column = hints.column(_col_name(tree[1]))
+    column.tighten_low(low, False)
+    column.tighten_high(high, False)
+
+
+def _hints_from_in(tree, hints: TableHints) -> None:
+    """`x IN (…)` narrows the allowed values; `x NOT IN (…)` adds excluded ones."""
+    try:
+        values = [constant_value(item) for item in tree[2]]
+    except (Unsupported, ValueError):
         return
-    if tag == "op" and tree[1] in _FLIP:
-        op, left, right = tree[1], tree[2], tree[3]
-        if _is_col(left) and _is_col(right):
-            a, b = _col_name(left), _col_name(right)
-            if op in ("<", "<="):
-                hints.order.append((a, b, op == "<"))
-            elif op in (">", ">="):
-                hints.order.append((b, a, op == ">"))
-            elif op in ("<>", "!="):
-                hints.distinct.append((a, b))
-            return
-        if not _is_col(left) and _is_col(right):
-            op, left, right = _FLIP[op], right, left
-        if _is_col(left):
-            name = _col_name(left)
-            # x = lower(x), x = upper(x)
-            if op == "=" and right[0] == "func" and right[1] in ("lower", "upper") and len(right[2]) == 1 \
-                    and _is_col(right[2][0]) and _col_name(right[2][0]) == name:
-                hints.column(name).case = right[1]
-                return
-            try:
-                value = constant_value(right)
-            except (Unsupported, ValueError):
-                return
-            column = hints.column(name)
-            if op == "=":
-                column.allowed = [value]
-            elif op in ("<>", "!="):
-                column.excluded.append(value)
-            elif op in (">", ">="):
-                column.tighten_low(value, op == ">")
-            else:
-                column.tighten_high(value, op == "<")
-            return
-        # length(x) > n
-        if left[0] == "func" and left[1] in ("length", "char_length", "character_length") and len(left[2]) == 1 \
-                and _is_col(left[2][0]):
-            try:
-                value = constant_value(right)
-            except (Unsupported, ValueError):
-                return
-            if not isinstance(value, (int, float)):
-                return
-            column = hints.column(_col_name(left[2][0]))
-            if op in (">", ">="):
-                minimum = int(value) + (1 if op == ">" else 0)
-                column.min_length = max(column.min_length or 0, minimum)
-            elif op in ("<", "<="):
-                maximum = int(value) - (1 if op == "<" else 0)
-                column.max_length = maximum if column.max_length is None else min(column.max_length, maximum)
-            elif op == "=":
-                column.min_length = column.max_length = int(value)
-            return
+    column = hints.column(_col_name(tree[1]))
+    if tree[3]:
+        column.excluded.extend(values)
+    else:
+        column.allowed = values if column.allowed is None else [v for v in column.allowed if v in values]
+
+
+def _hints_from_comparison(op: str, left, right, hints: TableHints) -> None:
+    """A comparison: between two columns, a column and a value (either side), a length and a
+    number, or the null-counting shapes that say exactly one column of several is set."""
+    if _is_col(left) and _is_col(right):
+        _hints_between_columns(op, _col_name(left), _col_name(right), hints)
+        return
+    if not _is_col(left) and _is_col(right):
+        op, left, right = _FLIP[op], right, left
+    if _is_col(left):
+        _hints_column_against(op, _col_name(left), right, hints)
+    elif _is_length_of_column(left):
+        _hints_from_length(op, _col_name(left[2][0]), right, hints)
+    elif op in ("<>", "!=") and left[0] == "isnull" and right[0] == "isnull" and _is_col(left[1]) and _is_col(right[1]) \
+            and left[2] == right[2]:
         # (a IS NULL) <> (b IS NULL): exactly one of them is set
-        if op in ("<>", "!=") and left[0] == "isnull" and right[0] == "isnull" and _is_col(left[1]) and _is_col(right[1]) \
-                and left[2] == right[2]:
-            hints.exactly_one.append((_col_name(left[1]), _col_name(right[1])))
-            return
-        # num_nonnulls(a, b, …) = 1
-        if op == "=" and left[0] == "func" and left[1] in ("num_nonnulls", "num_nulls") and all(_is_col(arg) for arg in left[2]):
-            try:
-                value = constant_value(right)
-            except (Unsupported, ValueError):
-                return
-            names = tuple(_col_name(arg) for arg in left[2])
-            wanted_nonnull = value if left[1] == "num_nonnulls" else len(names) - value
-            if wanted_nonnull == 1:
-                hints.exactly_one.append(names)
+        hints.exactly_one.append((_col_name(left[1]), _col_name(right[1])))
+    elif op == "=" and left[0] == "func" and left[1] in ("num_nonnulls", "num_nulls") and all(_is_col(arg) for arg in left[2]):
+        _hints_from_null_count(left, right, hints)
+
+
+def _hints_between_columns(op: str, a: str, b: str, hints: TableHints) -> None:
+    """`a < b`, `a >= b`, `a <> b`: an order or a difference between two columns of the row."""
+    if op in ("<", "<="):
+        hints.order.append((a, b, op == "<"))
+    elif op in (">", ">="):
+        hints.order.append((b, a, op == ">"))
+    elif op in ("<>", "!="):
+        hints.distinct.append((a, b))
+
+
+def _hints_column_against(op: str, name: str, right, hints: TableHints) -> None:
+    """`x = lower(x)` fixes the case; `x <op> constant` a value, an exclusion or a bound."""
+    if op == "=" and right[0] == "func" and right[1] in ("lower", "upper") and len(right[2]) == 1 \
+            and _is_col(right[2][0]) and _col_name(right[2][0]) == name:
+        hints.column(name).case = right[1]
+        return
+    try:
+        value = constant_value(right)
+    except (Unsupported, ValueError):
+        return
+    column = hints.column(name)
+    if op == "=":
+        column.allowed = [value]
+    elif op in ("<>", "!="):
+        column.excluded.append(value)
+    elif op in (">", ">="):
+        column.tighten_low(value, op == ">")
+    else:
+        column.tighten_high(value, op == "<")
+
+
+def _is_length_of_column(tree) -> bool:
+    return tree[0] == "func" and tree[1] in ("length", "char_length", "character_length") and len(tree[2]) == 1 \
+        and _is_col(tree[2][0])
+
+
+def _hints_from_length(op: str, name: str, right, hints: TableHints) -> None:
+    """`length(x) > n` and the like: a minimum, maximum or exact length of the text."""
+    try:
+        value = constant_value(right)
+    except (Unsupported, ValueError):
+        return
+    if not isinstance(value, (int, float)):
+        return
+    column = hints.column(name)
+    if op in (">", ">="):
+        minimum = int(value) + (1 if op == ">" else 0)
+        column.min_length = max(column.min_length or 0, minimum)
+    elif op in ("<", "<="):
+        maximum = int(value) - (1 if op == "<" else 0)
+        column.max_length = maximum if column.max_length is None else min(column.max_length, maximum)
+    elif op == "=":
+        column.min_length = column.max_length = int(value)
+
+
+def _hints_from_null_count(call, right, hints: TableHints) -> None:
+    """`num_nonnulls(a, b, …) = 1` (or the num_nulls equivalent): exactly one of them is set."""
+    try:
+        value = constant_value(right)
+    except (Unsupported, ValueError):
+        return
+    names = tuple(_col_name(arg) for arg in call[2])
+    wanted_nonnull = value if call[1] == "num_nonnulls" else len(names) - value
+    if wanted_nonnull == 1:
+        hints.exactly_one.append(names)
 
 
 def _merge(target: ColumnHints, source: ColumnHints) -> None:

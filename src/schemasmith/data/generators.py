@@ -583,7 +583,9 @@ class NumberGen(Generator):
             value = np.where(value <= high, value, high - np.abs(value) % 1000)
         return value
 
-    def _finish(self, value: np.ndarray) -> Values:
+    def to_values(self, value: np.ndarray) -> Values:
+        """Raw numbers clamped to the column's bounds and rounded to its kind: the last step of
+        every draw, and of the generators that derive their numbers from this one."""
         if self.low is not None:
             value = np.maximum(value, self.low)
         if self.high is not None:
@@ -603,7 +605,7 @@ class NumberGen(Generator):
     def generate(self, batch) -> Values:
         u = self.stream.uniform(batch.g, batch.salt)
         z = self.stream.normal(batch.g, batch.salt)
-        return self._finish(self._shape(u, z))
+        return self.to_values(self._shape(u, z))
 
     def domain(self) -> int | None:
         if self.low is None or self.high is None:
@@ -616,7 +618,7 @@ class NumberGen(Generator):
         hinted_low, _ = _bounds_from_hints(self.ctx)
         low = hinted_low if hinted_low is not None else 1.0
         value = low + ix.astype(np.float64) * _step(self.ctx)
-        return self._finish(value)
+        return self.to_values(value)
 
 
 class IntegerKeyGen(Generator):

@@ -331,11 +331,57 @@ def _plan_checks(plan: TablePlan) -> None:
             plan.checks.append(CheckPlan(name, check.expression, None, set(), False, str(error)))
 
 
+@dataclass
+class _TableKeys:
+    """A table's unique sets as the key-planning steps read them: all of them, and the columns
+    that are unique on their own (a reference through one of those is one-to-one)."""
+
+    sets: list[UniqueSet]
+    singles: set[str]
+
+    @property
+    def composite(self) -> list[UniqueSet]:
+        """Keys of several columns that no single-column key already makes distinct."""
+        return [s for s in self.sets if len(s.columns) > 1 and not (set(s.columns) & self.singles)]
+
+
+# How late each FK mode is decided for a row; for `a <> b` the later one is made to differ.
+_DECISION_RANK = {"group": 0, "one_to_one": 1, "global": 2, "within": 3, "independent": 4, "tree": 5, "chain": 5}
+
+
 def _plan_keys(design: Design, plan: TablePlan, position: dict[str, int], plans: dict[str, TablePlan], defer_all: bool) -> None:
-    table, name = plan.table, plan.name
-    sets, set_notes, case_insensitive = unique_sets(name, table)
+    """Decide how every key and reference of the table is honoured by construction.
+
+    The order matters: references that are structural on their own (self-references, one-to-one)
+    are settled first, then the composite keys pick a grouping, the rest of each key counts
+    through inside a group or over all rows, and last the hints and cycles adjust what is left.
+    """
+    keys = _read_unique_sets(plan)
+    _plan_references(plan, position)
+    _note_unique_columns(plan, keys)
+    _plan_self_references(plan, keys)
+    _plan_one_to_one(plan, keys)
+    composite = keys.composite
+    group_columns, grouped_sets = _choose_grouping(plan, composite)
+    remaining = [unique_set for unique_set in composite if unique_set not in grouped_sets]
+    if grouped_sets:
+        _plan_within(plan, grouped_sets, group_columns)
+    _plan_global(plan, remaining)
+    _plan_distinct_references(plan)
+    _plan_forward_references(plan, defer_all)
+
+
+def _read_unique_sets(plan: TablePlan) -> _TableKeys:
+    """The table's unique sets, with their notes and case-insensitive columns recorded on the plan."""
+    sets, set_notes, case_insensitive = unique_sets(plan.name, plan.table)
     plan.notes.extend(set_notes)
     plan.case_insensitive = case_insensitive  # type: ignore[attr-defined]
+    return _TableKeys(sets, {s.columns[0] for s in sets if len(s.columns) == 1})
+
+
+def _plan_references(plan: TablePlan, position: dict[str, int]) -> None:
+    """One FkPlan per foreign key, and for each column the foreign key it follows."""
+    name, table = plan.name, plan.table
     for fk_position, fk in enumerate(table.foreign_keys):
         parent = fk.references.table
         nullable = all(table.columns[column].nullable for column in fk.columns)
@@ -351,36 +397,41 @@ def _plan_keys(design: Design, plan: TablePlan, position: dict[str, int], plans:
             if current is None or len(plan.fks[current].columns) < len(fk.columns):
                 plan.fk_of_column[column] = fk_position
 
-    singles = {s.columns[0] for s in sets if len(s.columns) == 1}
-    plan.row_unique = set(singles)
-    for unique_set in sets:
+
+def _note_unique_columns(plan: TablePlan, keys: _TableKeys) -> None:
+    """Single-column keys are distinct per row; NULLS NOT DISTINCT keys may hold no NULL."""
+    plan.row_unique = set(keys.singles)
+    for unique_set in keys.sets:
         if unique_set.nulls_not_distinct:
             plan.no_nulls.update(unique_set.columns)
 
-    def fk_units(columns: tuple[str, ...]) -> tuple[list[int], list[str], bool]:
-        """FKs wholly inside the set, other columns, and whether an FK only partly overlaps it."""
-        fks, others, partial = [], [], False
-        for column in columns:
-            fk_position = plan.fk_of_column.get(column)
-            if fk_position is None:
-                others.append(column)
-                continue
-            fk_columns = plan.fks[fk_position].columns
-            if set(fk_columns) <= set(columns):
-                if fk_position not in fks:
-                    fks.append(fk_position)
-            else:
-                partial = True
-        return fks, others, partial
 
-    # Self-references: trees, or chains when the reference must be unique.
+def _fk_units(plan: TablePlan, columns: tuple[str, ...]) -> tuple[list[int], list[str], bool]:
+    """FKs wholly inside the set, other columns, and whether an FK only partly overlaps it."""
+    fks, others, partial = [], [], False
+    for column in columns:
+        fk_position = plan.fk_of_column.get(column)
+        if fk_position is None:
+            others.append(column)
+            continue
+        fk_columns = plan.fks[fk_position].columns
+        if set(fk_columns) <= set(columns):
+            if fk_position not in fks:
+                fks.append(fk_position)
+        else:
+            partial = True
+    return fks, others, partial
+
+
+def _plan_self_references(plan: TablePlan, keys: _TableKeys) -> None:
+    """Self-references: trees, or chains when the reference must be unique."""
     for fk_plan in plan.fks:
         if not fk_plan.self_ref:
             continue
-        in_unique = any(set(fk_plan.columns) & set(s.columns) for s in sets if len(s.columns) > 1) or any(
-            column in singles for column in fk_plan.columns)
+        in_unique = any(set(fk_plan.columns) & set(s.columns) for s in keys.sets if len(s.columns) > 1) or any(
+            column in keys.singles for column in fk_plan.columns)
         fk_plan.mode = "chain" if in_unique else "tree"
-        depth = next((t.depth for t in table.triggers if t.kind == "max_depth" and t.column in fk_plan.columns), None)
+        depth = next((t.depth for t in plan.table.triggers if t.kind == "max_depth" and t.column in fk_plan.columns), None)
         if plan.tree_fk is None:
             plan.tree_fk = fk_plan.position
             plan.tree_depth = depth if depth is not None else DEFAULT_TREE_DEPTH
@@ -389,105 +440,151 @@ def _plan_keys(design: Design, plan: TablePlan, position: dict[str, int], plans:
         if not fk_plan.nullable:
             if depth is not None:
                 raise SeedError(
-                    f"{name}: the self-reference {fk_plan.label} is NOT NULL and bounded by max_depth,"
+                    f"{plan.name}: the self-reference {fk_plan.label} is NOT NULL and bounded by max_depth,"
                     " so no first row can ever be inserted; make it nullable"
                 )
-            plan.notes.append(f"{name}: {fk_plan.label} is NOT NULL: root rows reference themselves")
+            plan.notes.append(f"{plan.name}: {fk_plan.label} is NOT NULL: root rows reference themselves")
         plan.structural.update(fk_plan.columns)
 
-    # One-to-one references: the FK column alone is unique.
+
+def _is_one_to_one(fk_plan: FkPlan, keys: _TableKeys) -> bool:
+    """The reference's columns alone form a key: one row per parent at most."""
+    if fk_plan.self_ref:
+        return False
+    if len(fk_plan.columns) == 1:
+        return fk_plan.columns[0] in keys.singles
+    return len(fk_plan.columns) > 1 and tuple(fk_plan.columns) in {s.columns for s in keys.sets}
+
+
+def _plan_one_to_one(plan: TablePlan, keys: _TableKeys) -> None:
+    """One-to-one references: the FK column alone is unique."""
     for fk_plan in plan.fks:
-        if not fk_plan.self_ref and len(fk_plan.columns) == 1 and fk_plan.columns[0] in singles or not fk_plan.self_ref and tuple(fk_plan.columns) in {s.columns for s in sets} and len(fk_plan.columns) > 1:
+        if _is_one_to_one(fk_plan, keys):
             fk_plan.mode = "one_to_one"
             plan.structural.update(fk_plan.columns)
 
-    composite = [s for s in sets if len(s.columns) > 1 and not (set(s.columns) & singles)]
+
+def _covers(fk_plan: FkPlan, unique_set: UniqueSet) -> bool:
+    return set(fk_plan.columns) <= set(unique_set.columns)
+
+
+def _best_group_reference(plan: TablePlan, composite: list[UniqueSet]) -> tuple[FkPlan | None, int]:
+    """The reference that lies inside the most composite keys (ties: the first), and how many.
+
+    Only a NOT NULL reference to a parent filled earlier, not yet given a mode, can group rows.
+    """
     candidates = [f for f in plan.fks if not f.self_ref and not f.forward and not f.nullable and f.mode == "independent"]
+    if not candidates:
+        return None, 0
+    scored = sorted(candidates, key=lambda f: (-sum(_covers(f, s) for s in composite), f.position))
+    return scored[0], sum(_covers(scored[0], s) for s in composite)
 
-    def covers(fk_plan: FkPlan, unique_set: UniqueSet) -> bool:
-        return set(fk_plan.columns) <= set(unique_set.columns)
 
-    group = None
-    best = 0
-    if candidates:
-        scored = sorted(candidates, key=lambda f: (-sum(covers(f, s) for s in composite), f.position))
-        best = sum(covers(scored[0], s) for s in composite)
-    # Keys that share plain columns (room and teacher per weekday and period) group by those.
+def _shared_plain_columns(plan: TablePlan, composite: list[UniqueSet]) -> set[str] | None:
+    """Columns that are in every composite key and are neither references nor unique alone."""
     shared: set[str] | None = None
     for unique_set in composite:
         plain = {c for c in unique_set.columns if c not in plan.fk_of_column and c not in plan.row_unique}
         shared = plain if shared is None else shared & plain
+    return shared
+
+
+def _choose_grouping(plan: TablePlan, composite: list[UniqueSet]) -> tuple[set[str], list[UniqueSet]]:
+    """How rows are grouped, as the grouping's columns and the composite keys it takes in.
+
+    Keys that share plain columns (room and teacher per weekday and period) group by those when
+    that takes in more keys than any one reference would; otherwise the best reference groups.
+    """
+    group, best = _best_group_reference(plan, composite)
+    shared = _shared_plain_columns(plan, composite)
     if len(composite) >= 2 and shared and len(composite) > best:
-        plan.slot_columns = [c for c in table.columns if c in shared]
+        plan.slot_columns = [c for c in plan.table.columns if c in shared]
         plan.structural.update(plan.slot_columns)
-        group_columns: set[str] = set(plan.slot_columns)
-        grouped_sets = list(composite)
-    else:
-        if candidates:
-            group = scored[0]
-            group.mode = "group"
-            plan.group = group.position
-            plan.structural.update(group.columns)
-        group_columns = set(group.columns) if group is not None else set()
-        grouped_sets = [s for s in composite if group is not None and covers(group, s)]
-    remaining = [unique_set for unique_set in composite if unique_set not in grouped_sets]
+        return set(plan.slot_columns), list(composite)
+    if group is None:
+        return set(), []
+    group.mode = "group"
+    plan.group = group.position
+    plan.structural.update(group.columns)
+    return set(group.columns), [s for s in composite if _covers(group, s)]
 
-    # Inside each group: the rest of every key that contains the group's columns.
-    if grouped_sets:
-        item_lists = []
-        for unique_set in grouped_sets:
-            fks, others, partial = fk_units(tuple(c for c in unique_set.columns if c not in group_columns))
-            if partial:
-                plan.notes.append(f"{name}: {unique_set.where} overlaps a foreign key only in part; the database is left to enforce it")
-            if any(plan.fks[f].mode in ("chain", "one_to_one") for f in fks):
-                continue  # a reference that is distinct per row already makes the key distinct
-            items = [Item(fk=f) for f in fks if plan.fks[f].mode in ("independent", "within")] + [
-                Item(column=c) for c in others if c not in plan.row_unique]
-            if len(items) < len(fks) + len([c for c in others if c not in plan.row_unique]):
-                plan.notes.append(f"{name}: {unique_set.where}: part of it is already decided elsewhere; the database is left to enforce it")
-            item_lists.append(items)
-        if len(item_lists) == 1:
-            plan.within = item_lists[0]
+
+def _partial_overlap_note(plan: TablePlan, unique_set: UniqueSet) -> str:
+    return f"{plan.name}: {unique_set.where} overlaps a foreign key only in part; the database is left to enforce it"
+
+
+def _within_items(plan: TablePlan, unique_set: UniqueSet, group_columns: set[str]) -> list[Item] | None:
+    """The parts of a grouped key left to count through inside each group (None: nothing to do)."""
+    fks, others, partial = _fk_units(plan, tuple(c for c in unique_set.columns if c not in group_columns))
+    if partial:
+        plan.notes.append(_partial_overlap_note(plan, unique_set))
+    if any(plan.fks[f].mode in ("chain", "one_to_one") for f in fks):
+        return None  # a reference that is distinct per row already makes the key distinct
+    free_columns = [c for c in others if c not in plan.row_unique]
+    items = [Item(fk=f) for f in fks if plan.fks[f].mode in ("independent", "within")] + [
+        Item(column=c) for c in free_columns]
+    if len(items) < len(fks) + len(free_columns):
+        plan.notes.append(f"{plan.name}: {unique_set.where}: part of it is already decided elsewhere; the database is left to enforce it")
+    return items
+
+
+def _one_whole_item_per_key(item_lists: list[list[Item]]) -> list[Item]:
+    """With several grouped keys, the last part of each key counts through the whole counter,
+    which makes that key distinct on its own; a key with a part already chosen needs none."""
+    chosen: dict[tuple, Item] = {}
+    for items in item_lists:
+        if not items:
+            continue
+        already = [i for i in items if (i.fk, i.column) in chosen]
+        if already:
+            continue
+        pick = items[-1]
+        pick.whole = True
+        chosen[(pick.fk, pick.column)] = pick
+    return list(chosen.values())
+
+
+def _claim_items(plan: TablePlan, items: list[Item], mode: str) -> None:
+    """The items' references take the mode, and their columns are no longer drawn freely."""
+    for item in items:
+        if item.fk is not None:
+            plan.fks[item.fk].mode = mode
+            plan.structural.update(plan.fks[item.fk].columns)
         else:
-            chosen: dict[tuple, Item] = {}
-            for items in item_lists:
-                if not items:
-                    continue
-                already = [i for i in items if (i.fk, i.column) in chosen]
-                if already:
-                    continue
-                pick = items[-1]
-                pick.whole = True
-                chosen[(pick.fk, pick.column)] = pick
-            plan.within = list(chosen.values())
-        for item in plan.within:
-            if item.fk is not None:
-                plan.fks[item.fk].mode = "within"
-                plan.structural.update(plan.fks[item.fk].columns)
-            else:
-                plan.structural.add(item.column)  # type: ignore[arg-type]
+            plan.structural.add(item.column)  # type: ignore[arg-type]
 
-    # Keys without the group's FK: a free column made distinct per row, or counted through.
+
+def _plan_within(plan: TablePlan, grouped_sets: list[UniqueSet], group_columns: set[str]) -> None:
+    """Inside each group: the rest of every key that contains the group's columns."""
+    item_lists = []
+    for unique_set in grouped_sets:
+        items = _within_items(plan, unique_set, group_columns)
+        if items is not None:
+            item_lists.append(items)
+    plan.within = item_lists[0] if len(item_lists) == 1 else _one_whole_item_per_key(item_lists)
+    _claim_items(plan, plan.within, "within")
+
+
+def _plan_global(plan: TablePlan, remaining: list[UniqueSet]) -> None:
+    """Keys without the group's FK: a free column made distinct per row, or counted through."""
     for unique_set in remaining:
-        fks, others, partial = fk_units(unique_set.columns)
+        fks, others, partial = _fk_units(plan, unique_set.columns)
         if any(plan.fks[f].mode in ("chain", "one_to_one") for f in fks):
             continue
         free = [c for c in others if c not in plan.structural]
         if partial:
-            plan.notes.append(f"{name}: {unique_set.where} overlaps a foreign key only in part; the database is left to enforce it")
+            plan.notes.append(_partial_overlap_note(plan, unique_set))
         items = [Item(fk=f) for f in fks if plan.fks[f].mode == "independent"] + [Item(column=c) for c in free]
         if not items:
-            plan.notes.append(f"{name}: {unique_set.where}: every part is already decided elsewhere; the database is left to enforce it")
+            plan.notes.append(f"{plan.name}: {unique_set.where}: every part is already decided elsewhere; the database is left to enforce it")
             continue
         plan.global_items.append(items)
-        for item in items:
-            if item.fk is not None:
-                plan.fks[item.fk].mode = "global"
-                plan.structural.update(plan.fks[item.fk].columns)
-            else:
-                plan.structural.add(item.column)  # type: ignore[arg-type]
+        _claim_items(plan, items, "global")
 
-    # a <> b between two references to the same parent.
+
+def _plan_distinct_references(plan: TablePlan) -> None:
+    """a <> b between two references to the same parent: the one decided later differs from the
+    one decided first."""
     for a, b in plan.hints.distinct:
         fa, fb = plan.fk_of_column.get(a), plan.fk_of_column.get(b)
         if fa is None or fb is None or fa == fb:
@@ -495,17 +592,20 @@ def _plan_keys(design: Design, plan: TablePlan, position: dict[str, int], plans:
         first, second = plan.fks[fa], plan.fks[fb]
         if first.parent != second.parent or len(first.columns) != 1 or len(second.columns) != 1:
             continue
-        # The one decided later differs from the one decided first.
-        rank = {"group": 0, "one_to_one": 1, "global": 2, "within": 3, "independent": 4, "tree": 5, "chain": 5}
+        rank = _DECISION_RANK
         later, earlier = (second, first) if rank[second.mode] >= rank[first.mode] else (first, second)
         if later.mode in ("within", "independent", "global") and later.distinct_from is None:
             later.distinct_from = earlier.position
 
+
+def _plan_forward_references(plan: TablePlan, defer_all: bool) -> None:
+    """References to a table filled later: loaded as is when checked at COMMIT, otherwise loaded
+    as NULL and set by an UPDATE at the end — impossible when the reference is NOT NULL."""
     for fk_plan in plan.fks:
         if fk_plan.forward and not loads_directly(fk_plan, defer_all):
             if not fk_plan.nullable:
                 raise SeedError(
-                    f"{name}: {fk_plan.label} references a table filled later (a cycle), is NOT NULL and not"
+                    f"{plan.name}: {fk_plan.label} references a table filled later (a cycle), is NOT NULL and not"
                     " DEFERRABLE, so no row could be inserted first; make it nullable or DEFERRABLE"
                 )
             fk_plan.deferred_load = True
@@ -771,7 +871,7 @@ class _DerivedNumber(Generator):
         value = base.data.astype(np.float64) + self.direction * delta
         if base.nulls is not None:
             value = np.where(base.nulls, own.data.astype(np.float64), value)
-        return self.inner._finish(value)
+        return self.inner.to_values(value)
 
     def domain(self):
         return self.inner.domain()

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from .extract_draft import Draft, DraftAttribute, DraftEntity, DraftReference, Source
 from .extract_words import (
-    an,
     DETERMINERS,
     QUALIFIERS,
+    an,
     is_adjective_only,
     is_noun,
     is_plural,
@@ -112,135 +112,246 @@ def read_items(draft: Draft, entity: DraftEntity, text: str, source: Source) -> 
         read_item(draft, entity, item, source)
 
 
+@dataclass
+class _ListedItem:
+    """One listed item as the item readers share it: where it goes, its text as written and
+    lower-cased, the text without parenthesis and uniqueness or optionality words (`bare`),
+    what those words said, and what the parenthesis held."""
+
+    draft: Draft
+    entity: DraftEntity
+    source: Source
+    original: str
+    low: str
+    bare: str
+    optional: bool
+    unique: bool
+    values: list[str] | None
+    examples: str | None
+    aside: str | None
+
+    def reference(self, target: DraftEntity, *, column: str | None = None, optional: bool | None = None, why: str = "") -> None:
+        """A reference from the item's entity to `target`, optional as the item says unless told."""
+        _reference(self.draft, self.entity, target, self.source, column=column,
+                   optional=self.optional if optional is None else optional, why=why)
+
+    def attribute(self, attribute: DraftAttribute) -> None:
+        _attribute(self.draft, self.entity, attribute)
+
+
 def read_item(draft: Draft, entity: DraftEntity, item: str, source: Source) -> None:
-    """One listed item: an attribute, a reference to another entity, or a lookup entity."""
+    """One listed item: an attribute, a reference to another entity, or a lookup entity.
+
+    Items that are conditions or whole clauses are set aside first; then the readers for
+    particular phrasings are tried in order, and whatever none of them takes is read from its
+    head noun and what follows it.
+    """
     original = item.strip().rstrip(".").strip()
     original = re.sub(r"^(?:at\s+most|at\s+least|up\s+to|exactly)\s+(?=one\b|an?\b)", "", original, flags=re.IGNORECASE)
     low = " ".join(original.lower().replace("’", "'").split())
+    if _set_aside_as_clause(draft, entity, original, low, source):
+        return
+    listed = _listed_item(draft, entity, original, low, source)
+    if any(reader(listed) for reader in _PHRASING_READERS):
+        return
+    _read_by_head(listed)
+
+
+def _set_aside_as_clause(draft: Draft, entity: DraftEntity, original: str, low: str, source: Source) -> bool:
+    """A condition ("once it ships") is skipped; a clause inside the list ("… and a recipe may be
+    in several categories") is read again as a sentence of its own."""
     if re.match(r"^(once|when|whenever|if|unless|until|while|because|after|before|since|so that)\b", low):
         draft.skip(source, f"{original!r} is a condition, not something {an(entity.key)} holds")
-        return
+        return True
     if re.match(r"^(?:a|an|the|each|every|one)\s+(?:(?!\b(?:that|which|who|whose)\b)[a-z\- ])+?\s+(?:may|can|must|will|should|cannot|can't|is|are)\s+\w+", low):
-        # "… and a recipe may be in several categories": a clause inside the list, read as one
         if draft.reread is None or not draft.reread(Clause(original, source)):
             draft.skip(source, f"{original!r} is a clause the readers do not understand, not something {an(entity.key)} holds")
-        return
+        return True
+    return False
+
+
+def _listed_item(draft: Draft, entity: DraftEntity, original: str, low: str, source: Source) -> _ListedItem:
+    """The item with its parenthesis read and the words for optional and unique taken out."""
     values, examples, aside = _parenthesis(original)
     bare = re.sub(r"\s*\([^)]*\)", "", low).strip()
     optional = bool(_OPTIONAL_WORDS.search(low))
     unique = bool(_UNIQUE_WORDS.search(low))
     bare = re.sub(r",?\s*(?:that|which)\s+(?:is|must be)\s+unique\b", "", bare).strip()
     bare = re.sub(r"\b(?:that|which)\s+(?:stays|is|may be|can be)\s+empty\b.*$", "", bare).strip()
+    return _ListedItem(draft, entity, source, original, low, bare, optional, unique, values, examples, aside)
 
-    # "a form tutor, who is one of the teachers": a reference with its own name
-    one_of = re.match(r"^(?P<head>.+?),?\s+(?:who|which|that)\s+(?:is|are)\s+(?:one of|among)\s+(?:the\s+)?(?P<target>.+)$", bare)
-    if one_of and draft.is_entity(one_of["target"]):
-        target = draft.entity(one_of["target"], source)
-        column = snake(Draft.normalize(one_of["head"])) + "_id"
-        _reference(draft, entity, target, source, column=column, optional=optional, why=f"{entity_label(one_of['head'])} is one of the {draft.table_of(target.key)}")
-        return
 
-    # "who reported it", "who mentioned it": the person who did it
-    who = re.match(r"^who\s+(?P<verb>\w+)\s+(?:it|them|this|that)$", bare)
-    if who:
-        verb = verb_lemma(who["verb"]) or who["verb"]
-        name = f"{past(verb)}_by"
-        persons = draft.persons()
-        if len(persons) == 1 and persons[0].key != entity.key:
-            _reference(draft, entity, persons[0], source, column=f"{name}_id", optional=True, why=f"who {past(verb)} it is a {persons[0].key}")
-            return
-        _attribute(draft, entity, DraftAttribute(name, "text", source, nullable=optional, comment=f"Who {past(verb)} it.",
-                                                 reason="there is no entity for people here, so the name is kept as text"))
-        return
+def _read_one_of(it: _ListedItem) -> bool:
+    """ "a form tutor, who is one of the teachers": a reference with its own name."""
+    one_of = re.match(r"^(?P<head>.+?),?\s+(?:who|which|that)\s+(?:is|are)\s+(?:one of|among)\s+(?:the\s+)?(?P<target>.+)$", it.bare)
+    if not (one_of and it.draft.is_entity(one_of["target"])):
+        return False
+    target = it.draft.entity(one_of["target"], it.source)
+    column = snake(Draft.normalize(one_of["head"])) + "_id"
+    it.reference(target, column=column, why=f"{entity_label(one_of['head'])} is one of the {it.draft.table_of(target.key)}")
+    return True
 
-    if bare in ("when", "and when", "the time", "the moment"):
-        draft.decide(f"{draft.table_of(entity.key)}.created_at", "when = created_at", source, "the audit field created_at records when")
-        return
 
-    # "the organization that released it": another entity, created as a lookup when new
-    that = re.match(r"^(?:the|a|an|its|their)\s+(?P<noun>[\w -]+?)\s+(?:that|which|who)\s+(?P<verb>\w+)\s+(?:it|them)$", bare)
-    if that and not re.search(r"\b(date|time|day|year)\b", that["noun"]):
-        target = draft.entity(that["noun"], source)
-        if not target.attributes and target.key not in draft.known or target.key in draft.known and draft.known[target.key].shared:
-            target.shared = True
-        if "name" not in target.attributes and target.shared:
-            draft.add_attribute(target, DraftAttribute("name", "varchar(200)", source, unique=True,
-                                                       reason=f"{an(target.key)} is known by its name: one row per name"))
-        verb = verb_lemma(that["verb"]) or that["verb"]
-        _reference(draft, entity, target, source, optional=optional,
-                   why=f"the {target.key} that {past(verb)} it is shared by many {draft.table_of(entity.key)}")
-        return
+def _read_who_did_it(it: _ListedItem) -> bool:
+    """ "who reported it", "who mentioned it": the person who did it, or their name as text when
+    there is no single entity for people."""
+    who = re.match(r"^who\s+(?P<verb>\w+)\s+(?:it|them|this|that)$", it.bare)
+    if not who:
+        return False
+    verb = verb_lemma(who["verb"]) or who["verb"]
+    name = f"{past(verb)}_by"
+    persons = it.draft.persons()
+    if len(persons) == 1 and persons[0].key != it.entity.key:
+        it.reference(persons[0], column=f"{name}_id", optional=True, why=f"who {past(verb)} it is a {persons[0].key}")
+        return True
+    it.attribute(DraftAttribute(name, "text", it.source, nullable=it.optional, comment=f"Who {past(verb)} it.",
+                                reason="there is no entity for people here, so the name is kept as text"))
+    return True
 
-    # "the date it was tested", "the time it was opened", "the year it was built"
-    when = re.match(r"^(?:the|a|an)\s+(?P<unit>date|day|time|moment|year)\s+(?:it|they|he|she)\s+(?:was|were|is|are|got)\s+(?P<verb>\w+)$", bare)
-    if when:
-        verb = verb_lemma(when["verb"]) or when["verb"]
-        done = past(verb)
-        unit = when["unit"]
-        if unit in ("date", "day"):
-            name, portable = f"{done}_on", "date"
-        elif unit == "year":
-            name, portable = f"year_{done}", "smallint"
-        else:
-            name, portable = f"{done}_at", "timestamptz"
-        _attribute(draft, entity, DraftAttribute(name, portable, source, nullable=optional, reason=f"the {unit} it was {done}"))
-        return
 
-    # "a list of simple tags"
-    listed = re.match(r"^(?:a|an|the)?\s*(?:list|set|array)\s+of\s+(?P<noun>[\w -]+)$", bare)
-    if listed and not draft.is_entity(listed["noun"]):
-        words = [word for word in listed["noun"].split() if word not in QUALIFIERS and not is_adjective_only(word)]
-        name = snake(plural(" ".join(words)))
-        _attribute(draft, entity, DraftAttribute(name, "text[]", source, nullable=optional, default="{}",
-                                                 reason="a list of simple values that belongs to this row only"))
-        return
+def _read_when(it: _ListedItem) -> bool:
+    """ "when", "the time": the audit field created_at already records it."""
+    if it.bare not in ("when", "and when", "the time", "the moment"):
+        return False
+    it.draft.decide(f"{it.draft.table_of(it.entity.key)}.created_at", "when = created_at", it.source,
+                    "the audit field created_at records when")
+    return True
 
-    whether = re.match(r"^whether\s+(?:it|they|the \w+)\s+(?:is|are|was|has been)\s+(?P<adjective>[\w-]+)", bare)
-    if whether:
-        _attribute(draft, entity, DraftAttribute(snake(whether["adjective"]), "boolean", source, default=False,
-                                                 comment=aside, reason="a yes/no fact"))
-        return
 
-    number_of_things = re.match(r"^(?:the|a)\s+number\s+of\s+(?P<noun>[\w ]+)$", bare)
-    if number_of_things:
-        _attribute(draft, entity, DraftAttribute(snake(number_of_things["noun"]), "integer", source, nullable=optional, reason="a count"))
-        return
+def _read_agent_entity(it: _ListedItem) -> bool:
+    """ "the organization that released it": another entity, created as a lookup when new."""
+    that = re.match(r"^(?:the|a|an|its|their)\s+(?P<noun>[\w -]+?)\s+(?:that|which|who)\s+(?P<verb>\w+)\s+(?:it|them)$", it.bare)
+    if not that or re.search(r"\b(date|time|day|year)\b", that["noun"]):
+        return False
+    draft = it.draft
+    target = draft.entity(that["noun"], it.source)
+    if not target.attributes and target.key not in draft.known or target.key in draft.known and draft.known[target.key].shared:
+        target.shared = True
+    if "name" not in target.attributes and target.shared:
+        draft.add_attribute(target, DraftAttribute("name", "varchar(200)", it.source, unique=True,
+                                                   reason=f"{an(target.key)} is known by its name: one row per name"))
+    verb = verb_lemma(that["verb"]) or that["verb"]
+    it.reference(target, why=f"the {target.key} that {past(verb)} it is shared by many {draft.table_of(it.entity.key)}")
+    return True
 
-    # split the item into its head ("the score") and what follows ("of one model on one benchmark")
-    head, tail = _head_and_tail(bare)
-    if re.match(r"^(what|who|how|where)\s", bare):
-        head, tail = bare, bare
-    for mention in re.finditer(r"\b(?:one|a|an|the|its|their|that|each)\s+(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", tail):
-        noun = mention["noun"]
-        for candidate in (noun, noun.split()[0]):
-            if draft.is_entity(candidate) and draft.find(candidate) is not entity:
-                target = draft.entity(candidate, source)
-                _reference(draft, entity, target, source, optional=optional, why=f"{entity.key} refers to one {target.key}")
-                break
 
+def _read_moment_of_event(it: _ListedItem) -> bool:
+    """ "the date it was tested", "the time it was opened", "the year it was built"."""
+    when = re.match(r"^(?:the|a|an)\s+(?P<unit>date|day|time|moment|year)\s+(?:it|they|he|she)\s+(?:was|were|is|are|got)\s+(?P<verb>\w+)$", it.bare)
+    if not when:
+        return False
+    verb = verb_lemma(when["verb"]) or when["verb"]
+    done = past(verb)
+    unit = when["unit"]
+    if unit in ("date", "day"):
+        name, portable = f"{done}_on", "date"
+    elif unit == "year":
+        name, portable = f"year_{done}", "smallint"
+    else:
+        name, portable = f"{done}_at", "timestamptz"
+    it.attribute(DraftAttribute(name, portable, it.source, nullable=it.optional, reason=f"the {unit} it was {done}"))
+    return True
+
+
+def _read_simple_list(it: _ListedItem) -> bool:
+    """ "a list of simple tags": an array column, when the things listed are not an entity."""
+    listed = re.match(r"^(?:a|an|the)?\s*(?:list|set|array)\s+of\s+(?P<noun>[\w -]+)$", it.bare)
+    if not listed or it.draft.is_entity(listed["noun"]):
+        return False
+    words = [word for word in listed["noun"].split() if word not in QUALIFIERS and not is_adjective_only(word)]
+    name = snake(plural(" ".join(words)))
+    it.attribute(DraftAttribute(name, "text[]", it.source, nullable=it.optional, default="{}",
+                                reason="a list of simple values that belongs to this row only"))
+    return True
+
+
+def _read_whether(it: _ListedItem) -> bool:
+    """ "whether it is published": a yes/no flag."""
+    whether = re.match(r"^whether\s+(?:it|they|the \w+)\s+(?:is|are|was|has been)\s+(?P<adjective>[\w-]+)", it.bare)
+    if not whether:
+        return False
+    it.attribute(DraftAttribute(snake(whether["adjective"]), "boolean", it.source, default=False,
+                                comment=it.aside, reason="a yes/no fact"))
+    return True
+
+
+def _read_number_of(it: _ListedItem) -> bool:
+    """ "the number of seats": a count."""
+    number_of_things = re.match(r"^(?:the|a)\s+number\s+of\s+(?P<noun>[\w ]+)$", it.bare)
+    if not number_of_things:
+        return False
+    it.attribute(DraftAttribute(snake(number_of_things["noun"]), "integer", it.source, nullable=it.optional, reason="a count"))
+    return True
+
+
+#: Readers for particular phrasings of an item, tried in order; each says whether it took the item.
+_PHRASING_READERS = (
+    _read_one_of, _read_who_did_it, _read_when, _read_agent_entity, _read_moment_of_event,
+    _read_simple_list, _read_whether, _read_number_of,
+)
+
+
+def _read_by_head(it: _ListedItem) -> None:
+    """Split the item into its head ("the score") and what follows ("of one model on one
+    benchmark"): entities named in what follows are references, and the head is a reference,
+    a person by role, or an attribute."""
+    head, tail = _head_and_tail(it.bare)
+    if re.match(r"^(what|who|how|where)\s", it.bare):
+        head, tail = it.bare, it.bare
+    _read_mentions(it, tail)
     if not head:
         return
-    if draft.is_entity(head) and draft.find(head) is not entity:
-        target = draft.entity(head, source)
-        _reference(draft, entity, target, source, optional=optional, why=f"each {entity.key} has one {target.key}")
+    if it.draft.is_entity(head) and it.draft.find(head) is not it.entity:
+        target = it.draft.entity(head, it.source)
+        it.reference(target, why=f"each {it.entity.key} has one {target.key}")
         return
     if head.startswith(("what ", "who ", "how ")):
         return  # "what a model is used for": its references were read from the tail
+    words = _head_words(head)
+    if not words:
+        return
+    if _read_person_by_role(it, words):
+        return
+    it.attribute(_head_attribute(it, words, tail))
 
+
+def _read_mentions(it: _ListedItem, tail: str) -> None:
+    """Every entity the tail names ("of one model on one benchmark") is a reference."""
+    for mention in re.finditer(r"\b(?:one|a|an|the|its|their|that|each)\s+(?P<noun>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)", tail):
+        noun = mention["noun"]
+        for candidate in (noun, noun.split()[0]):
+            if it.draft.is_entity(candidate) and it.draft.find(candidate) is not it.entity:
+                target = it.draft.entity(candidate, it.source)
+                it.reference(target, why=f"{it.entity.key} refers to one {target.key}")
+                break
+
+
+def _head_words(head: str) -> list[str]:
+    """The head's words without determiners and leading qualifiers or adjectives."""
     words = [word for word in head.split() if word not in DETERMINERS]
     while words and (words[0] in QUALIFIERS or (is_adjective_only(words[0]) and len(words) > 1)):
         words = words[1:]
-    if not words:
-        return
-    # a person named by role ("an optional assignee", "the author") when people are an entity
-    if len(words) == 1 and _is_agent_noun(words[0]):
-        persons = [person for person in draft.persons() if person.key != entity.key]
-        if len(persons) == 1:
-            _reference(draft, entity, persons[0], source, column=f"{words[0]}_id", optional=optional,
-                       why=f"the {words[0]} is a {persons[0].key}")
-            return
-    name, portable, why, extra = _name_and_type(words, tail, unique=unique, free_form="free-form" in low or "free form" in low)
-    attribute = DraftAttribute(name, portable, source, nullable=optional, unique=unique, reason=why, **extra)
+    return words
+
+
+def _read_person_by_role(it: _ListedItem, words: list[str]) -> bool:
+    """A person named by role ("an optional assignee", "the author") when people are an entity."""
+    if not (len(words) == 1 and _is_agent_noun(words[0])):
+        return False
+    persons = [person for person in it.draft.persons() if person.key != it.entity.key]
+    if len(persons) != 1:
+        return False
+    it.reference(persons[0], column=f"{words[0]}_id", why=f"the {words[0]} is a {persons[0].key}")
+    return True
+
+
+def _head_attribute(it: _ListedItem, words: list[str], tail: str) -> DraftAttribute:
+    """The attribute the head names, typed by its meaning, with what the parenthesis said:
+    enum values, examples of an open list, an aside, or examples of free-form JSON."""
+    free_form = "free-form" in it.low or "free form" in it.low
+    name, portable, why, extra = _name_and_type(words, tail, unique=it.unique, free_form=free_form)
+    attribute = DraftAttribute(name, portable, it.source, nullable=it.optional, unique=it.unique, reason=why, **extra)
+    values, examples, aside = it.values, it.examples, it.aside
     if values:
         attribute.enum_values = values
         attribute.type = "enum"
@@ -257,7 +368,7 @@ def read_item(draft: Draft, entity: DraftEntity, item: str, source: Source) -> N
         attribute.type = "json"
         attribute.default = "{}"
         attribute.comment = f"Free-form, e.g. {', '.join(values) if values else (examples or aside)}."
-    _attribute(draft, entity, attribute)
+    return attribute
 
 
 def _parenthesis(text: str) -> tuple[list[str] | None, str | None, str | None]:

@@ -517,8 +517,8 @@ datefmt = %H:%M:%S
 """
 
 
-def _env_py(view: SchemaView) -> str:
-    return '''"""Alembic environment: the database from DATABASE_URL, the models from models.py.
+#: env.py, part 1: the docstring, imports, logging, the models' metadata and SQLite's affinity table.
+_ENV_PY_SETUP = '''"""Alembic environment: the database from DATABASE_URL, the models from models.py.
 
 PostgreSQL URLs (postgresql://, postgres://) use psycopg 3; SQLite gets batch mode,
 so later migrations can alter its tables by rebuilding them.
@@ -546,9 +546,11 @@ AFFINITIES = (
     ("BLOB", ("BLOB",)),
     ("REAL", ("REAL", "FLOA", "DOUB")),
 )
+'''
 
 
-def database_url() -> str:
+#: env.py, part 2: which database (DATABASE_URL, with psycopg 3 for PostgreSQL) and which objects it compares.
+_ENV_PY_TARGET = '''def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         raise SystemExit(
@@ -568,9 +570,11 @@ def include_object(
     if reflected or condition is None or condition.dialect is None:
         return True
     return condition.dialect == context.get_context().dialect.name
+'''
 
 
-def affinity(declared: str) -> str:
+#: env.py, part 3: type comparison: on SQLite by affinity, elsewhere Alembic's own.
+_ENV_PY_TYPES = '''def affinity(declared: str) -> str:
     upper = declared.upper()
     for name, markers in AFFINITIES:
         if any(marker in upper for marker in markers) or (name == "BLOB" and not upper):
@@ -587,9 +591,11 @@ def compare_type(
     left = inspected_type.compile(dialect=ctx.dialect)
     right = metadata_type.compile(dialect=ctx.dialect)
     return affinity(left) != affinity(right)
+'''
 
 
-def options(url: str) -> dict[str, Any]:
+#: env.py, part 4: running the migrations, offline (SQL only) or against the database.
+_ENV_PY_RUN = '''def options(url: str) -> dict[str, Any]:
     return {
         "target_metadata": target_metadata,
         "render_as_batch": url.startswith("sqlite"),
@@ -621,6 +627,12 @@ if context.is_offline_mode():
 else:
     run_migrations_online()
 '''
+
+
+def _env_py(view: SchemaView) -> str:
+    """migrations/env.py: the same for every schema (the view is not consulted), written as its
+    parts in order — setup, what it connects to and compares, type comparison, running."""
+    return "\n\n".join((_ENV_PY_SETUP, _ENV_PY_TARGET, _ENV_PY_TYPES, _ENV_PY_RUN))
 
 
 _SCRIPT_MAKO = '''"""${message}

@@ -333,7 +333,36 @@ def _table_view(
     reserved: frozenset[str],
     aliases: dict[str, str],
 ) -> TableView:
+    """One table as both emitters see it: the PostgreSQL text computed here, the SQLite text from
+    its plan. Parts are built in table order (columns, checks, keys, indexes), so the first
+    expression that cannot be rendered is the one reported."""
     plan = plans[table_name]
+    columns = _column_views(table_name, table, plan, parts, reserved, aliases)
+    checks = _check_views(design, table_name, plan)
+    foreign_keys = _foreign_key_views(table_name, table, parts)
+    indexes = _index_views(table_name, table, plan)
+    uniques = [
+        (unique.name or naming.unique_name(table_name, unique.columns), list(unique.columns), unique.nulls_not_distinct)
+        for unique in table.unique
+    ]
+    return TableView(
+        name=table_name,
+        table=table,
+        class_name=class_name,
+        columns=columns,
+        primary_key_name=naming.primary_key_name(table_name) if table.primary_key else None,
+        uniques=uniques,
+        checks=checks,
+        foreign_keys=foreign_keys,
+        indexes=indexes,
+    )
+
+
+def _column_views(
+    table_name: str, table: Table, plan, parts: PostgresParts, reserved: frozenset[str], aliases: dict[str, str]
+) -> list[ColumnView]:
+    """The columns in table order, each with an attribute name claimed in that order (so clashes
+    resolve the same way every time), its default and generated expressions for both dialects."""
     column_plans = {item.name: item for item in plan.columns}  # type: ignore[attr-defined]
     attributes = py_names.Namespace(reserved=reserved)
     trigger_columns = {trigger.column for trigger in table.triggers if trigger.kind == "updated_at"}
@@ -368,7 +397,12 @@ def _table_view(
                 sqlite_checks=list(item.checks),
             )
         )
+    return columns
 
+
+def _check_views(design: Design, table_name: str, plan) -> list[CheckView]:
+    """The table's CHECKs, then the enum CHECKs SQLite needs; PostgreSQL shares an enum CHECK
+    only when the design writes enums as checks (otherwise it has a native enum type)."""
     checks: list[CheckView] = []
     for name, check, sqlite_sql in plan.checks:  # type: ignore[attr-defined]
         postgresql_sql = check_expression(check.expression, f"{table_name}.{name}", "check")
@@ -383,7 +417,11 @@ def _table_view(
             checks.append(CheckView(name, postgresql_sql, sqlite_sql))
         else:
             checks.append(CheckView(name, None, sqlite_sql))
+    return checks
 
+
+def _foreign_key_views(table_name: str, table: Table, parts: PostgresParts) -> list[ForeignKeyView]:
+    """The foreign keys with their names, marked when PostgreSQL adds them after the tables (cycles)."""
     foreign_keys = []
     for position, foreign_key in enumerate(table.foreign_keys):
         name = foreign_key.name or naming.foreign_key_name(table_name, foreign_key.columns)
@@ -397,7 +435,11 @@ def _table_view(
                 (table_name, position) in parts.deferred,
             )
         )
+    return foreign_keys
 
+
+def _index_views(table_name: str, table: Table, plan) -> list[IndexView]:
+    """The indexes with their names, keys and predicate for PostgreSQL, beside SQLite's plan."""
     indexes = []
     known = set(table.columns)
     for index_plan, index_name, index in zip(plan.indexes, naming.index_names(table_name, table), table.indexes):  # type: ignore[attr-defined]
@@ -409,17 +451,7 @@ def _table_view(
         where_postgresql = None
         if index.where:
             where_postgresql = check_expression(index.where, f"{table_name}.{index_name}", "index predicate")
-        same = index_plan.built and not any(key.nulls for key in keys)
-        if same:
-            expected = [
-                (sqlite.quote_identifier(key.column) + (" DESC" if key.descending else ""))
-                if key.column is not None
-                else key.expression
-                for key in keys
-            ]
-            same = [normalize_expression(text) for text in expected] == [
-                normalize_expression(text) for text in index_plan.keys
-            ] and all(key.column is not None or not key.descending for key in keys)
+        same = index_plan.built and not any(key.nulls for key in keys) and _sqlite_keys_match(keys, index_plan)
         indexes.append(
             IndexView(
                 index_name,
@@ -432,22 +464,21 @@ def _table_view(
                 same,
             )
         )
+    return indexes
 
-    uniques = [
-        (unique.name or naming.unique_name(table_name, unique.columns), list(unique.columns), unique.nulls_not_distinct)
-        for unique in table.unique
+
+def _sqlite_keys_match(keys: list[IndexKeyView], index_plan) -> bool:
+    """Whether SQLite's index keys say the same as the PostgreSQL ones (one index definition
+    serves both), compared as normalized SQL; a descending expression key never matches."""
+    expected = [
+        (sqlite.quote_identifier(key.column) + (" DESC" if key.descending else ""))
+        if key.column is not None
+        else key.expression
+        for key in keys
     ]
-    return TableView(
-        name=table_name,
-        table=table,
-        class_name=class_name,
-        columns=columns,
-        primary_key_name=naming.primary_key_name(table_name) if table.primary_key else None,
-        uniques=uniques,
-        checks=checks,
-        foreign_keys=foreign_keys,
-        indexes=indexes,
-    )
+    return [normalize_expression(text) for text in expected] == [
+        normalize_expression(text) for text in index_plan.keys
+    ] and all(key.column is not None or not key.descending for key in keys)
 
 
 def _attribute_room(column: Column, portable: PortableType, aliases: dict[str, str]) -> int:

@@ -333,112 +333,149 @@ def _workers_disk(node: dict[str, Any]) -> int:
 def analyse(plan: Plan) -> list[PlanFinding]:
     """The findings, worst first within the order of the plan's nodes."""
     findings: list[PlanFinding] = []
-    for node, parent in plan.nodes():
+    for node, _parent in plan.nodes():
         name = describe(node)
-        kind = node.get("Node Type")
         measured = "Actual Loops" in node and _loops(node) > 0
-        # 1. sequential scan with a selective filter on a large table
-        if kind == "Seq Scan" and node.get("Filter") and measured:
-            removed = float(node.get("Rows Removed by Filter", 0)) * _loops(node)
-            kept = _total_rows(node)
-            read = removed + kept
-            if removed >= LARGE_SCAN_ROWS and kept < SELECTIVE_SHARE * read:
-                relation = node.get("Relation Name", "the table")
-                columns = _columns_of(node.get("Filter"))
-                key = ", ".join(columns) or "<the filtered columns>"
-                findings.append(PlanFinding(
-                    "EX001", "seq-scan-selective-filter", "warning", name,
-                    f"sequential scan of {relation} read {read:,.0f} rows to keep {kept:,.0f} ({kept / read:.1%})",
-                    f"the filter {node['Filter']} keeps a small share of the table, yet every row was read; the cost grows with the table, not with the answer",
-                    f"CREATE INDEX CONCURRENTLY ON {relation} ({key}); equality columns first, a range column last; "
-                    "for a constant filter on a low-cardinality column (status <> 'done') make it a partial index (WHERE …)",
-                    {"rows_read": read, "rows_kept": kept, "filter": node["Filter"], "columns": columns},
-                ))
-        # 2. sort spilling to disk
-        if kind in ("Sort", "Incremental Sort"):
-            disk = int(node.get("Sort Space Used", 0)) if node.get("Sort Space Type") == "Disk" else 0
-            disk = max(disk, _workers_disk(node))
-            if disk:
-                suggested = _next_work_mem(disk)
-                sort_key = ", ".join(node.get("Sort Key", [])) if isinstance(node.get("Sort Key"), list) else node.get("Sort Key", "")
-                findings.append(PlanFinding(
-                    "EX002", "sort-spills-to-disk", "warning", name,
-                    f"the sort ({node.get('Sort Method', 'external')}) wrote {disk:,} kB to disk",
-                    "work_mem is smaller than the rows to sort, so PostgreSQL sorts in temporary files: many times slower than in memory",
-                    f"SET LOCAL work_mem = '{suggested}' for this query (not globally: each sort and hash may take that much), "
-                    f"or an index whose key order matches the sort ({sort_key}) so no sort is needed, or a LIMIT",
-                    {"disk_kb": disk, "sort_key": sort_key, "suggested_work_mem": suggested},
-                ))
-        # 3. nested loop over many rows
-        if kind == "Nested Loop" and measured and len(node.get("Plans", [])) == 2:
-            outer, inner = node["Plans"]
-            inner_loops = _loops(inner)
-            inner_type = inner.get("Node Type", "")
-            removed = float(node.get("Rows Removed by Join Filter", 0)) * _loops(node)
-            indexed = inner_type in ("Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Memoize")
-            if inner_loops >= NESTED_LOOP_LOOPS and (not indexed or removed >= 100_000 or inner_loops >= 100_000):
-                planned_outer = outer.get("Plan Rows")
-                estimate = ""
-                if planned_outer is not None and _total_rows(outer) > MISESTIMATE_FACTOR * max(float(planned_outer), 1):
-                    estimate = f"; the planner expected {planned_outer:,} outer rows, so the loop looked cheap"
-                findings.append(PlanFinding(
-                    "EX003", "nested-loop-many-rows", "warning", name,
-                    f"nested loop ran its inner side ({describe(inner)}) {inner_loops:,} times for {_total_rows(outer):,.0f} outer rows{estimate}",
-                    "a nested loop is right for a few outer rows; for thousands, each inner execution repeats the same work"
-                    + (f" and {removed:,.0f} row pairs were discarded by the join filter" if removed else ""),
-                    "index the inner table's join column so each loop is an index lookup, or fix the row estimate (ANALYZE, CREATE STATISTICS) "
-                    "so the planner picks a hash or merge join; check the join condition is an equality the planner can hash",
-                    {"inner_loops": inner_loops, "outer_rows": _total_rows(outer), "join_filter_removed": removed},
-                ))
-        # 4. row misestimates
-        if measured and "Plan Rows" in node:
-            actual = float(node.get("Actual Rows", 0))
-            planned = float(node["Plan Rows"])
-            high, low = max(actual, planned), max(min(actual, planned), 1.0)
-            if high >= MISESTIMATE_MIN_ROWS and high / low > MISESTIMATE_FACTOR:
-                direction = "under" if actual > planned else "over"
-                condition = node.get("Filter") or node.get("Index Cond") or node.get("Recheck Cond") or node.get("Hash Cond") or node.get("Join Filter")
-                columns = _columns_of(condition)
-                fix = f"ANALYZE {node['Relation Name']}" if node.get("Relation Name") else "ANALYZE the tables below this node"
-                fix += " (statistics may be stale: autovacuum has not analysed since the data changed)"
-                if len(columns) >= 2 and node.get("Relation Name"):
-                    fix += f"; if the columns are correlated, CREATE STATISTICS ON {', '.join(columns)} FROM {node['Relation Name']}; then ANALYZE"
-                else:
-                    fix += "; for skewed columns raise the statistics target (ALTER TABLE … ALTER COLUMN … SET STATISTICS 1000)"
-                findings.append(PlanFinding(
-                    "EX004", "row-misestimate", "warning" if high / low > 100 else "info", name,
-                    f"planned {planned:,.0f} rows, got {actual:,.0f} per loop ({direction}estimated {high / low:,.0f}×)",
-                    "the planner chose join methods, join order and memory from the estimate; an estimate this far off makes those choices guesses",
-                    fix,
-                    {"planned": planned, "actual": actual, "factor": round(high / low, 1), "condition": condition},
-                ))
-        # 5. lossy bitmap heap scans
-        if kind == "Bitmap Heap Scan" and int(node.get("Lossy Heap Blocks", 0)) > 0:
-            lossy = int(node["Lossy Heap Blocks"])
-            exact = int(node.get("Exact Heap Blocks", 0))
-            findings.append(PlanFinding(
-                "EX005", "lossy-bitmap-heap-scan", "warning", name,
-                f"the bitmap went lossy for {lossy:,} of {lossy + exact:,} heap blocks"
-                + (f"; the recheck removed {node['Rows Removed by Index Recheck']:,} rows" if node.get("Rows Removed by Index Recheck") else ""),
-                "the bitmap did not fit in work_mem, so it remembers whole pages instead of rows and every row of those pages is re-checked",
-                "raise work_mem for this query (SET LOCAL work_mem), or make the condition more selective / use an index that returns fewer rows",
-                {"lossy_blocks": lossy, "exact_blocks": exact},
-            ))
-        # 6. hash with more than one batch
-        if kind == "Hash" and int(node.get("Hash Batches", 1)) > 1:
-            batches = int(node["Hash Batches"])
-            original = int(node.get("Original Hash Batches", batches))
-            grew = f" (planned {original})" if original != batches else ""
-            findings.append(PlanFinding(
-                "EX006", "hash-batches", "warning", name,
-                f"the hash table was split into {batches} batches{grew}",
-                "the hashed side did not fit in work_mem × hash_mem_multiplier, so both sides are written to temporary files and read back per batch"
-                + ("; the planner under-estimated the hashed rows" if original < batches else ""),
-                "SET LOCAL work_mem (or hash_mem_multiplier) high enough for the hashed side, hash the smaller input "
-                "(fix estimates with ANALYZE), or filter earlier so fewer rows are hashed",
-                {"batches": batches, "original_batches": original, "memory_kb": node.get("Peak Memory Usage")},
-            ))
+        for check in _NODE_CHECKS:
+            finding = check(node, name, measured)
+            if finding is not None:
+                findings.append(finding)
     return findings
+
+
+def _seq_scan_selective_filter(node: dict[str, Any], name: str, measured: bool) -> PlanFinding | None:
+    """A sequential scan that read many rows to keep a small share of them (ANALYZE only)."""
+    if not (node.get("Node Type") == "Seq Scan" and node.get("Filter") and measured):
+        return None
+    removed = float(node.get("Rows Removed by Filter", 0)) * _loops(node)
+    kept = _total_rows(node)
+    read = removed + kept
+    if removed >= LARGE_SCAN_ROWS and kept < SELECTIVE_SHARE * read:
+        relation = node.get("Relation Name", "the table")
+        columns = _columns_of(node.get("Filter"))
+        key = ", ".join(columns) or "<the filtered columns>"
+        return PlanFinding(
+            "EX001", "seq-scan-selective-filter", "warning", name,
+            f"sequential scan of {relation} read {read:,.0f} rows to keep {kept:,.0f} ({kept / read:.1%})",
+            f"the filter {node['Filter']} keeps a small share of the table, yet every row was read; the cost grows with the table, not with the answer",
+            f"CREATE INDEX CONCURRENTLY ON {relation} ({key}); equality columns first, a range column last; "
+            "for a constant filter on a low-cardinality column (status <> 'done') make it a partial index (WHERE …)",
+            {"rows_read": read, "rows_kept": kept, "filter": node["Filter"], "columns": columns},
+        )
+    return None
+
+
+def _sort_spills_to_disk(node: dict[str, Any], name: str, measured: bool) -> PlanFinding | None:
+    """A sort, of the node or of one of its workers, that wrote to disk."""
+    if node.get("Node Type") not in ("Sort", "Incremental Sort"):
+        return None
+    disk = int(node.get("Sort Space Used", 0)) if node.get("Sort Space Type") == "Disk" else 0
+    disk = max(disk, _workers_disk(node))
+    if disk:
+        suggested = _next_work_mem(disk)
+        sort_key = ", ".join(node.get("Sort Key", [])) if isinstance(node.get("Sort Key"), list) else node.get("Sort Key", "")
+        return PlanFinding(
+            "EX002", "sort-spills-to-disk", "warning", name,
+            f"the sort ({node.get('Sort Method', 'external')}) wrote {disk:,} kB to disk",
+            "work_mem is smaller than the rows to sort, so PostgreSQL sorts in temporary files: many times slower than in memory",
+            f"SET LOCAL work_mem = '{suggested}' for this query (not globally: each sort and hash may take that much), "
+            f"or an index whose key order matches the sort ({sort_key}) so no sort is needed, or a LIMIT",
+            {"disk_kb": disk, "sort_key": sort_key, "suggested_work_mem": suggested},
+        )
+    return None
+
+
+def _nested_loop_many_rows(node: dict[str, Any], name: str, measured: bool) -> PlanFinding | None:
+    """A nested loop whose inner side ran thousands of times without an index lookup, or discarded many pairs."""
+    if not (node.get("Node Type") == "Nested Loop" and measured and len(node.get("Plans", [])) == 2):
+        return None
+    outer, inner = node["Plans"]
+    inner_loops = _loops(inner)
+    inner_type = inner.get("Node Type", "")
+    removed = float(node.get("Rows Removed by Join Filter", 0)) * _loops(node)
+    indexed = inner_type in ("Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Memoize")
+    if inner_loops >= NESTED_LOOP_LOOPS and (not indexed or removed >= 100_000 or inner_loops >= 100_000):
+        planned_outer = outer.get("Plan Rows")
+        estimate = ""
+        if planned_outer is not None and _total_rows(outer) > MISESTIMATE_FACTOR * max(float(planned_outer), 1):
+            estimate = f"; the planner expected {planned_outer:,} outer rows, so the loop looked cheap"
+        return PlanFinding(
+            "EX003", "nested-loop-many-rows", "warning", name,
+            f"nested loop ran its inner side ({describe(inner)}) {inner_loops:,} times for {_total_rows(outer):,.0f} outer rows{estimate}",
+            "a nested loop is right for a few outer rows; for thousands, each inner execution repeats the same work"
+            + (f" and {removed:,.0f} row pairs were discarded by the join filter" if removed else ""),
+            "index the inner table's join column so each loop is an index lookup, or fix the row estimate (ANALYZE, CREATE STATISTICS) "
+            "so the planner picks a hash or merge join; check the join condition is an equality the planner can hash",
+            {"inner_loops": inner_loops, "outer_rows": _total_rows(outer), "join_filter_removed": removed},
+        )
+    return None
+
+
+def _row_misestimate(node: dict[str, Any], name: str, measured: bool) -> PlanFinding | None:
+    """Actual rows far from the planned rows: the planner's later choices rest on that estimate."""
+    if not (measured and "Plan Rows" in node):
+        return None
+    actual = float(node.get("Actual Rows", 0))
+    planned = float(node["Plan Rows"])
+    high, low = max(actual, planned), max(min(actual, planned), 1.0)
+    if high >= MISESTIMATE_MIN_ROWS and high / low > MISESTIMATE_FACTOR:
+        direction = "under" if actual > planned else "over"
+        condition = node.get("Filter") or node.get("Index Cond") or node.get("Recheck Cond") or node.get("Hash Cond") or node.get("Join Filter")
+        columns = _columns_of(condition)
+        fix = f"ANALYZE {node['Relation Name']}" if node.get("Relation Name") else "ANALYZE the tables below this node"
+        fix += " (statistics may be stale: autovacuum has not analysed since the data changed)"
+        if len(columns) >= 2 and node.get("Relation Name"):
+            fix += f"; if the columns are correlated, CREATE STATISTICS ON {', '.join(columns)} FROM {node['Relation Name']}; then ANALYZE"
+        else:
+            fix += "; for skewed columns raise the statistics target (ALTER TABLE … ALTER COLUMN … SET STATISTICS 1000)"
+        return PlanFinding(
+            "EX004", "row-misestimate", "warning" if high / low > 100 else "info", name,
+            f"planned {planned:,.0f} rows, got {actual:,.0f} per loop ({direction}estimated {high / low:,.0f}×)",
+            "the planner chose join methods, join order and memory from the estimate; an estimate this far off makes those choices guesses",
+            fix,
+            {"planned": planned, "actual": actual, "factor": round(high / low, 1), "condition": condition},
+        )
+    return None
+
+
+def _lossy_bitmap_heap_scan(node: dict[str, Any], name: str, measured: bool) -> PlanFinding | None:
+    """A bitmap heap scan whose bitmap did not fit in work_mem and went lossy."""
+    if not (node.get("Node Type") == "Bitmap Heap Scan" and int(node.get("Lossy Heap Blocks", 0)) > 0):
+        return None
+    lossy = int(node["Lossy Heap Blocks"])
+    exact = int(node.get("Exact Heap Blocks", 0))
+    return PlanFinding(
+        "EX005", "lossy-bitmap-heap-scan", "warning", name,
+        f"the bitmap went lossy for {lossy:,} of {lossy + exact:,} heap blocks"
+        + (f"; the recheck removed {node['Rows Removed by Index Recheck']:,} rows" if node.get("Rows Removed by Index Recheck") else ""),
+        "the bitmap did not fit in work_mem, so it remembers whole pages instead of rows and every row of those pages is re-checked",
+        "raise work_mem for this query (SET LOCAL work_mem), or make the condition more selective / use an index that returns fewer rows",
+        {"lossy_blocks": lossy, "exact_blocks": exact},
+    )
+
+
+def _hash_batches(node: dict[str, Any], name: str, measured: bool) -> PlanFinding | None:
+    """A hash that did not fit in memory and was split into batches."""
+    if not (node.get("Node Type") == "Hash" and int(node.get("Hash Batches", 1)) > 1):
+        return None
+    batches = int(node["Hash Batches"])
+    original = int(node.get("Original Hash Batches", batches))
+    grew = f" (planned {original})" if original != batches else ""
+    return PlanFinding(
+        "EX006", "hash-batches", "warning", name,
+        f"the hash table was split into {batches} batches{grew}",
+        "the hashed side did not fit in work_mem × hash_mem_multiplier, so both sides are written to temporary files and read back per batch"
+        + ("; the planner under-estimated the hashed rows" if original < batches else ""),
+        "SET LOCAL work_mem (or hash_mem_multiplier) high enough for the hashed side, hash the smaller input "
+        "(fix estimates with ANALYZE), or filter earlier so fewer rows are hashed",
+        {"batches": batches, "original_batches": original, "memory_kb": node.get("Peak Memory Usage")},
+    )
+
+
+#: The checks of one node, in the order their findings are listed.
+_NODE_CHECKS = (
+    _seq_scan_selective_filter, _sort_spills_to_disk, _nested_loop_many_rows, _row_misestimate, _lossy_bitmap_heap_scan, _hash_batches,
+)
 
 
 def _next_work_mem(disk_kb: int) -> str:

@@ -422,18 +422,7 @@ def cascade_deletes_user_content(ctx: Context):
     users = ctx.user_table
     if users is None:
         return
-    # Breadth-first over cascading foreign keys; each table is reached by its shortest chain.
-    reached: dict[str, list[tuple[str, ForeignKey]]] = {users: []}
-    frontier = [users]
-    while frontier:
-        following = []
-        for parent in frontier:
-            for child, foreign_key in ctx.incoming.get(parent, []):
-                if foreign_key.on_delete != "cascade" or child in reached:
-                    continue
-                reached[child] = reached[parent] + [(child, foreign_key)]
-                following.append(child)
-        frontier = following
+    reached = _cascade_chains(ctx, users)
     for name in ctx.design.tables:
         chain = reached.get(name)
         if not chain or not is_content(ctx, name):
@@ -442,21 +431,8 @@ def cascade_deletes_user_content(ctx: Context):
             continue
         first_table, first_key = chain[0]
         route = " → ".join([users] + [table for table, _ in chain])
-        model = ctx.design.tables[first_table]
-        nullable_ok = len(first_key.columns) == 1
         column = first_key.columns[0]
-        if nullable_ok:
-            clause = ctx.sql.foreign_key_clause(first_key.columns, users, first_key.references.columns, "set null")
-            sql = ctx.sql.replace_foreign_key(first_table, fk_name(first_table, first_key), clause)
-            if not model.columns[column].nullable:
-                sql = ctx.sql.drop_not_null(first_table, column) + "\n" + sql
-            design = ctx.patch(
-                first_table,
-                columns={column: column_flow(model.columns[column].type, nullable=True)},
-                foreign_keys=[fk_data(first_key, on_delete="set null", reason="Content outlives its author's account.")],
-            )
-        else:
-            sql, design = None, None
+        sql, design = _set_null_fix(ctx, users, first_table, first_key)
         yield Violation(
             table=name,
             constraint=fk_name(chain[-1][0], chain[-1][1]),
@@ -468,3 +444,40 @@ def cascade_deletes_user_content(ctx: Context):
             design=design,
             path=fk_patch_path(first_table, ctx, first_key),
         )
+
+
+def _cascade_chains(ctx: Context, users: str) -> dict[str, list[tuple[str, ForeignKey]]]:
+    """Every table a delete of a user cascades to, with the chain of (child, foreign key) that
+    reaches it. Breadth-first over cascading foreign keys, so each table gets its shortest chain."""
+    reached: dict[str, list[tuple[str, ForeignKey]]] = {users: []}
+    frontier = [users]
+    while frontier:
+        following = []
+        for parent in frontier:
+            for child, foreign_key in ctx.incoming.get(parent, []):
+                if foreign_key.on_delete != "cascade" or child in reached:
+                    continue
+                reached[child] = reached[parent] + [(child, foreign_key)]
+                following.append(child)
+        frontier = following
+    return reached
+
+
+def _set_null_fix(ctx: Context, users: str, first_table: str, first_key: ForeignKey) -> tuple[str | None, str | None]:
+    """SQL and design patch that make the chain's first link ON DELETE SET NULL (and its column
+    nullable), so the content outlives its author; none for a composite key, where SET NULL would
+    blank columns that may belong to other keys."""
+    if len(first_key.columns) != 1:
+        return None, None
+    model = ctx.design.tables[first_table]
+    column = first_key.columns[0]
+    clause = ctx.sql.foreign_key_clause(first_key.columns, users, first_key.references.columns, "set null")
+    sql = ctx.sql.replace_foreign_key(first_table, fk_name(first_table, first_key), clause)
+    if not model.columns[column].nullable:
+        sql = ctx.sql.drop_not_null(first_table, column) + "\n" + sql
+    design = ctx.patch(
+        first_table,
+        columns={column: column_flow(model.columns[column].type, nullable=True)},
+        foreign_keys=[fk_data(first_key, on_delete="set null", reason="Content outlives its author's account.")],
+    )
+    return sql, design

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ...model import naming
+from ...model.document import ForeignKey
 from ..context import Context
 from ..finding import Violation
 from ..registry import rule
@@ -214,6 +217,24 @@ def cross_tenant_foreign_key(ctx: Context):
     tenant = ctx.tenant_table
     if key is None or tenant is None:
         return
+    for name, foreign_key in _foreign_keys_leaving_out_tenant(ctx, key, tenant):
+        fix = _TenantReference.of(ctx, key, name, foreign_key)
+        yield Violation(
+            table=name,
+            column=foreign_key.columns[0] if len(foreign_key.columns) == 1 else None,
+            constraint=fk_name(name, foreign_key),
+            message=f"{name}({', '.join(foreign_key.columns)}) → {fix.parent} can point at another tenant's {fix.parent}",
+            reason=f"Both tables carry {key}, but the foreign key leaves it out, so nothing keeps the two rows in one"
+            f" tenant; reference ({', '.join(fix.referenced)}) instead{_set_null_note(key, foreign_key)}.",
+            sql=fix.sql(ctx),
+            design=fix.design(ctx),
+            path=fk_patch_path(name, ctx, foreign_key),
+        )
+
+
+def _foreign_keys_leaving_out_tenant(ctx: Context, key: str, tenant: str):
+    """(table, foreign key) for each foreign key between two tables that both carry the tenant
+    key, when the foreign key does not include it (references to the tenant table itself are fine)."""
     for name, table in ctx.design.tables.items():
         if key not in table.columns or name == tenant:
             continue
@@ -221,39 +242,57 @@ def cross_tenant_foreign_key(ctx: Context):
             parent = foreign_key.references.table
             if parent == tenant or key in foreign_key.columns or parent not in ctx.design.tables:
                 continue
-            parent_model = ctx.design.tables[parent]
-            if key not in parent_model.columns:
+            if key not in ctx.design.tables[parent].columns:
                 continue
-            referenced = [key, *foreign_key.references.columns]
-            columns = [key, *foreign_key.columns]
-            statements = []
-            unique_exists = any(set(referenced) == columns_set for columns_set in ctx.unique_column_sets(parent_model))
-            if not unique_exists:
-                statements.append(ctx.sql.add_constraint(parent, naming.unique_name(parent, referenced), f"UNIQUE ({ctx.sql.columns(referenced)})"))
-            action = foreign_key.on_delete
-            note = ""
-            if action == "set null":
-                note = (f" (ON DELETE SET NULL would empty {key} too: from PostgreSQL 15 write"
-                        f" SET NULL ({', '.join(foreign_key.columns)}))")
-            clause = ctx.sql.foreign_key_clause(columns, parent, referenced, action)
-            statements.append(ctx.sql.replace_foreign_key(name, fk_name(name, foreign_key), clause))
-            design = None
-            if ctx.from_design:
-                from ..fixes import yaml_snippet
+            yield name, foreign_key
 
-                tables = {}
-                if not unique_exists:
-                    tables[parent] = {"unique": [{"columns": referenced}]}
-                tables[name] = {"foreign_keys": [fk_data(foreign_key, columns=columns, references={"table": parent, "columns": referenced})]}
-                design = yaml_snippet({"tables": tables})
-            yield Violation(
-                table=name,
-                column=foreign_key.columns[0] if len(foreign_key.columns) == 1 else None,
-                constraint=fk_name(name, foreign_key),
-                message=f"{name}({', '.join(foreign_key.columns)}) → {parent} can point at another tenant's {parent}",
-                reason=f"Both tables carry {key}, but the foreign key leaves it out, so nothing keeps the two rows in one"
-                f" tenant; reference ({', '.join(referenced)}) instead{note}.",
-                sql="\n".join(statements),
-                design=design,
-                path=fk_patch_path(name, ctx, foreign_key),
-            )
+
+@dataclass
+class _TenantReference:
+    """The composite foreign key that keeps a reference inside one tenant: the tenant key added
+    in front on both sides, and whether the parent already has the unique key it needs."""
+
+    name: str
+    foreign_key: ForeignKey
+    parent: str
+    columns: list[str]
+    referenced: list[str]
+    unique_exists: bool
+
+    @classmethod
+    def of(cls, ctx: Context, key: str, name: str, foreign_key: ForeignKey) -> _TenantReference:
+        parent = foreign_key.references.table
+        referenced = [key, *foreign_key.references.columns]
+        unique_exists = any(set(referenced) == columns_set for columns_set in ctx.unique_column_sets(ctx.design.tables[parent]))
+        return cls(name, foreign_key, parent, [key, *foreign_key.columns], referenced, unique_exists)
+
+    def sql(self, ctx: Context) -> str:
+        """The parent's unique key when missing, then the foreign key replaced by the composite one."""
+        statements = []
+        if not self.unique_exists:
+            unique = f"UNIQUE ({ctx.sql.columns(self.referenced)})"
+            statements.append(ctx.sql.add_constraint(self.parent, naming.unique_name(self.parent, self.referenced), unique))
+        clause = ctx.sql.foreign_key_clause(self.columns, self.parent, self.referenced, self.foreign_key.on_delete)
+        statements.append(ctx.sql.replace_foreign_key(self.name, fk_name(self.name, self.foreign_key), clause))
+        return "\n".join(statements)
+
+    def design(self, ctx: Context) -> str | None:
+        """The same change as a design-document snippet, when the schema is a design document."""
+        if not ctx.from_design:
+            return None
+        from ..fixes import yaml_snippet
+
+        tables = {}
+        if not self.unique_exists:
+            tables[self.parent] = {"unique": [{"columns": self.referenced}]}
+        references = {"table": self.parent, "columns": self.referenced}
+        tables[self.name] = {"foreign_keys": [fk_data(self.foreign_key, columns=self.columns, references=references)]}
+        return yaml_snippet({"tables": tables})
+
+
+def _set_null_note(key: str, foreign_key: ForeignKey) -> str:
+    """ON DELETE SET NULL on the composite key would blank the tenant key as well."""
+    if foreign_key.on_delete != "set null":
+        return ""
+    return (f" (ON DELETE SET NULL would empty {key} too: from PostgreSQL 15 write"
+            f" SET NULL ({', '.join(foreign_key.columns)}))")
