@@ -7,7 +7,8 @@ import re
 from ..context import Context
 from ..finding import Violation
 from ..registry import rule
-from ..words import mentions, plural, regex, singular
+from ...text.words import plural
+from ..words import mentions, regex, singular
 
 _SNAPSHOT = re.compile(
     r"snapshot|at the time|at (?:order|purchase|booking|checkout|signing|creation|sale) time|as of|when (?:ordered|bought|sold|booked|placed|written)"
