@@ -13,8 +13,8 @@ from functools import cached_property
 from ..model.document import Design, ForeignKey, Table
 from ..text.words import is_plural, last_word
 from .fixes import SqlWriter, table_snippet
+from .options import ReviewSettings
 from .profiles import Profile
-from .settings import ReviewSettings
 from .words import identifiers, singular
 
 #: Names of the table of people who sign in, most likely first; the first one present is it.

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from .. import __version__
+from .definition import Rule
 from .engine import Review
 from .finding import Finding
-from .registry import Rule
+from .rule_pages import rule_page
 
 FORMATS = ("text", "json", "sarif", "markdown")
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -119,8 +120,6 @@ def render_json(review: Review) -> str:
 
 
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
-    from .docs import rule_page
-
     return {
         "id": rule.code,
         "name": rule.name,

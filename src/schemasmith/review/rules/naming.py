@@ -6,10 +6,10 @@ import re
 
 from pglast import keywords
 
-from ..context import Context
-from ..finding import Violation
-from ..registry import rule
 from ...text.words import is_plural, last_word, plural
+from ..context import Context
+from ..definition import rule
+from ..finding import Violation
 from ..words import singular, snake_case
 
 #: Words PostgreSQL reserves (or allows only in some places): as names they need quotes everywhere.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ..context import Context
-from ..finding import Violation
-from ..registry import rule
 from ...text.words import plural
+from ..context import Context
+from ..definition import rule
+from ..finding import Violation
 from ..words import mentions, regex, singular
 
 _SNAPSHOT = re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...model import naming
 from ..context import Context
 from ..finding import Violation
-from ..registry import rule
+from ..definition import rule
 from ..words import singular
 from .foreign_keys import fk_data, fk_name, fk_patch_path
 
