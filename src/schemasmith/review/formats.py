@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from .. import __version__
+from ..dialects.registry import get_dialect
 from .definition import Rule
 from .engine import Review
 from .finding import Finding
@@ -17,7 +18,7 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def dialect_label(review: Review) -> str:
-    return "SQLite" if review.profile.dialect == "sqlite" else "PostgreSQL"
+    return get_dialect(review.profile.dialect).label
 
 
 def summary(review: Review) -> str:

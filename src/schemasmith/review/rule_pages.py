@@ -7,7 +7,7 @@ rule exist once: in its docstring.
 from __future__ import annotations
 
 from .definition import CATEGORIES, Rule
-from .profiles import PROFILES
+from .profiles import INCLUDES_RULES_OF, PROFILES
 from .registry import all_rules
 
 
@@ -16,8 +16,7 @@ def profiles_text(rule: Rule) -> str:
     if not rule.profiles:
         return "all"
     names = set(rule.profiles)
-    if "postgres" in names:
-        names |= {"supabase", "multi-tenant"}
+    names |= {profile for profile, dialect in INCLUDES_RULES_OF.items() if dialect in names}
     return ", ".join(name for name in PROFILES if name in names)
 
 
