@@ -260,22 +260,17 @@ def design(
     profile: Annotated[Optional[str], typer.Option("--profile", help="Review profile for the critique.")] = None,
 ) -> None:
     """Requirements → a reviewed design document, through the critique → revise loop."""
-    from .design.designers import make_designer
-    from .design.loop import lock, run_design
-
-    if output.suffix.lower() not in (".yaml", ".yml"):
-        raise SchemasmithError(f"{output}: the output must be a .yaml design document")
-    transcript = output.with_suffix("").with_name(output.with_suffix("").name + ".transcript.jsonl")
-    designer = make_designer(provider, model, base_url, None if provider == "rules" else transcript, replay)
+    from .design.command import design_command
 
     def on_round(round_) -> None:
         fixed = ", ".join(round_.fixed) or "nothing"
         err.print(f"round {round_.number}: {round_.errors} errors, {round_.warnings} warnings; fixed {fixed}", highlight=False)
 
-    run = run_design(requirements, designer, rounds=rounds, profile=profile, on_round=on_round)
-    for item in run.proposal.unread:
-        _warn([f"{requirements}:{item.line}: not turned into design ({item.why}): {item.text}"])
-    written = lock(run, output)
+    result = design_command(
+        requirements, output, provider=provider, model=model, base_url=base_url, rounds=rounds, replay=replay,
+        profile=profile, on_round=on_round, on_unread=lambda message: _warn([message]),
+    )
+    run = result.run
     errors = sum(f.severity == "error" for f in run.remaining)
     warnings = sum(f.severity == "warning" for f in run.remaining)
     out.print(
@@ -283,10 +278,10 @@ def design(
         f" {errors} errors, {warnings} warnings left",
         highlight=False,
     )
-    for path in written:
+    for path in result.written:
         out.print(f"wrote {path}", highlight=False, soft_wrap=True)
-    if provider != "rules" and transcript.exists():
-        out.print(f"wrote {transcript}", highlight=False)
+    if result.transcript is not None:
+        out.print(f"wrote {result.transcript}", highlight=False)
 
 
 @app.command()
@@ -302,40 +297,18 @@ def revise(
     migrations: Annotated[Optional[Path], typer.Option("--migrations", help="Also write the migration's numbered step files into this folder.")] = None,
 ) -> None:
     """An iterative change to an existing design; prints what changed and the migration."""
-    from .design.amend import assumed_columns, merge_designs, request_as_requirements
-    from .design.designers import make_designer
-    from .design.designer import Proposal
-    from .design.loop import DesignRun, critique_loop, lock
-    from .design.requirements import parse_requirements
-    from .model.compare import design_differences
-    from .sources import load_source
+    from .design.command import revise_command
 
-    if output.suffix.lower() not in (".yaml", ".yml"):
-        raise SchemasmithError(f"{output}: the output must be a .yaml design document")
-    base = load_source(schema).design
-    if not request.strip():
-        raise SchemasmithError("the change request is empty")
-    requirements = parse_requirements(request_as_requirements(request), "change request")
-    transcript = output.with_suffix("").with_name(output.with_suffix("").name + ".transcript.jsonl")
-    designer = make_designer(provider, model, base_url, None if provider == "rules" else transcript, None)
-    addition = designer.propose(requirements, base.conventions)
-    merged_design = merge_designs(base, addition.design, assumed_columns(addition))
-    merged = Proposal(merged_design, addition.decisions, addition.questions, addition.unread)
-    from .model.yamlio import design_from_data
-
-    merged.design = design_from_data(merged.design.to_data())  # the merge must keep every invariant
-    proposal, history, remaining = critique_loop(merged, designer, requirements, rounds=rounds)
-    for item in proposal.unread:
-        _warn([f"change request: not turned into design ({item.why}): {item.text}"])
-    run = DesignRun(proposal, history, remaining, "change request", getattr(designer, "name", provider))
-    written = lock(run, output)
-    changes = design_differences(base, proposal.design)
-    out.print(f"{len(changes)} change(s):" if changes else "no change", highlight=False)
-    for change in changes:
+    result = revise_command(
+        schema, request, output, provider=provider, model=model, base_url=base_url, rounds=rounds,
+        on_unread=lambda message: _warn([message]),
+    )
+    out.print(f"{len(result.changes)} change(s):" if result.changes else "no change", highlight=False)
+    for change in result.changes:
         out.print(f"  {change}", highlight=False, soft_wrap=True)
-    for path in written:
+    for path in result.written:
         out.print(f"wrote {path}", highlight=False, soft_wrap=True)
-    if changes:
+    if result.changes:
         _print_migration(schema, str(output), migrations)
 
 

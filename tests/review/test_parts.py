@@ -12,7 +12,8 @@ from schemasmith.model.yamlio import LineMap
 from schemasmith.review.fixes import SqlWriter, flow, table_snippet
 from schemasmith.review.lines import scan_lines
 from schemasmith.review.profiles import UnknownProfileError, parse_profile
-from schemasmith.review.words import is_plural, parts, plural, singular, snake_case
+from schemasmith.review.words import parts, singular, snake_case
+from schemasmith.text.words import is_plural, plural
 
 REPO = Path(__file__).resolve().parents[2]
 DESIGNS = sorted((REPO / "examples").glob("*.yaml")) + sorted((REPO / "tests" / "fixtures" / "hostile").glob("*.yaml"))

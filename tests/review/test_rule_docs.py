@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemasmith.review.registry import SECTIONS, all_rules, parse_sections
+from schemasmith.review.definition import SECTIONS, parse_sections
+from schemasmith.review.registry import all_rules
 
 from .helpers import codes, fenced, profile_for, review_of
 

@@ -1,4 +1,4 @@
-"""Words for the offline extractor: singular and plural (inflect), lemmas and participles (lemminflect).
+"""Words for the offline extractor: singular and plural (text.words, checked by lemminflect), articles (inflect), lemmas and participles (lemminflect).
 
 The extractor reads English with patterns; everything that depends on the shape of a word — is
 this noun plural, what is the verb of "removes", what is the participle of "visit" — is asked of
@@ -14,7 +14,15 @@ from functools import lru_cache
 import inflect
 import lemminflect
 
+from ..text import words
+
 _ENGINE = inflect.engine()
+#: Pronouns (and "is") read as a singular the way the extractor always has (inflect's readings):
+#: function words, which neither the noun rules nor lemminflect's noun lemmas cover.
+_PRONOUNS = {
+    "they": "it", "them": "it", "its": "it", "we": "I", "us": "me", "ours": "mine", "theirs": "its",
+    "themselves": "itself", "hers": "her", "is": "i",
+}
 
 
 @lru_cache(maxsize=4096)
@@ -102,18 +110,21 @@ def past(verb: str) -> str:
 
 @lru_cache(maxsize=4096)
 def singular_word(word: str) -> str:
-    """The singular of one noun: lemminflect's noun lemma, else inflect's singular when it is a known word.
+    """The singular of one noun: lemminflect's noun lemma, else the shared singular when it is a known noun.
 
-    lemminflect knows "tasks" → task but keeps "people"; inflect knows "people" → person but
-    also turns "bus" into "bu" and "metadata" into "metadatum", so its answer is taken only when
-    lemminflect knows the result as a noun.
+    The shared rules (`text.words.singular`) turn any word ending in -s into a singular, but prose
+    is full of verbs and names ("differs", "screenshots" as a product word) that are not plural
+    nouns; lemminflect knows "tasks" → task, and the rules' answer is taken only when lemminflect
+    knows the result as a noun. Pronouns are read as their singular ("they" → it).
     """
     word = word.lower()
     nouns = lemmas(word).get("NOUN")
     if nouns and nouns[0] != word:
         return nouns[0]
-    candidate = _ENGINE.singular_noun(word)
-    if candidate and candidate != word and is_noun(candidate):
+    if word in _PRONOUNS:
+        return _PRONOUNS[word]
+    candidate = words.singular(word)
+    if candidate != word and is_noun(candidate):
         return candidate
     return word
 
@@ -126,19 +137,19 @@ def is_plural(word: str) -> bool:
 @lru_cache(maxsize=4096)
 def singular(phrase: str) -> str:
     """The singular of a noun phrase: the last word is inflected ("benchmark results" → benchmark result)."""
-    words = phrase.lower().split()
-    if not words:
+    parts = phrase.lower().split()
+    if not parts:
         return phrase
-    return " ".join(words[:-1] + [singular_word(words[-1])])
+    return " ".join(parts[:-1] + [singular_word(parts[-1])])
 
 
 @lru_cache(maxsize=4096)
 def plural(phrase: str) -> str:
     """The plural of a noun phrase ("benchmark result" → benchmark results, "activity" → activities)."""
-    words = singular(phrase).split()
-    if not words:
+    parts = singular(phrase).split()
+    if not parts:
         return phrase
-    return " ".join(words[:-1] + [_ENGINE.plural_noun(words[-1])])
+    return " ".join(parts[:-1] + [words.plural(parts[-1])])
 
 
 def snake(phrase: str) -> str:

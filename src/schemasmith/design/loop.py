@@ -9,41 +9,15 @@ why the locked design is the way it is.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SchemasmithError
-from ..model.document import Conventions, Design
+from ..model.document import Conventions
 from .designer import Designer, Proposal
+from .report import design_report
+from .run import DesignRun, Round
 
 BLOCKING = ("error", "warning")
-
-
-@dataclass
-class Round:
-    """One review of a proposal, and what the revision after it changed."""
-
-    number: int
-    errors: int
-    warnings: int
-    infos: int
-    fixed: list[str] = field(default_factory=list)  # "SS102 comments.author_id"
-    seconds: float = 0.0
-
-
-@dataclass
-class DesignRun:
-    """Everything the loop produced: the locked proposal, its rounds, the findings left."""
-
-    proposal: Proposal
-    rounds: list[Round]
-    remaining: list  # review findings of the locked design
-    requirements_file: str | None = None
-    designer: str = "rules"
-
-    @property
-    def design(self) -> Design:
-        return self.proposal.design
 
 
 def _label(finding) -> str:
@@ -137,7 +111,6 @@ def lock(run: DesignRun, output: Path) -> list[Path]:
     """Write the design document and its report beside it, all or nothing."""
     from ..fileio import write_files_atomic
     from ..model.yamlio import dump_design
-    from .report import design_report
 
     if output.suffix.lower() not in (".yaml", ".yml"):
         raise SchemasmithError(f"{output}: the output must be a .yaml design document")

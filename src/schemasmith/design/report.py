@@ -7,10 +7,8 @@ critique rounds — what the review found, what the revisions fixed, what is lef
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .loop import DesignRun
+from ..model.keys import is_unique, no_index
+from .run import DesignRun
 
 
 def _cell(text: str | None) -> str:
@@ -20,7 +18,7 @@ def _cell(text: str | None) -> str:
 def _cardinality(design, table_name: str, foreign_key) -> str:
     table = design.tables[table_name]
     columns = sorted(foreign_key.columns)
-    unique = sorted(table.primary_key) == columns or any(sorted(u.columns) == columns for u in table.unique)
+    unique = is_unique(table, columns, no_index)
     optional = any(table.columns[name].nullable for name in foreign_key.columns)
     many = "1" if unique else "N"
     return f"{foreign_key.references.table} 1 → {many} {table_name}" + (" (optional)" if optional else "")

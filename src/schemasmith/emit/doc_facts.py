@@ -10,25 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model.document import Design, ForeignKey, Table
-
-
-def unique_keys(table: Table, known_columns: set[str] | None = None) -> list[list[str]]:
-    """Column sets the database keeps unique: primary key, unique constraints, plain unique indexes."""
-    keys: list[list[str]] = []
-    if table.primary_key:
-        keys.append(list(table.primary_key))
-    for unique in table.unique:
-        keys.append(list(unique.columns))
-    for index in table.indexes:
-        if index.unique and not index.expressions and not index.where:
-            keys.append([key.column for key in index.keys(known_columns or set(table.columns))])
-    return keys
-
-
-def is_unique(table: Table, columns: list[str]) -> bool:
-    """Whether `columns` (in any order) are exactly one of the table's unique keys."""
-    wanted = sorted(columns)
-    return any(sorted(key) == wanted for key in unique_keys(table))
+from ..model.keys import is_unique, unique_keys
 
 
 def single_unique_columns(table: Table) -> set[str]:

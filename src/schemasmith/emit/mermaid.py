@@ -18,6 +18,7 @@ import re
 from ..dialects.base import DdlOutput
 from ..model.document import Design, Table
 from ..model.implied import with_implied
+from ..model.keys import unique_keys
 from . import doc_facts
 from .js_names import NameTable, ascii_words, one_line
 
@@ -108,7 +109,7 @@ def _entity(design: Design, table_name: str, table: Table, entity_ids: dict[str,
         head = f'{entity}["{label}"]'
     foreign = {column for fk in table.foreign_keys for column in fk.columns}
     single_unique = doc_facts.single_unique_columns(table)
-    composite_unique = [key for key in doc_facts.unique_keys(table)[1 if table.primary_key else 0:] if len(key) > 1]
+    composite_unique = [key for key in unique_keys(table)[1 if table.primary_key else 0:] if len(key) > 1]
     lines.append(f"    {head} {{")
     for column_name, column in table.columns.items():
         keys = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..dialects.base import DdlOutput
@@ -24,6 +25,7 @@ from ..dialects.postgres import (
 from ..model import naming
 from ..model.document import Column, Design, ForeignKey, Index, Table
 from ..model.implied import UUID_DEFAULT, with_implied
+from ..model.keys import is_unique, unique_keys
 from ..model.types import PortableType
 from . import doc_facts
 from .js_names import NameTable, ascii_words, camel_case, one_line, pascal_case
@@ -118,7 +120,7 @@ class _Renderer:
             fields = NameTable()
             columns = {column: fields.claim(_field_identifier(column), "field") for column in table.columns}
             has_key = bool(table.primary_key) or any(
-                all(not table.columns[c].nullable for c in key if c in table.columns) for key in _unique_keys(table)
+                all(not table.columns[c].nullable for c in key if c in table.columns) for key in unique_keys(table, _declarable(table))
             )
             self.models[table_name] = _Model(table_name, name, columns, ignored=not has_key, taken=fields)
 
@@ -173,7 +175,7 @@ class _Renderer:
                     continue
                 parent = self.models[foreign_key.references.table]
                 where = f"{table_name}.{self._fk_name(table_name, foreign_key)}"
-                if not _is_unique(parent_table, foreign_key.references.columns):
+                if not is_unique(parent_table, foreign_key.references.columns, _declarable(parent_table)):
                     child.notes.append(
                         f"foreign key {self._fk_name(table_name, foreign_key)} ({', '.join(foreign_key.columns)}) →"
                         f" {foreign_key.references.table} ({', '.join(foreign_key.references.columns)}): the referenced"
@@ -199,7 +201,7 @@ class _Renderer:
             parent = self.models[relation.foreign_key.references.table]
             child = self.models[relation.table]
             child_table = self.design.tables[relation.table]
-            one_to_one = _is_unique(child_table, relation.foreign_key.columns)
+            one_to_one = is_unique(child_table, relation.foreign_key.columns, _declarable(child_table))
             base = camel_case(pascal_case(relation.table, singularize=one_to_one))
             if not base or base[0].isdigit():
                 base = camel_case(child.name)  # the model's name always starts with a letter
@@ -545,21 +547,10 @@ def _index_problems(index: Index, known: set[str]) -> list[str]:
     return problems
 
 
-def _unique_keys(table: Table) -> list[list[str]]:
-    """The unique criteria Prisma knows of: the primary key, unique constraints, plain unique indexes."""
+def _declarable(table: Table) -> Callable[[Index], bool]:
+    """The unique indexes Prisma knows of as unique criteria: those its @@unique can write."""
     known = set(table.columns)
-    keys = [list(table.primary_key)] if table.primary_key else []
-    keys += [list(unique.columns) for unique in table.unique]
-    keys += [
-        [key.column for key in index.keys(known)]
-        for index in table.indexes
-        if index.unique and not index.where and not _index_problems(index, known)
-    ]
-    return keys
-
-
-def _is_unique(table: Table, columns: list[str]) -> bool:
-    return any(sorted(key) == sorted(columns) for key in _unique_keys(table))
+    return lambda index: not _index_problems(index, known)
 
 
 def _doc(text: str) -> str:

@@ -12,6 +12,8 @@ import keyword
 import re
 import unicodedata
 
+from ..text.words import singular
+
 #: Attributes the declarative base classes own: a column called so gets another attribute name.
 SQLALCHEMY_RESERVED = frozenset({"metadata", "registry", "query", "query_class"})
 
@@ -71,26 +73,6 @@ def snake(name: str, fallback: str = "column") -> str:
     if text[0].isdigit():
         text = f"{fallback}_{text}"
     return text
-
-
-_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data", "media": "media"}
-_UNCHANGED_ENDINGS = ("ss", "us", "is", "news", "series", "species", "status", "info", "data")
-
-
-def singular(word: str) -> str:
-    """An English singular for a table name's last word, conservatively (`status` stays)."""
-    lower = word.lower()
-    if lower in _IRREGULAR:
-        return word[: len(word) - len(lower)] + _IRREGULAR[lower]
-    if lower.endswith(_UNCHANGED_ENDINGS) or len(lower) < 3:
-        return word
-    if lower.endswith("ies") and len(lower) > 4:
-        return word[:-3] + "y"
-    if lower.endswith(("sses", "shes", "ches", "xes", "zzes")):
-        return word[:-2]
-    if lower.endswith("s"):
-        return word[:-1]
-    return word
 
 
 def class_name(table: str) -> str:

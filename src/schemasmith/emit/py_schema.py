@@ -15,6 +15,7 @@ from ..model import naming
 from ..model.document import Column, Design, ForeignKey, Index, IndexKey, Table
 from ..model.expressions import normalize_expression
 from ..model.implied import with_implied
+from ..model.keys import is_unique, no_index
 from ..model.types import PortableType
 from . import py_names
 from .py_ddl import PostgresParts, check_expression, postgres_parts, sqlite_plans
@@ -541,7 +542,7 @@ def _relationships(view: SchemaView) -> None:
             if self_reference:
                 remote = [f"{target.class_name}.{target.column(name).attr}" for name in foreign_key.target_columns]
             optional = any(table.column(name).nullable for name in foreign_key.columns)
-            unique_reverse = _is_unique(table, foreign_key.columns)
+            unique_reverse = is_unique(table.table, foreign_key.columns, no_index)
             on_delete = foreign_key.foreign_key.on_delete
             table.relationships.append(
                 RelationshipView(
@@ -603,17 +604,11 @@ def _one_to_many_name(
     plural = py_names.snake(table.name, "rows")
     if self_reference and many_to_one == "parent":
         return "children"
-    if _is_unique(table, foreign_key.columns):
+    if is_unique(table.table, foreign_key.columns, no_index):
         plural = py_names.snake(py_names.class_name(table.name), "row")
     if ambiguous or self_reference:
         return f"{plural}_as_{many_to_one}"
     return plural
-
-
-def _is_unique(table: TableView, columns: list[str]) -> bool:
-    wanted = sorted(columns)
-    keys = [sorted(table.table.primary_key)] + [sorted(unique[1]) for unique in table.uniques]
-    return wanted in keys
 
 
 # --- the timestamp mixin ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..errors import Problem
 from .document import Design, Table
+from .locations import UNLOCATED, Locator
 from .types import INTEGER_KINDS, TEXT_KINDS, PortableType
 
 #: PostgreSQL truncates longer identifiers silently (NAMEDATALEN - 1 bytes).
@@ -28,11 +29,9 @@ def type_family(portable: PortableType) -> str:
     return portable.kind
 
 
-def check_invariants(design: Design, lines=None) -> list[Problem]:
+def check_invariants(design: Design, lines: Locator | None = None) -> list[Problem]:
     """All invariant problems of a design, in document order (empty when it is consistent)."""
-    from .yamlio import LineMap
-
-    lines = lines or LineMap(None)
+    lines = lines or UNLOCATED
     problems: list[Problem] = []
 
     def report(message: str, path: tuple, where: str) -> None:

@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from ..errors import Problem, SchemaError
 from ..gcpause import gc_paused
 from .document import Design
-
-Path_ = tuple  # a location inside the document: ("tables", "tasks", "columns", "title")
+from .invariants import check_invariants
+from .locations import Path_
 
 STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
@@ -171,8 +171,6 @@ def _where(loc: tuple) -> str:
 
 def design_from_data(data: Any, lines: LineMap | None = None) -> Design:
     """Validate plain data into a `Design`, then check its invariants; problems name their place."""
-    from .invariants import check_invariants
-
     lines = lines or LineMap(None)
     if not isinstance(data, dict):
         raise SchemaError(

@@ -5,8 +5,9 @@ docstring in fixed sections; `review_design` runs them over a design and returns
 a location, a reason and a concrete fix (SQL for the dialect, and the design-document change).
 """
 
+from .definition import RULES, Rule
 from .engine import Review, review_design, review_source
 from .finding import Finding, Severity
-from .registry import RULES, Rule, all_rules, get_rule
+from .registry import all_rules, get_rule
 
 __all__ = ["RULES", "Finding", "Review", "Rule", "Severity", "all_rules", "get_rule", "review_design", "review_source"]

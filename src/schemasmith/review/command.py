@@ -11,9 +11,11 @@ import sys
 
 from ..config import load_config
 from ..errors import SchemasmithError
+from .definition import CATEGORIES
 from .engine import review_source
 from .formats import FORMATS, render_json, render_markdown, render_sarif, render_text
-from .registry import CATEGORIES, all_rules, get_rule
+from .registry import all_rules, get_rule
+from .rule_pages import index_page, profiles_text, rule_page
 from .settings import FAIL_ON, review_settings
 
 
@@ -63,8 +65,6 @@ def rules_command(code: str | None = None, format: str = "text") -> int:
     """`schemasmith rules [CODE]`: list every rule, or print one rule's documentation."""
     if format not in ("text", "json", "markdown"):
         raise SchemasmithError(f"--format: unknown format {format!r}; use text, json or markdown")
-    from .docs import index_page, profiles_text, rule_page
-
     if code is not None:
         rule = get_rule(code)
         if format == "json":
@@ -96,8 +96,6 @@ def rules_command(code: str | None = None, format: str = "text") -> int:
 
 
 def _rule_data(rule) -> dict:
-    from .docs import profiles_text
-
     return {
         "code": rule.code,
         "name": rule.name,

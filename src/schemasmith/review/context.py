@@ -11,9 +11,10 @@ import re
 from functools import cached_property
 
 from ..model.document import Design, ForeignKey, Table
+from ..text.words import is_plural, last_word
 from .fixes import SqlWriter, table_snippet
+from .options import ReviewSettings
 from .profiles import Profile
-from .settings import ReviewSettings
 from .words import identifiers, singular
 
 #: Names of the table of people who sign in, most likely first; the first one present is it.
@@ -162,8 +163,6 @@ class Context:
         """snake_case_plural or snake_case_singular: the design's, or the majority of an imported schema's names."""
         if self.from_design:
             return self.design.conventions.naming
-        from .words import is_plural, last_word
-
         numbers = [is_plural(last_word(name)) for name in self.design.tables]
         plural, singular_count = numbers.count(True), numbers.count(False)
         return "snake_case_plural" if plural >= singular_count else "snake_case_singular"

@@ -1,4 +1,4 @@
-"""Generated documentation: docs/rules/ from the rule docstrings, and examples' review pages.
+"""Generated documentation: docs/rules/ from the rule docstrings, and examples' review pages, on disk.
 
 Run `python -m schemasmith.review.docs` to write them, `--check` to fail when one is stale
 (a test does the same), so the words of a rule exist once: in its docstring.
@@ -10,7 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .registry import CATEGORIES, Rule, all_rules
+from .engine import review_source
+from .formats import render_markdown
+from .registry import all_rules
+from .rule_pages import index_page, rule_page
 
 #: The repository root when running from a source checkout (src/schemasmith/review/docs.py).
 ROOT = Path(__file__).resolve().parents[3]
@@ -18,75 +21,8 @@ ROOT = Path(__file__).resolve().parents[3]
 REVIEWED_EXAMPLES = ("examples/taskhub.yaml",)
 
 
-def profiles_text(rule: Rule) -> str:
-    """The profiles a rule runs under; supabase and multi-tenant include the postgres rules."""
-    if not rule.profiles:
-        return "all"
-    names = set(rule.profiles)
-    if "postgres" in names:
-        names |= {"supabase", "multi-tenant"}
-    from .profiles import PROFILES
-
-    return ", ".join(name for name in PROFILES if name in names)
-
-
-def rule_page(rule: Rule) -> str:
-    """The Markdown page of one rule."""
-    lines = [
-        f"# {rule.name} ({rule.code})",
-        "",
-        f"Category: {CATEGORIES[rule.category]} · Default severity: {rule.severity} · Profiles: {profiles_text(rule)}",
-        "",
-        rule.doc.strip(),
-        "",
-        "## Configuration",
-        "",
-        "Switch the rule off, or change its severity, in `pyproject.toml`:",
-        "",
-        "```toml",
-        "[tool.schemasmith.review]",
-        f'ignore = ["{rule.code}"]',
-        "",
-        "[tool.schemasmith.review.severity]",
-        f'{rule.code} = "{"warning" if rule.severity != "warning" else "error"}"',
-        "```",
-        "",
-        "or waive it for one table in the design document, with the reason:",
-        "",
-        "```yaml",
-        "suppress:",
-        f"  - {{rule: {rule.code}, reason: WHY this table is the exception}}",
-        "```",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def index_page() -> str:
-    """docs/rules/index.md: every rule by category."""
-    lines = [
-        "# Review rules",
-        "",
-        "`schemasmith review SCHEMA` runs these rules; `schemasmith rules CODE` prints one page.",
-        "Generated from the rules' docstrings by `python -m schemasmith.review.docs`; do not edit by hand.",
-        "",
-    ]
-    rules = all_rules()
-    for category, title in CATEGORIES.items():
-        members = [rule for rule in rules if rule.category == category]
-        if not members:
-            continue
-        lines += [f"## {title}", "", "| code | name | severity | profiles | what it finds |", "| --- | --- | --- | --- | --- |"]
-        for rule in members:
-            lines.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {profiles_text(rule)} | {rule.summary} |")
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 def example_review(example: str, root: Path = ROOT) -> str:
     """The Markdown review of an example design, as `schemasmith review EXAMPLE --format markdown` prints it."""
-    from .engine import review_source
-    from .formats import render_markdown
-
     review = review_source(str(root / example), display=example)
     return render_markdown(review, command=f"schemasmith review {example} --format markdown")
 

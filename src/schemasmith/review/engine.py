@@ -15,10 +15,11 @@ from ..model.document import Design
 from ..model.implied import with_implied
 from ..text.redaction import redact_url
 from .context import Context
+from .definition import Rule
 from .finding import RANK, Finding
+from .options import ReviewSettings
 from .profiles import Profile, parse_profile
-from .registry import Rule, UnknownRuleError, all_rules, get_rule
-from .settings import ReviewSettings
+from .registry import UnknownRuleError, all_rules, get_rule
 
 
 @dataclass

@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 from .. import __version__
+from ..dialects.registry import get_dialect
+from .definition import Rule
 from .engine import Review
 from .finding import Finding
-from .registry import Rule
+from .rule_pages import rule_page
 
 FORMATS = ("text", "json", "sarif", "markdown")
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -16,7 +18,7 @@ _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def dialect_label(review: Review) -> str:
-    return "SQLite" if review.profile.dialect == "sqlite" else "PostgreSQL"
+    return get_dialect(review.profile.dialect).label
 
 
 def summary(review: Review) -> str:
@@ -119,8 +121,6 @@ def render_json(review: Review) -> str:
 
 
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
-    from .docs import rule_page
-
     return {
         "id": rule.code,
         "name": rule.name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..dialects.registry import POSTGRES, canonical_name, get_dialect
 from ..errors import SchemasmithError
 
 PROFILES = {
@@ -18,6 +19,19 @@ PROFILES = {
     "supabase": "Supabase (PostgreSQL): row-level security on every table, users in auth.users.",
     "multi-tenant": "Multi-tenant PostgreSQL: a tenant key on every tenant-owned table, foreign keys that stay inside a tenant.",
 }
+
+
+#: Profiles that run a dialect profile's rules as well (a Supabase schema is a PostgreSQL schema).
+INCLUDES_RULES_OF = {"supabase": POSTGRES, "multi-tenant": POSTGRES}
+#: Profiles that exist on one dialect only, and so cannot be combined with another dialect's profile.
+ONLY_ON = {"supabase": POSTGRES}
+#: The dialect fixes are written in when no dialect profile is chosen.
+DEFAULT_DIALECT = POSTGRES
+
+
+def is_dialect_profile(name: str) -> bool:
+    """A profile named after a dialect (`postgres`, `sqlite`): it chooses the fixes' dialect."""
+    return canonical_name(name) is not None
 
 
 class UnknownProfileError(SchemasmithError):
@@ -30,7 +44,9 @@ class Profile:
 
     @property
     def dialect(self) -> str:
-        return "sqlite" if "sqlite" in self.names else "postgres"
+        """The dialect of the fixes: a chosen dialect profile other than the default, else the default."""
+        chosen = sorted(name for name in self.names if is_dialect_profile(name) and name != DEFAULT_DIALECT)
+        return chosen[0] if chosen else DEFAULT_DIALECT
 
     @property
     def label(self) -> str:
@@ -49,8 +65,11 @@ def parse_profile(text: str | None, where: str = "--profile") -> Profile:
             f"{where}: unknown profile {(unknown or [text])[0]!r}; profiles are {', '.join(PROFILES)}"
         )
     chosen = set(names)
-    if "sqlite" in chosen and "supabase" in chosen:
-        raise UnknownProfileError(f"{where}: sqlite and supabase cannot go together (Supabase is PostgreSQL)")
-    if "supabase" in chosen or "multi-tenant" in chosen:
-        chosen.add("postgres")
+    for profile, dialect in ONLY_ON.items():
+        others = sorted(name for name in chosen if is_dialect_profile(name) and name != dialect) if profile in chosen else []
+        if others:
+            raise UnknownProfileError(
+                f"{where}: {others[0]} and {profile} cannot go together ({profile.capitalize()} is {get_dialect(dialect).label})"
+            )
+    chosen |= {dialect for profile, dialect in INCLUDES_RULES_OF.items() if profile in chosen}
     return Profile(frozenset(chosen))

@@ -19,25 +19,16 @@ errors that name the file and key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..config import Config, ConfigError
 from .finding import SEVERITIES, Severity
+from .options import ReviewSettings
 from .profiles import UnknownProfileError, parse_profile
 from .registry import UnknownRuleError, get_rule
 
+__all__ = ["FAIL_ON", "KEYS", "ReviewSettings", "review_settings"]
+
 KEYS = ("profile", "fail_on", "ignore", "severity", "tenant_table", "tenant_key")
 FAIL_ON = ("error", "warning", "info")
-
-
-@dataclass(frozen=True)
-class ReviewSettings:
-    profile: str | None = None
-    fail_on: str | None = None
-    ignore: frozenset[str] = frozenset()
-    severity: dict[str, Severity] = field(default_factory=dict)
-    tenant_table: str | None = None
-    tenant_key: str | None = None
 
 
 def review_settings(config: Config) -> ReviewSettings:

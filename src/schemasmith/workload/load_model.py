@@ -20,6 +20,7 @@ from typing import Any
 
 from ..model.document import Design, Index, Table
 from ..model.types import parse_type
+from ..text.words import singular
 
 MONTHS = (3, 12, 36)
 PAGE = 8192
@@ -84,17 +85,9 @@ def table_indexes(table: Table) -> list[tuple[str, Index]]:
     return found
 
 
-def _singular(word: str) -> str:
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("ses", "xes")):
-        return word[:-2]
-    return word.removesuffix("s")
-
-
 def _table_named(design: Design, word: str) -> str | None:
     for name in design.tables:
-        if word in (name, _singular(name)) or _singular(word) == _singular(name):
+        if word in (name, singular(name)) or singular(word) == singular(name):
             return name
     return None
 

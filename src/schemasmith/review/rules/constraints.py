@@ -8,9 +8,9 @@ from ...model import naming
 from ...model.document import Index
 from ...model.expressions import same_expression
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
 from ..fixes import Flow
-from ..registry import rule
 from ..words import regex, singular
 
 NULLS_NOT_DISTINCT_VERSION = 15

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...errors import SchemasmithError
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
-from ..registry import rule
 
 
 @rule("SS310", "sqlite-cannot-express", "warning", "operations", profiles=("sqlite",))

@@ -7,7 +7,7 @@ from ...model.document import ForeignKey, Index
 from ..context import Context
 from ..finding import Violation
 from ..fixes import column_flow
-from ..registry import rule
+from ..definition import rule
 from ..words import last_word, singular
 
 

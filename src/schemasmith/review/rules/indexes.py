@@ -9,8 +9,8 @@ from ...model import naming
 from ...model.document import Index, Table
 from ...model.expressions import normalize_expression, same_expression
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
-from ..registry import rule
 from ..words import regex
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ...model.types import parse_type
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
 from ..fixes import column_flow
-from ..registry import rule
 
 #: Largest value of each integer type.
 INTEGER_MAX = {"smallint": 32_767, "integer": 2_147_483_647, "bigint": 9_223_372_036_854_775_807}

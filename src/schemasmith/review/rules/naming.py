@@ -6,10 +6,11 @@ import re
 
 from pglast import keywords
 
+from ...text.words import is_plural, last_word, plural
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
-from ..registry import rule
-from ..words import is_plural, last_word, plural, singular, snake_case
+from ..words import singular, snake_case
 
 #: Words PostgreSQL reserves (or allows only in some places): as names they need quotes everywhere.
 RESERVED = frozenset(keywords.RESERVED_KEYWORDS) | frozenset(keywords.TYPE_FUNC_NAME_KEYWORDS)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
 from ..fixes import column_flow
-from ..registry import rule
 
 #: Words in a table's rationale or comment that explain why rows are never updated.
 _NEVER_UPDATED = re.compile(

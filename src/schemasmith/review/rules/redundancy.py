@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ...text.words import plural
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
-from ..registry import rule
-from ..words import mentions, plural, regex, singular
+from ..words import mentions, regex, singular
 
 _SNAPSHOT = re.compile(
     r"snapshot|at the time|at (?:order|purchase|booking|checkout|signing|creation|sale) time|as of|when (?:ordered|bought|sold|booked|placed|written)"

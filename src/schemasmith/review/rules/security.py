@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
-from ..registry import rule
 from ..words import identifiers
 
 #: Columns that name who owns a row.

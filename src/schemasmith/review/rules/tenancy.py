@@ -8,7 +8,7 @@ from ...model import naming
 from ...model.document import ForeignKey
 from ..context import Context
 from ..finding import Violation
-from ..registry import rule
+from ..definition import rule
 from ..words import singular
 from .foreign_keys import fk_data, fk_name, fk_patch_path
 

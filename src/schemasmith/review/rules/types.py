@@ -6,9 +6,9 @@ import json
 import re
 
 from ..context import Context
+from ..definition import rule
 from ..finding import Violation
 from ..fixes import column_flow
-from ..registry import rule
 from ..words import parts, regex
 
 _JSON_OPERATOR = r"(->>|->|#>>|#>|@>|\?\||\?&|\?(?!\?))"
