@@ -57,6 +57,13 @@ class Dialect:
     concurrent_index_builds: ClassVar[bool] = False
     #: Triggers call a stored function (`EXECUTE FUNCTION f()`), which a migration creates and drops.
     trigger_functions: ClassVar[bool] = False
+    #: `COMMENT ON` / inline comments: the database keeps table and column comments.
+    keeps_comments: ClassVar[bool] = True
+    #: Unquoted names fold to one case, so a mixed-case name needs quotes forever (SQLite instead
+    #: matches every name without regard to case).
+    folds_unquoted_names: ClassVar[bool] = True
+    #: Index access methods other than the default (`USING gin`, `gist`, …).
+    index_methods: ClassVar[bool] = False
     #: Bulk loads stream rows with `COPY … FROM STDIN` (psycopg) rather than batched INSERTs.
     bulk_copy: ClassVar[bool] = False
     #: Validation can create (and drop) scratch databases on a server of this dialect, to apply
@@ -143,8 +150,8 @@ class Dialect:
 
     # -- the pieces of DDL --------------------------------------------------------------------
 
-    def column_type(self, portable: PortableType) -> str:
-        """The column type this dialect declares for a portable type."""
+    def column_type(self, portable: PortableType, enum_style: str = "native") -> str:
+        """The column type this dialect declares for a portable type (`enum_style` where it matters)."""
         raise NotImplementedError
 
     def default_sql(self, default: Default, portable: PortableType, where: str) -> str | None:

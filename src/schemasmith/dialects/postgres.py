@@ -966,6 +966,7 @@ class PostgresDialect(Dialect):
     row_level_security = True
     concurrent_index_builds = True
     trigger_functions = True
+    index_methods = True
     identity_sequences = True
     bulk_copy = True
     scratch_databases = True

@@ -1217,6 +1217,8 @@ class SqliteDialect(Dialect):
     url_schemes = ("sqlite",)
     alter_column_type = False
     file_database = True
+    keeps_comments = False
+    folds_unquoted_names = False
 
     def identifier_preparers(self) -> tuple:
         return (identifier_preparer(),)
@@ -1228,8 +1230,8 @@ class SqliteDialect(Dialect):
     def clean_expression(self, text: str, **context) -> str:
         return design_expression(text)
 
-    def column_type(self, portable: PortableType) -> str:
-        return declared_type(portable)
+    def column_type(self, portable: PortableType, enum_style: str = "check") -> str:
+        return declared_type(portable)  # enums are always text + CHECK in SQLite
 
     def default_sql(self, default: Default, portable: PortableType, where: str, **context) -> str | None:
         return render_default(default, portable, context.get("table", "t"))

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..dialects import postgres, sqlite
+from ..dialects.registry import get_dialect
 from ..model import naming
 from ..model.document import Index, Table
 from ..model.types import parse_type
@@ -92,22 +93,21 @@ class SqlWriter:
         self.dialect = dialect
         self.live = live  # the schema came from a database: prefer statements that do not block it
         self.enum_style = enum_style
-        module = sqlite if dialect == "sqlite" else postgres
-        self.q = module.quote_identifier
-        self.literal = module.quote_literal
+        self.target = get_dialect(dialect)
+        self.q = self.target.quote_identifier
+        self.literal = self.target.quote_literal
 
     @property
-    def is_sqlite(self) -> bool:
-        return self.dialect == "sqlite"
+    def rebuilds_tables(self) -> bool:
+        """ALTER TABLE cannot add constraints or change a column here (SQLite): such fixes rebuild the table."""
+        return not self.target.alter_column_type
 
     def columns(self, names: list[str]) -> str:
         return ", ".join(self.q(name) for name in names)
 
     def type_sql(self, type_text: str) -> str:
         portable = parse_type(type_text)
-        if self.is_sqlite:
-            return sqlite.declared_type(portable)
-        return postgres.column_type(portable, self.enum_style)
+        return self.target.column_type(portable, self.enum_style)
 
     def rebuild(self, table: str, what: str) -> str:
         """SQLite's answer to a change it cannot make with ALTER TABLE."""
@@ -129,21 +129,21 @@ class SqlWriter:
         parts += [f"({expression})" for expression in index.expressions]
         keys = ", ".join(parts)
         head = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
-        if self.live and not self.is_sqlite:
+        if self.live and self.target.concurrent_index_builds:
             head += " CONCURRENTLY"
-        method = f" USING {index.method}" if index.method != "btree" and not self.is_sqlite else ""
+        method = f" USING {index.method}" if index.method != "btree" and self.target.index_methods else ""
         text = f"{head} {self.q(name)} ON {self.q(table)}{method} ({keys})"
         if index.where:
             text += f" WHERE {index.where}"
         return text + ";"
 
     def drop_index(self, name: str) -> str:
-        if self.live and not self.is_sqlite:
+        if self.live and self.target.concurrent_index_builds:
             return f"DROP INDEX CONCURRENTLY {self.q(name)};"
         return f"DROP INDEX {self.q(name)};"
 
     def add_constraint(self, table: str, name: str, clause: str) -> str:
-        if self.is_sqlite:
+        if self.rebuilds_tables:
             return self.rebuild(table, f"add a constraint ({clause})")
         if self.live and clause.startswith(("FOREIGN KEY", "CHECK")):
             # NOT VALID takes a brief lock; VALIDATE checks existing rows without blocking writes.
@@ -160,12 +160,12 @@ class SqlWriter:
         return text
 
     def replace_foreign_key(self, table: str, name: str, clause: str) -> str:
-        if self.is_sqlite:
+        if self.rebuilds_tables:
             return self.rebuild(table, f"change a foreign key (to {clause})")
         return f"ALTER TABLE {self.q(table)}\n    DROP CONSTRAINT {self.q(name)},\n    ADD CONSTRAINT {self.q(name)} {clause};"
 
     def alter_type(self, table: str, column: str, type_text: str, using: str | None = None) -> str:
-        if self.is_sqlite:
+        if self.rebuilds_tables:
             return self.rebuild(table, f"change the type of {self.q(column)} to {self.type_sql(type_text)}")
         text = f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(column)} TYPE {self.type_sql(type_text)}"
         if using:
@@ -173,14 +173,14 @@ class SqlWriter:
         return text + ";"
 
     def drop_not_null(self, table: str, column: str) -> str:
-        if self.is_sqlite:
+        if self.rebuilds_tables:
             return self.rebuild(table, f"drop NOT NULL from {self.q(column)}")
         return f"ALTER TABLE {self.q(table)} ALTER COLUMN {self.q(column)} DROP NOT NULL;"
 
     def add_column(self, table: str, column: str, type_text: str, *, default: str | None = None, nullable: bool = True) -> str:
         text = f"ALTER TABLE {self.q(table)} ADD COLUMN {self.q(column)} {self.type_sql(type_text)}"
         if default is not None:
-            if self.is_sqlite and default.lower() in ("now()", "current_timestamp"):
+            if self.rebuilds_tables and default.lower() in ("now()", "current_timestamp"):
                 # SQLite's ADD COLUMN takes constant defaults only: existing rows get the epoch.
                 default = "'1970-01-01 00:00:00'"
             text += f" DEFAULT {default}"
@@ -195,8 +195,8 @@ class SqlWriter:
         return f"ALTER TABLE {self.q(table)} RENAME COLUMN {self.q(column)} TO {self.q(new)};"
 
     def comment_on_table(self, table: str, text: str) -> str:
-        if self.is_sqlite:
-            return f"-- SQLite keeps no comments; the design document keeps it for {self.q(table)}."
+        if not self.target.keeps_comments:
+            return f"-- {self.target.label} keeps no comments; the design document keeps it for {self.q(table)}."
         return f"COMMENT ON TABLE {self.q(table)} IS {self.literal(text)};"
 
     def enable_rls(self, table: str) -> str:
@@ -213,7 +213,7 @@ class SqlWriter:
         return text + ";"
 
     def updated_at_trigger(self, table: str, table_model: Table, column: str) -> str:
-        if self.is_sqlite:
+        if not self.target.trigger_functions:
             return sqlite.updated_at_trigger_sql(table, column, sqlite.row_match_columns(table_model))
         trigger = self.q(naming.trigger_name(table, "updated_at", column))
         return (

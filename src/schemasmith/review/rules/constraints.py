@@ -83,12 +83,12 @@ def nullable_column_in_unique(ctx: Context):
                 for index in table.indexes
             ):
                 continue  # the NULL rows have their own partial unique index
-            if ctx.sql.is_sqlite or version < NULLS_NOT_DISTINCT_VERSION:
+            if ctx.sql.rebuilds_tables or version < NULLS_NOT_DISTINCT_VERSION:
                 index = Index(columns=others or columns, unique=True, where=where)
                 sql = ctx.sql.create_index(name, table, index)
                 design = ctx.patch(name, indexes=[{"columns": others or columns, "unique": True, "where": where, "reason": f"Unique also when {', '.join(nullable)} is NULL."}])
                 how = f"add a partial unique index for the rows where {', '.join(nullable)} IS NULL"
-                if not ctx.sql.is_sqlite:
+                if not ctx.sql.rebuilds_tables:
                     how += f" (or NULLS NOT DISTINCT from PostgreSQL {NULLS_NOT_DISTINCT_VERSION} on)"
             else:
                 clause = f"UNIQUE NULLS NOT DISTINCT ({ctx.sql.columns(columns)})"
@@ -380,7 +380,7 @@ def _depth(prose: str) -> int:
 
 
 def _max_depth_sql(ctx: Context, table: str, column: str, depth: int) -> str:
-    if ctx.sql.is_sqlite:
+    if ctx.sql.rebuilds_tables:
         return f"-- `schemasmith build --target sqlite` writes the max_depth triggers (INSERT and UPDATE) for {ctx.sql.q(table)}.{ctx.sql.q(column)}."
     from ...dialects import postgres
 

@@ -76,7 +76,7 @@ def _key_fix(ctx: Context, name: str):
         type_text, extra = "uuid", "NOT NULL DEFAULT gen_random_uuid()"
     else:
         type_text, extra = "bigint", "GENERATED ALWAYS AS IDENTITY"
-    if ctx.sql.is_sqlite:
+    if ctx.sql.rebuilds_tables:
         sql = ctx.sql.rebuild(name, "add a primary key")
     else:
         sql = f"ALTER TABLE {q(name)} ADD COLUMN {q('id')} {ctx.sql.type_sql(type_text)} {extra} PRIMARY KEY;"

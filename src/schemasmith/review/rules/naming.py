@@ -200,7 +200,7 @@ def non_snake_case_identifier(ctx: Context):
             message=f"{len(offending)} of {len(identifiers)} table and column names are {style}, not snake_case",
             reason=("SQLite matches names without regard to case, but PostgreSQL, where a prototype usually moves, folds"
                     " unquoted names to lower case: there each of these needs double quotes in every query, ORM and tool."
-                    if ctx.sql.is_sqlite else
+                    if not ctx.sql.target.folds_unquoted_names else
                     "Unquoted names fold to lower case, so each of these needs double quotes in every query, ORM and"
                     " tool, forever; renaming them (with compatibility views while clients move) makes names work bare."),
             sql="\n".join(renames),

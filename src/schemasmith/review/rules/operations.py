@@ -145,7 +145,7 @@ def updated_at_not_maintained(ctx: Context):
                 message=f"{name}.updated_at is {column.portable_type}, so no trigger can keep it current",
                 reason="The updated_at trigger sets a timestamp on every update; a column of another type relies on every"
                 " writer remembering to set it. Make it timestamptz (the trigger follows from the conventions).",
-                sql=ctx.sql.alter_type(name, "updated_at", "timestamptz", None if ctx.sql.is_sqlite else f"{ctx.sql.q('updated_at')}::timestamptz"),
+                sql=ctx.sql.alter_type(name, "updated_at", "timestamptz", None if ctx.sql.rebuilds_tables else f"{ctx.sql.q('updated_at')}::timestamptz"),
                 design=ctx.patch(name, columns={"updated_at": column_flow("timestamptz", default="now()")}),
             )
         elif not has_trigger and not ctx.from_design:

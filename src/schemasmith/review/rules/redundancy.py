@@ -207,7 +207,7 @@ def stored_derived_value(ctx: Context):
 
 
 def _generated_sql(ctx: Context, table: str, column: str, type_text: str, formula: str) -> str:
-    if ctx.sql.is_sqlite:
+    if ctx.sql.rebuilds_tables:
         return ctx.sql.rebuild(table, f"turn {ctx.sql.q(column)} into a generated column (GENERATED ALWAYS AS ({formula}) STORED)")
     q = ctx.sql.q
     return (
@@ -274,7 +274,7 @@ def id_and_name_lookup_table(ctx: Context):
             message=f"{name} is only a key and a {rest[0]}{used}",
             reason="A short, fixed list behind surrogate ids costs a join wherever the value is shown and hides it"
             " in code as ids; an enum says the same without a join. If rows are added at run time, say so in the rationale.",
-            sql=None if ctx.sql.is_sqlite else f"CREATE TYPE {ctx.sql.q(enum_name)} AS ENUM ('…');  -- the values of {ctx.sql.q(name)}.{ctx.sql.q(rest[0])}",
+            sql=None if ctx.sql.rebuilds_tables else f"CREATE TYPE {ctx.sql.q(enum_name)} AS ENUM ('…');  -- the values of {ctx.sql.q(name)}.{ctx.sql.q(rest[0])}",
             design=ctx.patch(name, rationale="WHY this list is a table (rows added at run time, more facts than a name)"),
         )
 

@@ -127,7 +127,7 @@ def missing_tenant_key(ctx: Context):
                 f"UPDATE {q(name)} SET {q(key)} = (SELECT {q(key)} FROM {q(parent)}"
                 f" WHERE {q(parent)}.{q(link.references.columns[0])} = {q(name)}.{q(link.columns[0])});"
             )
-            if not ctx.sql.is_sqlite:
+            if not ctx.sql.rebuilds_tables:
                 statements.append(f"ALTER TABLE {q(name)} ALTER COLUMN {q(key)} SET NOT NULL;")
         column: dict = {"type": key_type}
         if parent_has_key and len(link.columns) == 1:

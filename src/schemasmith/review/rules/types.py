@@ -159,7 +159,7 @@ def _field_name(key: str) -> str:
 def _promote_sql(ctx: Context, table: str, column: str, key: str, field: str, type_text: str) -> str:
     q = ctx.sql.q
     add = ctx.sql.add_column(table, field, type_text)
-    if ctx.sql.is_sqlite:
+    if ctx.sql.rebuilds_tables:
         return add + f"\nUPDATE {q(table)} SET {q(field)} = json_extract({q(column)}, {ctx.sql.literal('$.' + key)});"
     value = f"{q(column)} ->> {ctx.sql.literal(key)}"
     if type_text != "text":
@@ -216,7 +216,7 @@ def money_as_float(ctx: Context):
             words = set(parts(column_name))
             if not words & MONEY_WORDS or words & NOT_MONEY:
                 continue
-            if ctx.sql.is_sqlite:
+            if ctx.sql.rebuilds_tables:
                 cents = f"{column_name}_cents"
                 sql = (ctx.sql.add_column(name, cents, "bigint")
                        + f"\nUPDATE {ctx.sql.q(name)} SET {ctx.sql.q(cents)} = CAST(round({ctx.sql.q(column_name)} * 100) AS INTEGER);")
@@ -268,7 +268,7 @@ def timestamp_without_time_zone(ctx: Context):
         primary_key: [id]
     ```
     """
-    if ctx.sql.is_sqlite:
+    if ctx.sql.rebuilds_tables:
         return
     for name, table in ctx.design.tables.items():
         for column_name, column in table.columns.items():
