@@ -168,9 +168,9 @@ def import_graph(modules: dict[str, Module]) -> dict[str, set[str]]:
             while target and target not in modules:
                 target = target.rpartition(".")[0]
             # A package's __init__ importing its own submodules is how packages re-export.
-            if target and target != module.name and not (
-                module.is_package and target.startswith(module.name + ".")
-            ) and not (modules[target].is_package and module.name.startswith(target + ".")):
+            # Importing a name from one's own parent package is how a submodule reaches its
+            # package's shared names; the parent is always imported first, so that edge is implicit.
+            if target and target != module.name and not (modules[target].is_package and module.name.startswith(target + ".")):
                 graph[module.name].add(target)
     return graph
 
