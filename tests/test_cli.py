@@ -220,3 +220,43 @@ def test_review_of_broken_input_is_one_clear_message(tmp_path):
     result = run("review", str(path))
     assert_clean_failure(result)
     assert "broken.yaml:4" in result.stderr and "nosuch" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["photo.sql", "photo.yaml"])
+def test_a_file_that_is_not_text_is_refused_as_such(tmp_path, name):
+    source = tmp_path / name
+    source.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    result = run("import", str(source), "-o", str(tmp_path / "out.yaml"))
+    assert_clean_failure(result)
+    assert f"{name}: is not a text file" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_a_latin1_sql_file_is_still_text(tmp_path):
+    source = tmp_path / "legacy.sql"
+    source.write_bytes("-- caf\xe9 menu\nCREATE TABLE dishes (id integer PRIMARY KEY, name text); -- \xe9t\xe9\n".encode("latin-1"))
+    result = run("import", str(source), "--dialect", "sqlite", "-o", str(tmp_path / "out.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "dishes" in (tmp_path / "out.yaml").read_text()
+
+
+def test_an_empty_sqlite_database_is_nothing_to_import(tmp_path):
+    import sqlite3
+
+    database = tmp_path / "empty.db"
+    sqlite3.connect(database).execute("PRAGMA user_version = 1").close()
+    result = run("import", str(database), "-o", str(tmp_path / "out.yaml"))
+    assert_clean_failure(result)
+    assert "empty.db: the database holds no tables or enum types" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.postgres
+def test_a_sql_file_that_creates_nothing_is_nothing_to_import(tmp_path):
+    source = tmp_path / "queries.sql"
+    source.write_text("-- only a query\nSELECT 1;\n")
+    result = run("import", str(source), "-o", str(tmp_path / "out.yaml"))
+    assert_clean_failure(result)
+    assert "queries.sql: the file creates no tables or enum types" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+

@@ -60,6 +60,8 @@ def load_source(source: str, *, dialect: str | None = None, name: str | None = N
     if path.is_dir():
         raise SourceError(f"{source}: is a folder, expected a .yaml design document, a .sql file or a database URL")
     suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml", ".sql"):
+        refuse_binary(path)
     if suffix in (".yaml", ".yml"):
         from .model.yamlio import load_design
 
@@ -79,6 +81,45 @@ def load_source(source: str, *, dialect: str | None = None, name: str | None = N
     raise SourceError(
         f"{source}: unknown kind of schema source; expected a .yaml design document, a .sql file, "
         "a SQLite .db file or a database URL"
+    )
+
+
+#: Bytes that never appear in a text file (NUL and the C0 controls other than tab, newlines, form feed).
+_BINARY_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
+
+
+def refuse_binary(path: Path, sample_size: int = 8192) -> None:
+    """Refuse a file that is not text (an image, a dump in a binary format, a compiled file).
+
+    Read as SQL or YAML, such a file gives a baffling parser error about its first bytes; the
+    user deserves to hear that the file itself is the wrong kind. A NUL byte, or more than one in
+    twenty bytes a control character, in the first 8 KiB decides it, as `grep` and git do.
+    """
+    with path.open("rb") as handle:
+        sample = handle.read(sample_size)
+    nul = sample.find(b"\x00")
+    controls = sum(sample.count(byte) for byte in _BINARY_BYTES)
+    if nul >= 0 or (sample and controls * 20 > len(sample)):
+        where = f"byte {nul} is NUL" if nul >= 0 else f"{controls} of its first {len(sample)} bytes are control characters"
+        raise SourceError(
+            f"{path}: is not a text file ({where}); expected a .yaml design document or a .sql file of DDL"
+        )
+
+
+def require_objects(source: Source, label: str) -> None:
+    """Refuse a schema that holds nothing a design can keep (no table, no enum type).
+
+    Importing it would write an empty design and report success, which hides the real mistake
+    (the wrong file, the wrong database, a schema the statements did not create objects in).
+    """
+    design = source.design
+    if design.tables or design.enums:
+        return
+    is_database = "://" in label or label.lower().endswith((".db", ".sqlite", ".sqlite3"))
+    what = "database holds" if is_database else "file creates"
+    raise SourceError(
+        f"{label}: the {what} no tables or enum types, so there is nothing to import "
+        "(check the file or database URL, and for PostgreSQL that the objects are in the schema read)"
     )
 
 
