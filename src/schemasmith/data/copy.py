@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..db.embedded import redact
-from ..db.urls import libpq_url, sqlite_path, url_dialect
-from ..dialects.registry import get_dialect
+from ..db.urls import libpq_url, sqlite_path
+from ..dialects.registry import dialect_for_url, get_dialect
 from ..errors import SchemasmithError, SourceError
 from ..model.document import Design, Table
 from ..model.implied import with_implied
@@ -175,7 +175,7 @@ class PostgresSource(Source):
 
 def open_source(url: str) -> Source:
     """The source for a URL: a database file, or a server that also takes bulk COPY (PostgreSQL's catalog and cursors)."""
-    dialect = url_dialect(url)
+    dialect = dialect_for_url(url)
     if dialect is not None and dialect.file_database:
         return SqliteSource(url)
     if dialect is not None and dialect.bulk_copy:
@@ -290,7 +290,7 @@ def converter(portable: PortableType):
 
 
 def copy_data(source_url: str, target_url: str, *, quiet: bool = True) -> CopyResult:
-    target_dialect = url_dialect(target_url)
+    target_dialect = dialect_for_url(target_url)
     if target_dialect is None or not target_dialect.bulk_copy:
         shown = target_dialect.name if target_dialect else "non-database"
         raise CopyError(f"--to {target_url.split('@')[-1]}: copy-data writes into PostgreSQL; a {shown} target is not built yet")

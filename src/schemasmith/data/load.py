@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from ..db.embedded import redact
-from ..db.urls import libpq_url, sqlite_path, url_dialect
+from ..db.urls import libpq_url, sqlite_path
+from ..dialects.registry import dialect_for_url
 from ..errors import SchemasmithError, SourceError
 from ..model import naming
 from ..model.document import Design
@@ -574,7 +575,7 @@ class SqliteTarget(Target):
 
 def open_target(url: str) -> Target:
     """The seeding target for a URL: COPY into a server that streams bulk loads, or a database file."""
-    dialect = url_dialect(url)
+    dialect = dialect_for_url(url)
     if dialect is None:
         raise SourceError(f"--db: {url.split('@')[-1]!r} is not a database URL; use sqlite:///path.db or postgresql://…")
     if dialect.bulk_copy:

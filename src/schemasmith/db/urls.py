@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from ..dialects.base import Dialect
-from ..dialects.registry import dialect_for_url, get_dialect, name_for_scheme
+from ..dialects.registry import dialect_for_url, name_for_scheme
 
 
 def dialect_of(url: str) -> str | None:
     """`postgres`, `sqlite` or `mysql` for a database URL; None for anything else."""
     return name_for_scheme(url.split(":", 1)[0])
-
-
-def url_dialect(url: str) -> Dialect | None:
-    """The dialect object of a database URL (its scheme, as `dialect_of` reads it); None otherwise."""
-    name = dialect_of(url)
-    return get_dialect(name) if name else None
 
 
 def is_database_url(text: str) -> bool:

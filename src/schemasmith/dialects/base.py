@@ -32,8 +32,6 @@ class Dialect:
     name: ClassVar[str] = ""
     #: The name people know the product by, for messages.
     label: ClassVar[str] = ""
-    #: URL schemes (before any `+driver`) that mean this dialect.
-    url_schemes: ClassVar[tuple[str, ...]] = ()
     #: The `scheme+driver` SQLAlchemy should use for this dialect's URLs (None: the URL as given).
     sqlalchemy_scheme: ClassVar[str | None] = None
     #: Whether a driver the user names in the URL (`mysql+mysqldb://`) is kept.

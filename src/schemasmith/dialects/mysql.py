@@ -37,7 +37,7 @@ from ..model.document import Column, Default, Design, ForeignKey, Index, IndexKe
 from ..model.implied import with_implied
 from ..model.types import INTEGER_KINDS, PortableType
 from ..text.statements import split_mysql_script
-from .base import Dialect, DdlOutput
+from .base import DdlOutput, Dialect
 from .common import SpecialNumber, boolean_value, fitting_text, function_name, number_text, parse_expression, plan_tables
 
 #: MySQL's identifier limit, in characters.
@@ -665,7 +665,6 @@ class MysqlDialect(Dialect):
 
     name = "mysql"
     label = "MySQL/MariaDB"
-    url_schemes = ("mysql", "mariadb")
     sqlalchemy_scheme = "mysql+pymysql"
     transactional_ddl = False
     partial_indexes = False

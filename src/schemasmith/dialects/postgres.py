@@ -30,7 +30,7 @@ from ..model.document import (
 )
 from ..model.implied import UUID_DEFAULT, with_implied
 from ..model.types import INTEGER_KINDS, PortableType, parse_type
-from .base import Dialect, DdlOutput, strip_documentation
+from .base import DdlOutput, Dialect, strip_documentation
 from .common import (
     BOOLEAN_WORDS,
     checked_expression,
@@ -959,7 +959,6 @@ class PostgresDialect(Dialect):
 
     name = "postgres"
     label = "PostgreSQL"
-    url_schemes = ("postgresql", "postgres")
     sqlalchemy_scheme = "postgresql+psycopg"
     keeps_url_driver = False
     native_enums = True

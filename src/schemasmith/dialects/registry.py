@@ -23,6 +23,9 @@ _IMPORTERS = {
     "postgres": "schemasmith.importers.postgres",
     "sqlite": "schemasmith.importers.sqlite",
 }
+#: URL schemes (before any `+driver`) → dialect name. Kept here, not on the classes, so telling
+#: a URL from a file path imports no dialect module.
+_URL_SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql"}
 #: Other spellings people use for the same dialects.
 _ALIASES = {"postgresql": "postgres", "pg": "postgres", "mariadb": "mysql", "sqlite3": "sqlite"}
 
@@ -52,11 +55,7 @@ def get_dialect(name: str) -> Dialect:
 
 def name_for_scheme(scheme: str) -> str | None:
     """The dialect name a URL scheme (`postgresql+psycopg`, `mariadb`, …) means; None otherwise."""
-    base = scheme.split("+", 1)[0].lower()
-    for name in _DIALECT_CLASSES:
-        if base in get_dialect(name).url_schemes:
-            return name
-    return None
+    return _URL_SCHEMES.get(scheme.split("+", 1)[0].lower())
 
 
 def dialect_for_url(url: str) -> Dialect | None:
@@ -65,7 +64,6 @@ def dialect_for_url(url: str) -> Dialect | None:
         return None
     name = name_for_scheme(url.split(":", 1)[0])
     return get_dialect(name) if name else None
-
 
 
 def importer_for(dialect: Dialect):

@@ -40,7 +40,7 @@ from ..model.document import (
 from ..model.expressions import normalize_expression
 from ..model.implied import UUID_DEFAULT, with_implied
 from ..model.types import PortableType, parse_type
-from .base import Dialect, DdlOutput, strip_documentation
+from .base import DdlOutput, Dialect, strip_documentation
 
 FILE_NAME = "schema.sql"
 
@@ -1214,7 +1214,6 @@ class SqliteDialect(Dialect):
 
     name = "sqlite"
     label = "SQLite"
-    url_schemes = ("sqlite",)
     alter_column_type = False
     file_database = True
     keeps_comments = False

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.request import pathname2url
 
-from ..db.urls import sqlite_path, url_dialect
+from ..db.urls import sqlite_path
+from ..dialects.registry import dialect_for_url
 from ..dialects.sqlite import (
     SqliteDialect,
     Token,
@@ -109,7 +110,7 @@ def import_ddl(sql: str, *, file: str | None = None, name: str | None = None) ->
 def import_database(url_or_path: str, *, name: str | None = None) -> ImportResult:
     """Import a SQLite database file (a path or a `sqlite:///path.db` URL), opened read-only."""
     if "://" in url_or_path:
-        if not isinstance(url_dialect(url_or_path), SqliteDialect):
+        if not isinstance(dialect_for_url(url_or_path), SqliteDialect):
             raise SourceError(f"{url_or_path}: not a SQLite URL (expected sqlite:///path.db)")
         path_text = sqlite_path(url_or_path)
     else:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ...dialects import postgres
-from ...dialects import sqlite as sqlite_dialect
 from ...dialects.base import Dialect
-from ...dialects.registry import POSTGRES, SQLITE, get_dialect
+from ...dialects.registry import get_dialect
 from ...model.document import Design
 from ...model.implied import with_implied
 from .. import operations as ops
@@ -45,13 +43,9 @@ class Diff:
         return get_dialect(self.dialect)
 
 
-#: What each dialect's database holds of a design (the dialects a migration can target).
-PROJECTIONS = {POSTGRES: postgres.project, SQLITE: sqlite_dialect.project}
-
-
 def project(design: Design, dialect: str) -> Design:
     """`design` as the dialect's database holds it, with its conventions' implications written out."""
-    return with_implied(PROJECTIONS[get_dialect(dialect).name](design))
+    return with_implied(get_dialect(dialect).project(design))
 
 
 def diff(
