@@ -86,8 +86,8 @@ BROKEN = {
         "dangling.yaml:9: tasks(project_id): foreign key references table 'projcts'",
     ),
     "unknown-type.yaml": (
-        "name: x\ntables:\n  t:\n    columns:\n      id: {type: uuid}\n      price: {type: money}\n",
-        "unknown-type.yaml:6: t.price.type: unknown type 'money'",
+        "name: x\ntables:\n  t:\n    columns:\n      id: {type: uuid}\n      price: {type: mony}\n",
+        "unknown-type.yaml:6: t.price.type: unknown type 'mony'",
     ),
 }
 

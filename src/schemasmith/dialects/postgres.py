@@ -128,11 +128,29 @@ def column_type(portable: PortableType, enum_style: str) -> str:
     """The PostgreSQL spelling of a portable type (enums: the type, or text under CHECK style)."""
     if portable.is_array:
         return column_type(portable.element, enum_style) + "[]"  # type: ignore[arg-type]
+    if portable.native is not None:
+        return native_type_sql(portable.native)
     if portable.is_enum:
         return quote_identifier(portable.enum) if enum_style == "native" else "text"  # type: ignore[arg-type]
     if portable.kind in ("varchar", "numeric"):
         return str(portable)  # the portable spelling is PostgreSQL's: varchar(64), numeric(10,2)
     return _TYPE_NAMES[portable.kind]
+
+
+def native_type_sql(native: str) -> str:
+    """A PostgreSQL type kept exactly: `domain:`/`type:` names are quoted, a spelling is PostgreSQL's own."""
+    for prefix in ("domain:", "type:"):
+        if native.startswith(prefix):
+            return quote_qualified(native[len(prefix):])
+    return native
+
+
+def quote_qualified(name: str) -> str:
+    """`schema.name` quoted part by part; a name without a dot quoted as one identifier."""
+    schema, dot, rest = name.partition(".")
+    if dot and schema and rest:
+        return f"{quote_identifier(schema)}.{quote_identifier(rest)}"
+    return quote_identifier(name)
 
 
 def literal_sql(portable: PortableType, value, where: str) -> str:
@@ -581,6 +599,9 @@ class PostgresRenderer:
         for name in order:
             table = self.design.tables[name]
             for trigger in table.triggers:
+                if trigger.definition is not None:
+                    statements.extend(self.general_trigger_statements(name, trigger))
+                    continue
                 trigger_name = quote_identifier(naming.trigger_name(name, trigger.kind, trigger.column))
                 if trigger.kind == "updated_at":
                     statements.append(
@@ -595,6 +616,17 @@ class PostgresRenderer:
                         f"    FOR EACH ROW EXECUTE FUNCTION {quote_identifier(function)}"
                         f"({quote_literal(trigger.column or '')}, {quote_literal(str(trigger.depth))});"
                     )
+        return statements
+
+    def general_trigger_statements(self, table_name: str, trigger) -> list[str]:
+        """A trigger kept as its definition: as written when it is PostgreSQL's, else a warning."""
+        if trigger.dialect != DIALECT.name:
+            self.warnings.append(f"{table_name}: trigger {trigger.name} is written for {trigger.dialect}; not built for PostgreSQL")
+            return []
+        statements = [trigger.definition.strip().rstrip(";") + ";"]
+        if trigger.enabled != "origin":
+            state = {"always": "ENABLE ALWAYS", "replica": "ENABLE REPLICA", "disabled": "DISABLE"}[trigger.enabled]
+            statements.append(f"ALTER TABLE {quote_qualified(table_name)} {state} TRIGGER {quote_identifier(trigger.name)};")
         return statements
 
     def security_statements(self, order: list[str]) -> list[str]:

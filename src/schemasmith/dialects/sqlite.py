@@ -320,7 +320,7 @@ def declared_type(portable: PortableType) -> str:
     if portable.is_enum:
         return "TEXT"
     if portable.kind in ("varchar", "numeric"):
-        return str(portable).upper()  # VARCHAR(64), NUMERIC(10,2): SQLite keeps the declared text
+        return str(portable.nearest).upper()  # VARCHAR(64), NUMERIC(10,2): SQLite keeps the declared text
     return DECLARED_TYPES[portable.kind]
 
 
@@ -963,6 +963,10 @@ def index_statement(table_name: str, item: IndexPlan) -> str:
 def trigger_statements(plan: TablePlan) -> list[str]:
     statements = []
     for trigger in plan.table.triggers:
+        if trigger.definition is not None:
+            if trigger.dialect == DIALECT.name:
+                statements.append(trigger.definition.strip().rstrip(";") + ";")
+            continue  # written for another dialect: not built here
         if trigger.kind == "updated_at":
             statements.append(updated_at_trigger_sql(plan.name, trigger.column or "updated_at", row_match_columns(plan.table)) + ";")
         else:

@@ -119,12 +119,14 @@ class _Renderer:
         if checks:
             lines += ["", "  checks {", *[f"    {line}" for line in checks], "  }"]
         for trigger in table.triggers:
-            if trigger.kind == "updated_at":
+            if trigger.definition is not None:
+                notes.append(f"Trigger: {trigger.name} ({trigger.dialect} definition kept in the design).")
+            elif trigger.kind == "updated_at":
                 notes.append(f"Trigger: {trigger.column} is set to now() on every UPDATE.")
             else:
                 notes.append(f"Trigger: rows are at most {trigger.depth} level(s) below a root along {trigger.column} (max_depth).")
         if table.triggers:
-            kinds = ", ".join(sorted({trigger.kind for trigger in table.triggers}))
+            kinds = ", ".join(sorted({trigger.kind or trigger.name or "" for trigger in table.triggers}))
             self.warnings.append(f"{table_name}: DBML has no triggers ({kinds}); written into the table note")
         if table.row_level_security or table.policies:
             notes.append("Row-level security is " + ("enabled." if table.row_level_security else "off, but policies exist."))

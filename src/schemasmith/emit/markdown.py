@@ -292,6 +292,9 @@ class _Renderer:
     def _triggers(self, table_name: str, table: Table) -> list[str]:
         lines = []
         for trigger in table.triggers:
+            if trigger.definition is not None:
+                lines.append(f"- {code(trigger.name or '')}: `{' '.join(trigger.definition.split())}`")
+                continue
             name = naming.trigger_name(table_name, trigger.kind, trigger.column)
             if trigger.kind == "updated_at":
                 lines.append(

@@ -8,66 +8,29 @@ columns) are checked in `invariants.py`, where the place of each problem can be 
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_serializer, model_validator
 
-from .expressions import looks_like_expression
+from .objects import CompositeType, Collation, DefaultPrivilege, Domain, Extension, Function, Grant, Schema, Sequence, View
+from .parts import CheckConstraint, Default, Index, IndexKey, IndexMethod, Strict  # noqa: F401 - the document's classes, in one place
 from .types import PortableType, canonical_type, parse_type
 
 ReferentialAction = Literal["cascade", "set null", "set default", "restrict", "no action"]
-IndexMethod = Literal["btree", "hash", "gin", "gist", "brin", "spgist"]
 PolicyCommand = Literal["all", "select", "insert", "update", "delete"]
-
-
-class Strict(BaseModel):
-    """Base for all document classes: unknown keys are errors, assignment is validated."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class Default(Strict):
-    """A column default: a literal value (`member`, `0`, `true`) or a SQL expression (`now()`).
-
-    Written in YAML as the bare value when `looks_like_expression` tells the two apart right,
-    otherwise as `{value: …}` or `{sql: …}`.
-    """
-
-    value: str | int | float | bool
-    is_expression: bool = False
-
-    @classmethod
-    def parse(cls, raw: Any) -> Default | None:
-        if raw is None or isinstance(raw, Default):
-            return raw
-        if isinstance(raw, dict):
-            if set(raw) == {"sql"}:
-                return cls(value=str(raw["sql"]), is_expression=True)
-            if set(raw) == {"value"}:
-                return cls(value=raw["value"], is_expression=False)
-            raise ValueError("a default is a value, or a mapping with exactly one key: sql or value")
-        if isinstance(raw, (bool, int, float)):
-            return cls(value=raw)
-        if isinstance(raw, str):
-            return cls(value=raw, is_expression=looks_like_expression(raw))
-        raise ValueError(f"unsupported default {raw!r}")
-
-    def to_yaml(self) -> Any:
-        if isinstance(self.value, str):
-            if looks_like_expression(self.value) != self.is_expression:
-                return {"sql": self.value} if self.is_expression else {"value": self.value}
-        return self.value
 
 
 class Column(Strict):
     """One column: a portable type, nullability, default, identity or generated expression."""
+
+    _resolved_type: PortableType | None = PrivateAttr(default=None)
 
     type: str
     nullable: bool = False
     default: Default | None = None
     identity: Literal["always", "by default"] | None = None
     generated: str | None = None  # GENERATED ALWAYS AS (expression) STORED
+    collation: str | None = None  # COLLATE, when not the database's default
     comment: str | None = None
     renamed_from: str | None = None  # evolution: this column was called so before
     backfill: str | None = None  # evolution: SQL value existing rows get before NOT NULL
@@ -93,7 +56,12 @@ class Column(Strict):
 
     @property
     def portable_type(self) -> PortableType:
-        return parse_type(self.type)
+        resolved = self._resolved_type
+        return resolved if resolved is not None and str(resolved) == self.type else parse_type(self.type)
+
+    def resolve_type(self, resolved: PortableType) -> None:
+        """Remember what a `domain:` type stands for (the design knows; the column alone does not)."""
+        self._resolved_type = resolved
 
     @model_serializer(mode="wrap")
     def _short_default(self, handler):
@@ -118,6 +86,8 @@ class ForeignKey(Strict):
     on_update: ReferentialAction | None = None
     deferrable: bool = False
     initially_deferred: bool = False
+    match_full: bool = False  # MATCH FULL: all key columns NULL or none
+    not_valid: bool = False  # added NOT VALID: existing rows were never checked
     reason: str | None = None
 
     @field_validator("on_delete", "on_update", mode="before")
@@ -132,73 +102,31 @@ class UniqueConstraint(Strict):
     name: str | None = None
     columns: list[str]
     nulls_not_distinct: bool = False
-    reason: str | None = None
-
-
-class CheckConstraint(Strict):
-    name: str | None = None
-    expression: str
-    reason: str | None = None
-
-
-_ORDER_SUFFIX = re.compile(r"^(?P<column>.+?)(?:\s+(?P<order>asc|desc))?(?:\s+nulls\s+(?P<nulls>first|last))?$", re.I)
-
-
-class IndexKey:
-    """One index key column as written: `name [asc|desc] [nulls first|last]`."""
-
-    __slots__ = ("column", "descending", "nulls")
-
-    def __init__(self, column: str, descending: bool = False, nulls: str | None = None):
-        self.column = column
-        self.descending = descending
-        self.nulls = nulls
-
-    @classmethod
-    def parse(cls, text: str, known_columns: set[str] | None = None) -> IndexKey:
-        if known_columns is not None and text in known_columns:
-            return cls(text)
-        match = _ORDER_SUFFIX.match(text.strip())
-        assert match is not None  # the pattern accepts any non-empty text
-        nulls = match["nulls"].lower() if match["nulls"] else None
-        return cls(match["column"], (match["order"] or "").lower() == "desc", nulls)
-
-    def __str__(self) -> str:
-        text = self.column
-        if self.descending:
-            text += " desc"
-        if self.nulls:
-            text += f" nulls {self.nulls}"
-        return text
-
-
-class Index(Strict):
-    name: str | None = None
-    columns: list[str] = Field(default_factory=list)  # "col", "col desc", "col nulls last"
-    expressions: list[str] = Field(default_factory=list)
-    unique: bool = False
-    method: IndexMethod = "btree"
-    where: str | None = None
     include: list[str] = Field(default_factory=list)
-    serves: list[str] = Field(default_factory=list)  # query ids this index exists for
+    deferrable: bool = False
+    initially_deferred: bool = False
     reason: str | None = None
 
-    @model_validator(mode="after")
-    def _has_keys(self) -> Index:
-        if not self.columns and not self.expressions:
-            raise ValueError("an index needs columns or expressions")
-        return self
 
-    def keys(self, known_columns: set[str] | None = None) -> list[IndexKey]:
-        return [IndexKey.parse(text, known_columns) for text in self.columns]
+class Exclusion(Strict):
+    """An exclusion constraint, kept as PostgreSQL prints it: `EXCLUDE USING gist (room WITH =, …)`."""
+
+    name: str | None = None
+    definition: str
+    reason: str | None = None
 
 
 class Trigger(Strict):
-    """A built-in trigger kind: `updated_at` keeps the column current; `max_depth` bounds a tree."""
+    """A trigger: a built-in kind (`updated_at` keeps the column current; `max_depth` bounds a
+    tree), or any trigger kept as its `CREATE TRIGGER` definition (any function, WHEN, level)."""
 
-    kind: Literal["updated_at", "max_depth"]
+    kind: Literal["updated_at", "max_depth"] | None = None
     column: str | None = None  # updated_at: the timestamp column; max_depth: the parent column
     depth: int | None = None  # max_depth: how many levels below a root are allowed
+    name: str | None = None  # a general trigger's name
+    definition: str | None = None  # a general trigger: CREATE TRIGGER … as PostgreSQL prints it
+    enabled: Literal["origin", "always", "replica", "disabled"] = "origin"
+    dialect: Literal["postgres", "sqlite", "mysql"] = "postgres"  # the SQL the definition is written in
 
     @model_validator(mode="before")
     @classmethod
@@ -209,6 +137,10 @@ class Trigger(Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> Trigger:
+        if (self.kind is None) == (self.definition is None):
+            raise ValueError("a trigger is a built-in kind (updated_at, max_depth) or a definition, not both")
+        if self.definition is not None and not self.name:
+            raise ValueError("a trigger with a definition needs its name")
         if self.kind == "updated_at" and self.column is None:
             self.column = "updated_at"
         if self.kind == "max_depth":
@@ -266,8 +198,16 @@ class Table(Strict):
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
     indexes: list[Index] = Field(default_factory=list)
     triggers: list[Trigger] = Field(default_factory=list)
+    exclusions: list[Exclusion] = Field(default_factory=list)
     row_level_security: bool = False
+    force_row_level_security: bool = False
     policies: list[Policy] = Field(default_factory=list)
+    unlogged: bool = False
+    partition_by: str | None = None  # RANGE (logdate): a partitioned table
+    partition_of: str | None = None  # the parent table of a partition
+    partition_bound: str | None = None  # FOR VALUES FROM (…) TO (…) | DEFAULT
+    inherits: list[str] = Field(default_factory=list)
+    storage: dict[str, str | int | float | bool] = Field(default_factory=dict)  # WITH (fillfactor = 70)
     notes: list[str] = Field(default_factory=list)  # open design questions, kept with the table
     suppress: list[Suppression] = Field(default_factory=list)  # review rules waived here, each with a reason
 
@@ -293,20 +233,80 @@ class Query(Strict):
     sql: str
 
 
+#: The document format this version writes. Format 1 (no `format` key: tables, enums, queries)
+#: loads unchanged; format 2 adds the sections for every other object class a database holds.
+FORMAT = 2
+
+
 class Design(Strict):
     """A whole design document."""
 
+    format: int = FORMAT
     name: str
     description: str | None = None
     conventions: Conventions = Field(default_factory=Conventions)
+    schemas: dict[str, Schema] = Field(default_factory=dict)
+    extensions: dict[str, Extension] = Field(default_factory=dict)
+    collations: dict[str, Collation] = Field(default_factory=dict)
     enums: dict[str, list[str]] = Field(default_factory=dict)
+    domains: dict[str, Domain] = Field(default_factory=dict)
+    types: dict[str, CompositeType] = Field(default_factory=dict)
+    sequences: dict[str, Sequence] = Field(default_factory=dict)
+    functions: dict[str, Function] = Field(default_factory=dict)  # keyed by signature: name(argument types)
     growth: Growth | None = None
     tables: dict[str, Table] = Field(default_factory=dict)
+    views: dict[str, View] = Field(default_factory=dict)
+    grants: list[Grant] = Field(default_factory=list)
+    default_privileges: list[DefaultPrivilege] = Field(default_factory=list)
     queries: list[Query] = Field(default_factory=list)
+
+    @field_validator("schemas", "extensions", "sequences", mode="before")
+    @classmethod
+    def _bare_names(cls, value: Any) -> Any:
+        """`auth:` with nothing after it is a schema (extension, sequence) with no options."""
+        if isinstance(value, dict):
+            return {name: {} if entry is None else entry for name, entry in value.items()}
+        if isinstance(value, list) and all(isinstance(name, str) for name in value):
+            return {name: {} for name in value}
+        return value
+
+    @model_validator(mode="after")
+    def _resolve_domains(self) -> Design:
+        """Columns of a domain type take the domain's base as their nearest portable type."""
+        if self.domains:
+            for table in self.tables.values():
+                for column in table.columns.values():
+                    resolved = self.resolved_type(column.type)
+                    if resolved is not None:
+                        column.resolve_type(resolved)
+        return self
+
+    def resolved_type(self, text: str, depth: int = 0) -> PortableType | None:
+        """A `domain:NAME` type (or an array of one) with the nearest portable type of its base."""
+        portable = parse_type(text)
+        if portable.is_array and portable.element is not None:
+            element = self.resolved_type(str(portable.element), depth + 1)
+            return PortableType("array", element=element) if element is not None else None
+        if not (portable.native or "").startswith("domain:") or depth > 8:
+            return None
+        domain = self.domains.get(portable.native[len("domain:"):])
+        if domain is None:
+            return None
+        base = self.resolved_type(domain.type, depth + 1) or parse_type(domain.type)
+        nearest = base.nearest
+        return PortableType(nearest.kind, nearest.length, nearest.precision, nearest.scale, nearest.enum, nearest.element, portable.native)
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value < 1 or value > FORMAT:
+            raise ValueError(f"format {value} is not one this schemasmith reads (1 to {FORMAT}); a newer version wrote it")
+        return FORMAT  # an older format loads unchanged into the current model
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in document key order, defaults left out: what the YAML file holds."""
         data = self.model_dump(mode="json", exclude_defaults=True)
+        data["format"] = FORMAT  # what is written is always the current format
         # Conventions are always written: a reader should see the choices, not know the defaults.
         data["conventions"] = self.conventions.model_dump(mode="json")
         order = list(type(self).model_fields)

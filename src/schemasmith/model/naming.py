@@ -69,7 +69,7 @@ def enum_check_name(table: str, column: str, enum: str) -> str:
     if room < 1:
         return fit(full)  # the enum's name alone is too long to keep
     digest = hashlib.sha1(full.encode("utf-8")).hexdigest()[:8]
-    prefix = f"{table}_{column}".encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    prefix = f"{table}_{column}".encode()[:room].decode("utf-8", errors="ignore")
     return f"{prefix}_{digest}{suffix}"
 
 

@@ -233,6 +233,10 @@ def load_design(path: str | Path) -> Design:
 
 #: Inside these keys of a table, each list item is written on one flow line.
 _FLOW_ITEMS = {"unique", "checks", "foreign_keys", "indexes", "triggers", "policies", "suppress"}
+#: Top-level sections whose entries are each written on one flow line.
+_FLOW_ENTRIES = {"enums", "schemas", "extensions", "collations", "domains", "types", "sequences"}
+#: Top-level lists written one flow line per item.
+_FLOW_LIST_SECTIONS = {"grants", "default_privileges"}
 _WIDTH = 100_000  # never wrap: one line per column, constraint and index keeps git diffs exact
 
 
@@ -277,6 +281,17 @@ def _table_node(table: dict[str, Any]) -> yaml.MappingNode:
     return yaml.MappingNode(MAP, items, flow_style=False)
 
 
+def _view_node(view: dict[str, Any]) -> yaml.MappingNode:
+    items = []
+    for key, value in view.items():
+        if key == "indexes":
+            node: yaml.Node = yaml.SequenceNode(SEQ, [_node(item, True) for item in value], flow_style=False)
+        else:
+            node = _node(value, False)
+        items.append((_scalar(key), node))
+    return yaml.MappingNode(MAP, items, flow_style=False)
+
+
 def dump_design(design: Design) -> str:
     """The YAML text of a design: deterministic, and loading it gives the same design back."""
     with gc_paused():
@@ -290,8 +305,12 @@ def _dump(design: Design) -> str:
         if key == "tables":
             tables = [(_scalar(name), _table_node(table)) for name, table in value.items()]
             node: yaml.Node = yaml.MappingNode(MAP, tables, flow_style=False)
-        elif key == "enums":
+        elif key in _FLOW_ENTRIES:
             node = yaml.MappingNode(MAP, [(_scalar(k), _node(v, True)) for k, v in value.items()], flow_style=False)
+        elif key in _FLOW_LIST_SECTIONS:
+            node = yaml.SequenceNode(SEQ, [_node(item, True) for item in value], flow_style=False)
+        elif key == "views":
+            node = yaml.MappingNode(MAP, [(_scalar(k), _view_node(v)) for k, v in value.items()], flow_style=False)
         else:
             node = _node(value, False)
         items.append((_scalar(key), node))
