@@ -105,6 +105,35 @@ def _qualified(*names: str) -> str:
     return ".".join(quote_identifier(name) for name in names)
 
 
+def _unique_options(unique) -> str:
+    text = f" INCLUDE ({_columns(unique.include)})" if unique.include else ""
+    if unique.deferrable or unique.initially_deferred:
+        text += " DEFERRABLE" + (" INITIALLY DEFERRED" if unique.initially_deferred else "")
+    return text
+
+
+def storage_sql(options: dict) -> str:
+    """`fillfactor=70, autovacuum_enabled=false`: parameter names are identifiers, values literals."""
+    parts = []
+    for key, value in options.items():
+        if not re.fullmatch(r"[a-z_][a-z0-9_.]*", str(key)):
+            raise SchemaError("a storage parameter is not a name", [Problem(f"storage parameter {key!r}")])
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        parts.append(f"{key}={text if re.fullmatch(r'[A-Za-z0-9_.-]+', text) else quote_literal(text)}")
+    return ", ".join(parts)
+
+
+def checked_statement(text: str, where: str, what: str) -> str:
+    """SQL kept verbatim from the catalog (an index or exclusion definition, a partition bound):
+    refused when it holds a statement separator outside quotes, so it cannot smuggle a second one."""
+    from ..text.statements import split_psql_script
+
+    pieces = split_psql_script(text.strip().rstrip(";") + ";")
+    if len(pieces) != 1 or pieces[0][0] != "statement":
+        raise SchemaError("SQL in the design is not one clause", [Problem(f"{what} {text[:80]!r} holds more than one statement", where=where)])
+    return text.strip().rstrip(";")
+
+
 def _columns(names: list[str]) -> str:
     return ", ".join(quote_identifier(name) for name in names)
 
@@ -435,13 +464,20 @@ class PostgresRenderer:
     def render(self) -> DdlOutput:
         design = self.design
         order, deferred = plan_tables(design)
+        deferred |= {  # a NOT VALID foreign key is added after its table, as ALTER TABLE … NOT VALID
+            (name, position)
+            for name, table in design.tables.items()
+            for position, foreign_key in enumerate(table.foreign_keys)
+            if foreign_key.not_valid
+        }
         sections: list[list[str]] = []
         if self.style == "native" and design.enums:
             sections.append([self.enum_sql(name, values) for name, values in design.enums.items()])
         for name in order:
             sections.append(self.table_statements(name, design.tables[name], deferred))
         late_keys = [
-            f"ALTER TABLE {quote_identifier(name)}\n    ADD {self.foreign_key_sql(name, design.tables[name], position)};"
+            f"ALTER TABLE {quote_qualified(name)}\n    ADD {self.foreign_key_sql(name, design.tables[name], position)}"
+            + (" NOT VALID;" if design.tables[name].foreign_keys[position].not_valid else ";")
             for name in order
             for position in range(len(design.tables[name].foreign_keys))
             if (name, position) in deferred
@@ -464,7 +500,7 @@ class PostgresRenderer:
         return DdlOutput(files={"schema.sql": text}, warnings=self.warnings)
 
     def enum_sql(self, name: str, values: list[str]) -> str:
-        return f"CREATE TYPE {quote_identifier(name)} AS ENUM ({', '.join(quote_literal(value) for value in values)});"
+        return f"CREATE TYPE {quote_qualified(name)} AS ENUM ({', '.join(quote_literal(value) for value in values)});"
 
     def table_statements(self, name: str, table: Table, deferred: set[tuple[str, int]]) -> list[str]:
         single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
@@ -473,7 +509,12 @@ class PostgresRenderer:
             for column_name, column in table.columns.items()
         ]
         if table.primary_key:
-            lines.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(name, table))} PRIMARY KEY ({_columns(table.primary_key)})")
+            key = f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(name, table))} PRIMARY KEY ({_columns(table.primary_key)})"
+            if table.primary_key_include:
+                key += f" INCLUDE ({_columns(table.primary_key_include)})"
+            if table.primary_key_deferrable:
+                key += f" DEFERRABLE INITIALLY {table.primary_key_deferrable.upper()}"
+            lines.append(key)
         for unique in table.unique:
             constraint = unique.name or naming.unique_name(name, unique.columns)
             nulls = ""
@@ -488,11 +529,13 @@ class PostgresRenderer:
                         )],
                     )
                 nulls = " NULLS NOT DISTINCT"
-            lines.append(f"CONSTRAINT {quote_identifier(constraint)} UNIQUE{nulls} ({_columns(unique.columns)})")
+            lines.append(f"CONSTRAINT {quote_identifier(constraint)} UNIQUE{nulls} ({_columns(unique.columns)})" + _unique_options(unique))
         for position, check in enumerate(table.checks):
-            constraint = check.name or naming.check_name(name, position)
-            expression = checked_expression(check.expression, f"{name}.{constraint}", "check")
-            lines.append(f"CONSTRAINT {quote_identifier(constraint)} CHECK ({expression})")
+            if not check.not_valid:
+                lines.append(self.check_sql(name, position, check))
+        for exclusion in table.exclusions:
+            body = checked_statement(exclusion.definition, f"{name}.{exclusion.name}", "EXCLUDE")
+            lines.append(f"CONSTRAINT {quote_identifier(exclusion.name)} {body}" if exclusion.name else body)
         shortened_enum_checks = []
         if self.style == "check":
             for column_name, column in table.columns.items():
@@ -507,20 +550,53 @@ class PostgresRenderer:
         for position in range(len(table.foreign_keys)):
             if (name, position) not in deferred:
                 lines.append(self.foreign_key_sql(name, table, position))
-        statements = [f"CREATE TABLE {quote_identifier(name)} (\n    " + ",\n    ".join(lines) + "\n);"]
+        statements = [self.create_table_sql(name, table, lines)]
+        statements.extend(self.late_constraints(name, table))
         if table.comment is not None:
-            statements.append(f"COMMENT ON TABLE {quote_identifier(name)} IS {quote_literal(table.comment)};")
+            statements.append(f"COMMENT ON TABLE {quote_qualified(name)} IS {quote_literal(table.comment)};")
         for column_name, column in table.columns.items():
             if column.comment is not None:
                 statements.append(f"COMMENT ON COLUMN {_qualified(name, column_name)} IS {quote_literal(column.comment)};")
         for constraint, enum in shortened_enum_checks:
             statements.append(
-                f"COMMENT ON CONSTRAINT {quote_identifier(constraint)} ON {quote_identifier(name)}"
+                f"COMMENT ON CONSTRAINT {quote_identifier(constraint)} ON {quote_qualified(name)}"
                 f" IS {quote_literal(ENUM_CHECK_COMMENT + enum)};"
             )
         for index_name, index in zip(naming.index_names(name, table), table.indexes):
             statements.append(self.index_sql(name, table, index_name, index))
         return ["\n".join(statements)]
+
+    def check_sql(self, table_name: str, position: int, check) -> str:
+        constraint = check.name or naming.check_name(table_name, position)
+        expression = checked_expression(check.expression, f"{table_name}.{constraint}", "check")
+        return f"CONSTRAINT {quote_identifier(constraint)} CHECK ({expression})" + (" NO INHERIT" if check.no_inherit else "")
+
+    def create_table_sql(self, name: str, table: Table, lines: list[str]) -> str:
+        """CREATE TABLE with its options: UNLOGGED, PARTITION OF / BY, INHERITS, storage parameters."""
+        head = "CREATE UNLOGGED TABLE" if table.unlogged else "CREATE TABLE"
+        if table.partition_of is not None:
+            own = [line for line in lines if line.startswith("CONSTRAINT ")]
+            text = f"{head} {quote_qualified(name)} PARTITION OF {quote_qualified(table.partition_of)}"
+            if own:
+                text += " (\n    " + ",\n    ".join(own) + "\n)"
+            text += f"\n    {checked_statement(table.partition_bound or 'DEFAULT', name, 'partition bound')}"
+        else:
+            text = f"{head} {quote_qualified(name)} (\n    " + ",\n    ".join(lines) + "\n)"
+            if table.inherits:
+                text += f" INHERITS ({', '.join(quote_qualified(parent) for parent in table.inherits)})"
+        if table.partition_by:
+            text += f" PARTITION BY {checked_statement(table.partition_by, name, 'partition key')}"
+        if table.storage:
+            text += f" WITH ({storage_sql(table.storage)})"
+        return text + ";"
+
+    def late_constraints(self, name: str, table: Table) -> list[str]:
+        """Constraints added NOT VALID: existing rows were never checked, so the design says so too."""
+        return [
+            f"ALTER TABLE {quote_qualified(name)} ADD {self.check_sql(name, position, check)} NOT VALID;"
+            for position, check in enumerate(table.checks)
+            if check.not_valid
+        ]
 
     def column_sql(self, table_name: str, name: str, column: Column, is_key: bool) -> str:
         where = f"{table_name}.{name}"
@@ -531,6 +607,8 @@ class PostgresRenderer:
                 " its values are not checked (use enum_style native to keep them)"
             )
         parts = [quote_identifier(name), column_type(portable, self.style)]
+        if column.collation:
+            parts.append(f"COLLATE {quote_qualified(column.collation)}")
         if column.identity:
             parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
         if column.generated:
@@ -562,8 +640,10 @@ class PostgresRenderer:
         name = foreign_key.name or naming.foreign_key_name(table_name, foreign_key.columns)
         text = (
             f"CONSTRAINT {quote_identifier(name)} FOREIGN KEY ({_columns(foreign_key.columns)})"
-            f" REFERENCES {quote_identifier(foreign_key.references.table)} ({_columns(foreign_key.references.columns)})"
+            f" REFERENCES {quote_qualified(foreign_key.references.table)} ({_columns(foreign_key.references.columns)})"
         )
+        if foreign_key.match_full:
+            text += " MATCH FULL"
         if foreign_key.on_delete:
             text += f" ON DELETE {_ACTIONS[foreign_key.on_delete]}"
         if foreign_key.on_update:
@@ -576,15 +656,21 @@ class PostgresRenderer:
 
     def index_sql(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
         where = f"{table_name}.{index_name}"
+        if index.definition is not None:
+            return checked_statement(index.definition, where, "CREATE INDEX") + ";"
         keys = [index_key_sql(key) for key in index.keys(set(table.columns))]
         for expression in index.expressions:
             key = IndexKey.parse(expression)
             body = checked_expression(key.column, where, "index expression")
             keys.append(index_key_sql(key, f"({body})"))
         text = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
-        text += f" {quote_identifier(index_name)} ON {quote_identifier(table_name)} USING {index.method} ({', '.join(keys)})"
+        text += f" {quote_identifier(index_name)} ON {quote_qualified(table_name)} USING {index.method} ({', '.join(keys)})"
         if index.include:
             text += f" INCLUDE ({_columns(index.include)})"
+        if index.nulls_not_distinct:
+            text += " NULLS NOT DISTINCT"
+        if index.storage:
+            text += f" WITH ({storage_sql(index.storage)})"
         if index.where:
             text += f" WHERE {checked_expression(index.where, where, 'index predicate')}"
         return text + ";"
@@ -605,14 +691,14 @@ class PostgresRenderer:
                 trigger_name = quote_identifier(naming.trigger_name(name, trigger.kind, trigger.column))
                 if trigger.kind == "updated_at":
                     statements.append(
-                        f"CREATE TRIGGER {trigger_name} BEFORE UPDATE ON {quote_identifier(name)}\n"
+                        f"CREATE TRIGGER {trigger_name} BEFORE UPDATE ON {quote_qualified(name)}\n"
                         f"    FOR EACH ROW EXECUTE FUNCTION {UPDATED_AT_FUNCTION}({quote_literal(trigger.column or 'updated_at')});"
                     )
                 else:
                     function = max_depth_function_name(name, trigger.column or "")
                     statements.append(max_depth_function_sql(name, table, trigger.column or "", function))
                     statements.append(
-                        f"CREATE TRIGGER {trigger_name} BEFORE INSERT OR UPDATE ON {quote_identifier(name)}\n"
+                        f"CREATE TRIGGER {trigger_name} BEFORE INSERT OR UPDATE ON {quote_qualified(name)}\n"
                         f"    FOR EACH ROW EXECUTE FUNCTION {quote_identifier(function)}"
                         f"({quote_literal(trigger.column or '')}, {quote_literal(str(trigger.depth))});"
                     )
@@ -634,14 +720,16 @@ class PostgresRenderer:
         for name in order:
             table = self.design.tables[name]
             if table.row_level_security:
-                statements.append(f"ALTER TABLE {quote_identifier(name)} ENABLE ROW LEVEL SECURITY;")
+                statements.append(f"ALTER TABLE {quote_qualified(name)} ENABLE ROW LEVEL SECURITY;")
+                if table.force_row_level_security:
+                    statements.append(f"ALTER TABLE {quote_qualified(name)} FORCE ROW LEVEL SECURITY;")
             elif table.policies:
                 self.warnings.append(
                     f"{name}: has policies but row_level_security is off, so PostgreSQL does not apply them"
                 )
             for policy in table.policies:
                 where = f"{name}.{policy.name}"
-                text = f"CREATE POLICY {quote_identifier(policy.name)} ON {quote_identifier(name)}"
+                text = f"CREATE POLICY {quote_identifier(policy.name)} ON {quote_qualified(name)}"
                 if not policy.permissive:
                     text += " AS RESTRICTIVE"
                 text += f" FOR {policy.command.upper()}"
@@ -674,7 +762,7 @@ def index_key_sql(key: IndexKey, body: str | None = None) -> str:
 
 
 def role_sql(role: str) -> str:
-    return _ROLE_KEYWORDS.get(role.lower(), None) or quote_identifier(role)
+    return _ROLE_KEYWORDS.get(role.lower()) or quote_identifier(role)
 
 
 def max_depth_function_name(table: str, column: str) -> str:

@@ -44,6 +44,7 @@ from ..model.document import (
     Column,
     Default,
     Design,
+    Exclusion,
     ForeignKey,
     Index,
     Policy,
@@ -54,8 +55,10 @@ from ..model.document import (
 )
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
 from ..text.redaction import redact_url
-from ..text.statements import line_of, split_psql_script as scan_script
+from ..text.statements import line_of
+from ..text.statements import split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
+from .pg_objects import ObjectReader
 
 # Catalog type names (pg_type.typname) that are portable types as they are.
 _PORTABLE_TYPNAMES = {
@@ -194,8 +197,18 @@ def _connection_failure(url: str, error: Exception) -> SourceError:
     return SourceError(f"cannot connect to the PostgreSQL database at {redact_url(url)}: {reason}")
 
 
+#: Every schema that holds the database's own objects: not PostgreSQL's, not an extension's.
+_USER_SCHEMAS = """
+    SELECT n.nspname FROM pg_namespace n
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+    ORDER BY n.oid
+"""
+
+
 def import_database(url: str, *, schema: str = "public", name: str | None = None) -> ImportResult:
-    """The design of one schema of a live PostgreSQL database."""
+    """The design of a live PostgreSQL database: `schema`'s objects by their bare names, every other
+    schema's as `schema.name`."""
     from ..gcpause import gc_paused
 
     with gc_paused():
@@ -225,8 +238,9 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
                 raise SourceError(f"schema {schema!r} does not exist in the database at {redact_url(url)}")
             connection.execute(text("SELECT set_config('search_path', quote_ident(:schema), true)"), {"schema": schema})
             database_name = connection.execute(text("SELECT current_database()")).scalar_one()
+            schemas = [schema] + [row[0] for row in connection.execute(text(_USER_SCHEMAS)) if row[0] != schema]
             try:
-                return _Importer(connection, schema, name or database_name).run()
+                return _Importer(connection, schemas, name or database_name, default_schema=schema).run()
             except DBAPIError as error:
                 raise SourceError(f"reading the database at {redact_url(url)} failed: {str(error.orig).strip()}") from None
     finally:
@@ -237,9 +251,10 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
 
 
 class _Importer:
-    def __init__(self, connection, schema: str, name: str):
+    def __init__(self, connection, schemas: list[str], name: str, default_schema: str = "public"):
         self.connection = connection
-        self.schema = schema
+        self.schemas = schemas
+        self.schema = default_schema
         self.name = name
         self.warnings: list[str] = []
         self.exclusions: list = []
@@ -254,27 +269,29 @@ class _Importer:
 
         return list(self.connection.execute(text(sql), params))
 
+    def key(self, schema: str, name: str) -> str:
+        """The design's name of an object: bare in the default schema, `schema.name` elsewhere."""
+        return name if schema == self.schema else f"{schema}.{name}"
+
     def run(self) -> ImportResult:
         tables = self._relations()
         oids = [row.oid for row in tables]
-        names = [row.relname for row in tables]
-        self.table_oid = {row.relname: row.oid for row in tables}
+        self.table_key = {row.oid: self.key(row.nspname, row.relname) for row in tables}
+        names = set(self.table_key.values())
+        self.table_oid = {key: oid for oid, key in self.table_key.items()}
         self.enums = self._enums()
         self.type_info = self._column_types(oids)
         self.order = self._object_order(oids)
-        reflected = self._reflected(names)
+        reflected = self._reflected(tables)
         triggers = self._triggers(oids)
         policies = self._policies(oids)
         self.check_enums: dict[str, list[str]] = {}
-        self.serial_columns: list[str] = []
-        self.timestamp_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.foreign_triggers: dict[tuple[str, str], list[str]] = defaultdict(list)
 
         designed: dict[str, Table] = {}
         for row in tables:
-            key = (self.schema, row.relname)
+            key = (row.nspname, row.relname)
             columns, primary_keys, foreign_keys, uniques, indexes, checks, comments = reflected
-            designed[row.relname] = self._table(
+            designed[self.table_key[row.oid]] = self._table(
                 row,
                 columns.get(key, []),
                 primary_keys.get(key) or {},
@@ -285,74 +302,63 @@ class _Importer:
                 (comments.get(key) or {}).get("text"),
                 triggers.get(row.oid, []),
                 policies.get(row.oid, []),
-                set(names),
+                names,
             )
-        self._grouped_warnings()
-        self._other_objects()
-        return ImportResult(design=self._design(designed), warnings=self.warnings)
+        reader = ObjectReader(self.query, self.schemas, self.key, self.exact_type, self.warn)
+        sections = reader.sections(lambda name: name == UPDATED_AT_FUNCTION or name.startswith(MAX_DEPTH_FUNCTION_PREFIX))
+        return ImportResult(design=self._design(designed, sections), warnings=self.warnings)
 
     def _relations(self) -> list:
-        """The schema's plain and partitioned tables; views, foreign tables and partitions are warned about."""
+        """The schemas' tables, partitions included; foreign tables are warned about."""
         relations = self.query(
             """
-            SELECT c.oid, c.relname, c.relkind, c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
-                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key
+            SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, c.relrowsecurity, c.relforcerowsecurity,
+                   c.relpersistence, array_to_string(c.reloptions, ',') AS reloptions,
+                   CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+                   pg_get_expr(c.relpartbound, c.oid) AS partition_bound,
+                   ARRAY(SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = :schema AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'f')
               AND NOT EXISTS (SELECT 1 FROM pg_depend d
                               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
             ORDER BY c.oid
             """,
-            schema=self.schema,
+            schemas=self.schemas,
         )
-        tables = [
-            row for row in relations
-            if row.relkind in ("r", "p") and not row.relispartition and row.relname not in TOOL_TABLES
-        ]
-        partitions = [row for row in relations if row.relispartition]
-        views = [row.relname for row in relations if row.relkind in ("v", "m")]
+        tables = [row for row in relations if row.relkind in ("r", "p") and row.relname not in TOOL_TABLES]
         foreign = [row.relname for row in relations if row.relkind == "f"]
-        if views:
-            self.warn(f"views and materialized views are not part of a design and were not imported: {', '.join(views)}")
         if foreign:
             self.warn(f"foreign tables were not imported: {', '.join(foreign)}")
-        partition_counts: dict[int, int] = defaultdict(int)
-        if partitions:
-            for row in self.query(
-                "SELECT inhparent, count(*) AS n FROM pg_inherits WHERE inhrelid = ANY(:oids) GROUP BY inhparent",
-                oids=[row.oid for row in partitions],
-            ):
-                partition_counts[row.inhparent] = row.n
-        for row in tables:
-            if row.relkind == "p":
-                self.warn(
-                    f"{row.relname}: partitioned by {row.partition_key}; imported as one table, its"
-                    f" {partition_counts.get(row.oid, 0)} partition(s) are not part of the design"
-                )
         return tables
 
-    def _reflected(self, names: list[str]) -> tuple[dict, ...]:
+    def _reflected(self, tables: list) -> tuple[dict, ...]:
         """SQLAlchemy's reflection of the tables: columns, primary keys, foreign keys, uniques,
-        indexes, checks and comments, each keyed by (schema, table)."""
+        indexes, checks and comments, each keyed by (schema, table); one bulk call per schema."""
         from sqlalchemy import inspect
 
-        if not names:
-            return ({},) * 7
+        results: tuple[dict, ...] = tuple({} for _ in range(7))
+        by_schema: dict[str, list[str]] = defaultdict(list)
+        for row in tables:
+            by_schema[row.nspname].append(row.relname)
         inspector = inspect(self.connection)
-        with python_warnings.catch_warnings():
-            python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
-            options = {"schema": self.schema, "filter_names": names}
-            return (
-                dict(inspector.get_multi_columns(**options)),
-                dict(inspector.get_multi_pk_constraint(**options)),
-                dict(inspector.get_multi_foreign_keys(**options)),
-                dict(inspector.get_multi_unique_constraints(**options)),
-                dict(inspector.get_multi_indexes(**options)),
-                dict(inspector.get_multi_check_constraints(**options)),
-                dict(inspector.get_multi_table_comment(**options)),
-            )
+        for schema, names in by_schema.items():
+            with python_warnings.catch_warnings():
+                python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
+                options = {"schema": schema, "filter_names": names}
+                parts = (
+                    inspector.get_multi_columns(**options),
+                    inspector.get_multi_pk_constraint(**options),
+                    inspector.get_multi_foreign_keys(**options),
+                    inspector.get_multi_unique_constraints(**options),
+                    inspector.get_multi_indexes(**options),
+                    inspector.get_multi_check_constraints(**options),
+                    inspector.get_multi_table_comment(**options),
+                )
+            for result, part in zip(results, parts):
+                result.update(part)
+        return results
 
-    def _design(self, designed: dict[str, Table]) -> Design:
+    def _design(self, designed: dict[str, Table], sections: dict) -> Design:
         """The imported tables and enums as a checked design, with the conventions they follow."""
         enums = {name: values for name, values in self.enums.items()}
         for name, values in self.check_enums.items():
@@ -364,7 +370,7 @@ class _Importer:
             )
         style = "check" if self.check_enums and not self.enums else "native"
         try:
-            design = Design(name=self.name, enums=enums, tables=designed)
+            design = Design(name=self.name, enums=enums, tables=designed, **sections)
         except ValidationError as error:  # pragma: no cover - every part was validated on its own
             raise SourceError(f"the database could not be read into a design: {error}") from None
         conventions = infer_conventions(design, style)
@@ -377,16 +383,16 @@ class _Importer:
     def _enums(self) -> dict[str, list[str]]:
         rows = self.query(
             """
-            SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+            SELECT n.nspname, t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
-            WHERE n.nspname = :schema
+            WHERE n.nspname = ANY(:schemas)
               AND NOT EXISTS (SELECT 1 FROM pg_depend d
                               WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
-            GROUP BY t.oid, t.typname ORDER BY t.oid
+            GROUP BY t.oid, n.nspname, t.typname ORDER BY t.oid
             """,
-            schema=self.schema,
+            schemas=self.schemas,
         )
-        return {row.typname: list(row.labels) for row in rows}
+        return {self.key(row.nspname, row.typname): list(row.labels) for row in rows}
 
     def _column_types(self, oids: list[int]) -> dict[tuple[int, str], Any]:
         if not oids:
@@ -404,6 +410,8 @@ class _Importer:
                    b.typtype AS base_typtype, b.typcategory AS base_typcategory,
                    format_type(b.typelem, t.typtypmod) AS base_element_formatted, be.typname AS base_element_typname,
                    t.typnotnull AS domain_not_null,
+                   (SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
+                    WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) AS default_expression,
                    ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
                          WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.oid) AS domain_checks
             FROM pg_attribute a
@@ -431,9 +439,42 @@ class _Importer:
             oids=oids,
         ):
             order.setdefault((row.rel, row.name), row.oid)
-        self.exclusions = self.query(
-            "SELECT conrelid, conname FROM pg_constraint WHERE conrelid = ANY(:oids) AND contype = 'x'", oids=oids
-        )
+        self.exclusions_of: dict[int, list[Exclusion]] = defaultdict(list)
+        for row in self.query(
+            "SELECT conrelid, conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint"
+            " WHERE conrelid = ANY(:oids) AND contype = 'x' AND conparentid = 0 ORDER BY oid",
+            oids=oids,
+        ):
+            self.exclusions_of[row.conrelid].append(Exclusion(name=row.conname, definition=row.definition))
+        self.not_valid = {
+            (row.conrelid, row.conname)
+            for row in self.query("SELECT conrelid, conname FROM pg_constraint WHERE conrelid = ANY(:oids) AND NOT convalidated", oids=oids)
+        }
+        self.constraint_facts = {
+            (row.conrelid, row.conname): row
+            for row in self.query(
+                "SELECT conrelid, conname, confmatchtype, condeferrable, condeferred, connoinherit, conislocal,"
+                " pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = ANY(:oids)",
+                oids=oids,
+            )
+        }
+        self.index_facts = {
+            (row.indrelid, row.name): row
+            for row in self.query(
+                "SELECT x.indrelid, c.relname AS name, x.indisvalid, pg_get_indexdef(x.indexrelid) AS definition"
+                " FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = ANY(:oids)",
+                oids=oids,
+            )
+        }
+        # Indexes a partition has because its parent has them: the parent's index makes them.
+        self.inherited_indexes = {
+            row.name
+            for row in self.query(
+                "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                " JOIN pg_index x ON x.indexrelid = c.oid WHERE x.indrelid = ANY(:oids)",
+                oids=oids,
+            )
+        }
         # Foreign keys PostgreSQL adds for each partition of a referenced partitioned table.
         self.derived_constraints = {
             (row.conrelid, row.conname)
@@ -441,12 +482,6 @@ class _Importer:
                 "SELECT conrelid, conname FROM pg_constraint WHERE conrelid = ANY(:oids) AND conparentid <> 0", oids=oids
             )
         }
-        for row in self.query(
-            "SELECT c.relname AS child, p.relname AS parent FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-            " JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = ANY(:oids) AND NOT c.relispartition ORDER BY i.inhrelid",
-            oids=oids,
-        ):
-            self.warn(f"{row.child}: inherits from {row.parent}; imported as a separate table with all its columns")
         return order
 
     def _triggers(self, oids: list[int]) -> dict[int, list]:
@@ -456,6 +491,7 @@ class _Importer:
         for row in self.query(
             """
             SELECT t.tgrelid, t.tgname, p.proname, t.tgnargs, t.tgargs, t.tgtype, p.prosrc, l.lanname,
+                   pg_get_triggerdef(t.oid) AS definition, t.tgenabled,
                    t.tgqual IS NOT NULL AS has_condition, array_length(t.tgattr::int2[], 1) AS column_count
             FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
             WHERE t.tgrelid = ANY(:oids) AND NOT t.tgisinternal ORDER BY t.oid
@@ -483,76 +519,36 @@ class _Importer:
             result[row.polrelid].append(row)
         return result
 
-    def _other_objects(self) -> None:
-        functions = self.query(
+    def exact_type(self, type_oid: int, typmod: int) -> str:
+        """The design's type text for a type by oid (domains' bases, composite attributes)."""
+        row = self.query(
             """
-            SELECT p.proname, p.prokind FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = :schema
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                              WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
-            ORDER BY p.oid
+            SELECT format_type(t.oid, :typmod) AS formatted, t.typname, t.typtype, t.typcategory, n.nspname AS typschema,
+                   format_type(e.oid, :typmod) AS element_formatted, e.typname AS element_typname,
+                   e.typtype AS element_typtype, en.nspname AS element_typschema
+            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+            LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
+            LEFT JOIN pg_namespace en ON en.oid = e.typnamespace
+            WHERE t.oid = :oid
             """,
-            schema=self.schema,
-        )
-        names = [
-            row.proname
-            for row in functions
-            if row.proname != UPDATED_AT_FUNCTION and not row.proname.startswith(MAX_DEPTH_FUNCTION_PREFIX)
-        ]
-        if names:
-            self.warn(
-                "functions, procedures and aggregates are not part of a design and were not imported: "
-                + ", ".join(dict.fromkeys(names))
-            )
-        types = self.query(
-            """
-            SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-            LEFT JOIN pg_class c ON c.oid = t.typrelid
-            WHERE n.nspname = :schema AND (t.typtype IN ('d', 'r', 'm', 'b') OR (t.typtype = 'c' AND c.relkind = 'c'))
-              AND t.typelem = 0
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                              WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
-            ORDER BY t.oid
-            """,
-            schema=self.schema,
-        )
-        if types:
-            self.warn(
-                "domains and other types are not part of a design and were not imported (columns use their base types): "
-                + ", ".join(row.typname for row in types)
-            )
-        sequences = self.query(
-            """
-            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = :schema AND c.relkind = 'S'
-              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                              AND (d.deptype = 'e' OR (d.deptype IN ('a', 'i') AND d.refobjsubid > 0)))
-            ORDER BY c.oid
-            """,
-            schema=self.schema,
-        )
-        if sequences:
-            self.warn(
-                "sequences not owned by a column are not part of a design and were not imported: "
-                + ", ".join(row.relname for row in sequences)
-            )
-        extensions = [row.extname for row in self.query("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid")]
-        if extensions:
-            self.warn(f"the database uses extensions a design does not record: {', '.join(extensions)}")
+            oid=type_oid,
+            typmod=typmod,
+        )[0]
+        return self._portable_type("", "", row)
 
     # -- one table ----------------------------------------------------------------------------
 
     def _table(self, row, columns, primary_key, foreign_keys, uniques, indexes, checks, comment, triggers, policies, table_names) -> Table:
-        table_name, oid = row.relname, row.oid
+        table_name, oid = self.table_key[row.oid], row.oid
         ordered = lambda items: sorted(items, key=lambda item: self.order.get((oid, item["name"]), 0))
 
-        self.domain_checks = []
         portable_of, textual = self._portable_types(table_name, oid, columns)
         enum_types = set(self.enums)
         primary = list(primary_key.get("constrained_columns") or [])
         primary_name = primary_key.get("name") if primary else None
         if primary_name == naming.primary_key_name(table_name):
             primary_name = None
+        key_facts = self.constraint_facts.get((oid, primary_key.get("name"))) if primary else None
         context = (textual, enum_types)
         designed_columns = {
             column["name"]: self._column(table_name, oid, column, portable_of[column["name"]], primary, context)
@@ -564,21 +560,29 @@ class _Importer:
         designed_indexes, actual_names = self._indexes(table_name, ordered(indexes), portable_of, context)
         designed_triggers = self._table_triggers(table_name, triggers, designed_columns)
         designed_policies = self._table_policies(policies, context)
-        if row.relforcerowsecurity:
-            self.warn(f"{table_name}: FORCE ROW LEVEL SECURITY is not part of a design; the design enables RLS only")
-
+        parents = [self.table_key[parent] for parent in row.parents if parent in self.table_key]
         table = Table(
             comment=comment,
             columns=designed_columns,
             primary_key=primary,
             primary_key_name=primary_name,
+            primary_key_include=_included_columns(key_facts.definition) if key_facts is not None else [],
+            primary_key_deferrable=("deferred" if key_facts.condeferred else "immediate") if key_facts and key_facts.condeferrable else False,
             unique=unique_constraints,
             checks=check_constraints,
             foreign_keys=designed_foreign_keys,
             indexes=designed_indexes,
             triggers=designed_triggers,
+            exclusions=self.exclusions_of.get(oid, []),
             row_level_security=bool(row.relrowsecurity),
+            force_row_level_security=bool(row.relforcerowsecurity),
             policies=designed_policies,
+            unlogged=row.relpersistence == "u",
+            partition_by=row.partition_key,
+            partition_of=parents[0] if row.relispartition and parents else None,
+            partition_bound=row.partition_bound if row.relispartition else None,
+            inherits=[] if row.relispartition else parents,
+            storage=_options(row.reloptions),
         )
         if designed_indexes:
             names = minimal_index_names(table_name, table, actual_names)
@@ -615,15 +619,10 @@ class _Importer:
             generated = clean_expression(str(expression), textual, enum_types)
             if info.attgenerated == "v":
                 self.warn(f"{where}: a VIRTUAL generated column; the design builds it as STORED")
-        elif column.get("default") is not None:
-            default, is_sequence = _default_from_catalog(column["default"], portable, textual, enum_types)
-            if is_sequence:
-                if portable.is_integer:
-                    identity = "by default"
-                    self.serial_columns.append(where)
-                else:
-                    default = Default(value=clean_expression(column["default"], textual, enum_types), is_expression=True)
-                    self.warn(f"{where}: a sequence default on a {portable} column is kept as an expression")
+        elif info is not None and info.default_expression is not None and not column.get("identity"):
+            default, is_sequence = _default_from_catalog(info.default_expression, portable, textual, enum_types)
+            if is_sequence:  # a serial column: its default names its sequence, kept as PostgreSQL prints it
+                default = Default(value=info.default_expression, is_expression=True)
         if (
             default is not None
             and default.is_expression
@@ -634,13 +633,11 @@ class _Importer:
             default = None  # the generated uuid of a single-column uuid key is implied
         return Column(
             type=str(portable),
-            nullable=bool(column.get("nullable", True))
-            and column_name not in primary
-            and identity is None
-            and not (info is not None and info.typtype == "d" and info.domain_not_null),
+            nullable=bool(column.get("nullable", True)) and column_name not in primary and identity is None,
             default=default,
             identity=identity,
             generated=generated,
+            collation=info.collation if info is not None else None,
             comment=column.get("comment"),
         )
 
@@ -648,11 +645,17 @@ class _Importer:
         unique_constraints = []
         for item in uniques:
             options = item.get("dialect_options") or {}
+            facts = self.constraint_facts.get((self.table_oid[table_name], item["name"]))
+            if (self.table_oid[table_name], item["name"]) in self.derived_constraints:
+                continue
             unique_constraints.append(
                 UniqueConstraint(
                     name=None if item["name"] == naming.unique_name(table_name, item["column_names"]) else item["name"],
                     columns=list(item["column_names"]),
                     nulls_not_distinct=bool(options.get("postgresql_nulls_not_distinct")),
+                    include=_included_columns(facts.definition) if facts is not None else [],
+                    deferrable=bool(facts and facts.condeferrable),
+                    initially_deferred=bool(facts and facts.condeferred),
                 )
             )
         return unique_constraints
@@ -668,18 +671,21 @@ class _Importer:
                 column_name, enum_name = enum
                 designed_columns[column_name] = designed_columns[column_name].model_copy(update={"type": f"enum:{enum_name}"})
                 continue
-            options = item.get("dialect_options") or {}
-            if options.get("not_valid"):
-                self.warn(f"{table_name}.{item['name']}: a NOT VALID check; the design builds it validated")
-            check_constraints.append(CheckConstraint(name=item["name"], expression=clean_expression(expression, textual, enum_types)))
+            facts = self.constraint_facts.get((oid, item["name"]))
+            if facts is not None and not facts.conislocal:
+                continue  # inherited from a parent table, which holds it
+            check_constraints.append(
+                CheckConstraint(
+                    name=item["name"],
+                    expression=clean_expression(expression, textual, enum_types),
+                    not_valid=(oid, item["name"]) in self.not_valid,
+                    no_inherit=bool(facts and facts.connoinherit),
+                )
+            )
         check_constraints = [
             check.model_copy(update={"name": None}) if check.name == naming.check_name(table_name, position) else check
             for position, check in enumerate(check_constraints)
         ]
-        check_constraints += [CheckConstraint(expression=text) for text in self.domain_checks]
-        for exclusion in self.exclusions:
-            if exclusion.conrelid == oid:
-                self.warn(f"{table_name}.{exclusion.conname}: exclusion constraints are not part of a design; not imported")
         return check_constraints
 
     def _foreign_keys(self, table_name: str, oid: int, foreign_keys, table_names) -> list[ForeignKey]:
@@ -690,25 +696,25 @@ class _Importer:
                 continue
             options = item.get("options") or {}
             label = f"{table_name}.{item['name']}"
-            referred_schema = item.get("referred_schema")
-            if referred_schema not in (None, self.schema) or item["referred_table"] not in table_names:
-                self.warn(
-                    f"{label}: references {referred_schema or self.schema}.{item['referred_table']}, which is outside the"
-                    " imported tables; not imported"
-                )
+            referred = self.key(item.get("referred_schema") or self.schema, item["referred_table"])
+            if referred not in table_names:
+                self.warn(f"{label}: references {referred}, which is outside the imported tables; not imported")
                 continue
-            if options.get("match") and str(options["match"]).upper() != "SIMPLE":
+            facts = self.constraint_facts.get((oid, item["name"]))
+            if str(options.get("match") or "SIMPLE").upper() not in ("SIMPLE", "FULL"):
                 self.warn(f"{label}: MATCH {options['match']} is not kept (the design uses MATCH SIMPLE)")
             columns_list = list(item["constrained_columns"])
             designed_foreign_keys.append(
                 ForeignKey(
                     name=None if item["name"] == naming.foreign_key_name(table_name, columns_list) else item["name"],
                     columns=columns_list,
-                    references=Reference(table=item["referred_table"], columns=list(item["referred_columns"])),
+                    references=Reference(table=referred, columns=list(item["referred_columns"])),
                     on_delete=_ACTIONS.get(str(options.get("ondelete", "")).upper()),
                     on_update=_ACTIONS.get(str(options.get("onupdate", "")).upper()),
                     deferrable=bool(options.get("deferrable")),
                     initially_deferred=str(options.get("initially", "")).upper() == "DEFERRED",
+                    match_full=bool(facts is not None and facts.confmatchtype == "f"),
+                    not_valid=(oid, item["name"]) in self.not_valid,
                 )
             )
         return designed_foreign_keys
@@ -741,67 +747,27 @@ class _Importer:
         ]
 
     def _portable_type(self, table_name: str, column_name: str, info) -> str:
-        where = f"{table_name}.{column_name}"
+        """The column's type exactly: portable where that builds the same type, else PostgreSQL's own."""
         if info is None:  # pragma: no cover - every column has a pg_attribute row
             return "text"
-        if info.collation:
-            self.warn(f"{where}: collation {info.collation} is not kept (the design uses the database's default)")
-        if info.typtype == "d":
-            base = self._simple_type(
-                where, info.base_formatted, info.base_typname, info.base_typtype, info.base_typcategory,
-                info.base_element_formatted, info.base_element_typname, None, None, warn_domain=True,
-            )
-            kept = [_domain_check(text, column_name) for text in info.domain_checks or []]
-            self.domain_checks.extend(kept)
-            detail = f", with its CHECK as a table check ({' AND '.join(kept)})" if kept else ""
-            not_null = "; NOT NULL" if info.domain_not_null else ""
-            self.warn(f"{where}: domain {info.typname} imported as its base type {base}{detail}{not_null}")
-            return base
-        return self._simple_type(
-            where, info.formatted, info.typname, info.typtype, info.typcategory, info.element_formatted,
-            info.element_typname, info.element_typtype, info.element_typschema, typschema=info.typschema,
-        )
-
-    def _simple_type(self, where, formatted, typname, typtype, category, element_formatted, element_typname,
-                     element_typtype, element_typschema, typschema=None, warn_domain=False) -> str:
-        if category == "A" and element_typname:
-            element = self._scalar_type(where, element_formatted, element_typname, element_typtype, element_typschema)
-            if element.endswith("[]"):
-                self.warn(f"{where}: an array of {element_formatted}, imported as text[]")
-                return "text[]"
+        if info.typcategory == "A" and info.element_typname:
+            element = self._exact_type(info.element_formatted, info.element_typname, info.element_typtype, info.element_typschema)
             return element + "[]"
-        if typtype == "d":
-            self.warn(f"{where}: a domain over a domain ({formatted}), imported as text")
-            return "text"
-        return self._scalar_type(where, formatted, typname, typtype, typschema)
+        return self._exact_type(info.formatted, info.typname, info.typtype, info.typschema)
 
-    def _scalar_type(self, where: str, formatted: str, typname: str, typtype: str | None, typschema: str | None) -> str:
+    def _exact_type(self, formatted: str, typname: str, typtype: str | None, typschema: str | None) -> str:
         if typtype == "e":
-            if typschema == self.schema and typname in self.enums:
-                return f"enum:{typname}"
-            self.warn(f"{where}: enum type {formatted} from another schema, imported as text")
-            return "text"
-        if typname in _PORTABLE_TYPNAMES:
-            portable = _PORTABLE_TYPNAMES[typname]
-            if "(" in formatted and portable in ("time", "timestamp", "timestamptz", "interval"):
-                self.warn(f"{where}: {formatted} imported as {portable}; the precision is not kept")
-            return portable
-        if typname in ("varchar", "numeric"):
-            try:
-                return str(parse_type(formatted))
-            except UnknownTypeError:
-                return typname
-        if typname == "bpchar":
-            match = re.search(r"\((\d+)\)", formatted)
-            nearest = f"varchar({match.group(1)})" if match else "text"
-            self.warn(f"{where}: {formatted} (blank-padded) imported as {nearest}")
-            return nearest
-        nearest = _NEAREST.get(typname, "text")
+            return f"enum:{self.key(typschema or self.schema, typname)}"
+        if typtype == "d":
+            return f"domain:{self.key(typschema or self.schema, typname)}"
+        if typtype in ("c", "r", "m") and typschema != "pg_catalog":
+            return f"type:{self.key(typschema or self.schema, typname)}"
         if typname == "json":
-            self.warn(f"{where}: json imported as json, which the design builds as jsonb")
-        else:
-            self.warn(f"{where}: type {formatted} is not portable; imported as {nearest}")
-        return nearest
+            return "pg:json"  # the portable json builds as jsonb
+        try:
+            return str(parse_type(formatted))
+        except UnknownTypeError:
+            return f"pg:{formatted}"
 
     def _check_enum(self, table_name: str, constraint: str, expression: str, columns: dict[str, Column], comment=None):
         """(column, enum name) when a CHECK is one schemasmith wrote for an enum under CHECK style.
@@ -835,91 +801,62 @@ class _Importer:
 
     def _index(self, table_name: str, item: dict, portable_of: dict[str, PortableType], textual, enum_types) -> Index | None:
         name = item["name"]
-        label = f"{table_name}.{name}"
+        facts = self.index_facts.get((self.table_oid[table_name], name))
+        if name in self.inherited_indexes:
+            return None  # a partition's copy of its parent's index
+        if facts is not None and not facts.indisvalid:
+            self.warn(f"{table_name}.{name}: an invalid index (a failed CREATE INDEX CONCURRENTLY?); not imported")
+            return None
         options = item.get("dialect_options") or {}
         method = options.get("postgresql_using", "btree")
-        if method not in _METHODS:
-            self.warn(f"{label}: index method {method} is not one a design can hold; not imported")
-            return None
-        if options.get("postgresql_ops"):
-            classes = ", ".join(f"{key} {value}" for key, value in options["postgresql_ops"].items())
-            self.warn(f"{label}: operator classes ({classes}) are not part of a design; index not imported")
-            return None
-        if options.get("postgresql_invalid"):
-            self.warn(f"{label}: an invalid index (a failed CREATE INDEX CONCURRENTLY?); not imported")
-            return None
-        if options.get("postgresql_with"):
-            self.warn(f"{label}: storage parameters {options['postgresql_with']} are not kept")
-        if options.get("postgresql_nulls_not_distinct"):
-            self.warn(f"{label}: NULLS NOT DISTINCT on a unique index is not kept")
         column_names = item.get("column_names") or []
         expressions = item.get("expressions") or [None] * len(column_names)
         sorting = item.get("column_sorting") or {}
         columns, keys = [], []
-        seen_expression = False
+        mixed = False
         for column_name, element in zip(column_names, expressions):
-            element_key = column_name if column_name is not None else element
-            suffix = _sort_suffix(sorting.get(element_key, ()))
+            suffix = _sort_suffix(sorting.get(column_name if column_name is not None else element, ()))
             if column_name is not None:
-                portable = portable_of.get(column_name)
-                if method != "btree" and portable is not None and self._approximated(table_name, column_name):
-                    self.warn(f"{label}: a {method} index on {column_name}, whose type was approximated; not imported")
-                    return None
-                if seen_expression:
-                    self.warn(f"{label}: key order changed (columns are listed before expressions in a design)")
+                mixed = mixed or bool(keys)
                 columns.append(column_name + suffix)
             else:
-                seen_expression = True
                 keys.append(clean_expression(str(element), textual, enum_types) + suffix)
         where = options.get("postgresql_where")
+        definition = facts.definition if facts is not None else None
+        exact = not (
+            method not in _METHODS or options.get("postgresql_ops") or mixed
+            or (definition is not None and (" COLLATE " in definition or " TABLESPACE " in definition))
+        )
         return Index(
             name=name,
             columns=columns,
             expressions=keys,
             unique=bool(item.get("unique")),
-            method=method,
+            method=method if method in _METHODS else "btree",
             where=clean_expression(where, textual, enum_types) if where else None,
             include=list(options.get("postgresql_include") or []),
+            nulls_not_distinct=bool(options.get("postgresql_nulls_not_distinct")),
+            storage=_options(",".join(f"{key}={value}" for key, value in (options.get("postgresql_with") or {}).items())),
+            definition=None if exact else definition,
         )
 
-    def _approximated(self, table_name: str, column_name: str) -> bool:
-        info = self.type_info.get((self.table_oid[table_name], column_name))
-        if info is None:
-            return False
-        typname = info.element_typname if info.typcategory == "A" and info.element_typname else info.typname
-        return typname not in _PORTABLE_TYPNAMES and typname not in ("varchar", "numeric") and info.typtype != "e"
-
     def _table_triggers(self, table_name: str, triggers: list, columns: dict[str, Column]) -> list[Trigger]:
+        """schemasmith's own trigger kinds by name; every other trigger kept as its definition."""
         designed = []
         for trigger in triggers:
             arguments = _trigger_arguments(trigger.tgargs, trigger.tgnargs)
-            if trigger.proname == UPDATED_AT_FUNCTION and len(arguments) == 1:
+            if trigger.proname == UPDATED_AT_FUNCTION and len(arguments) == 1 and trigger.tgenabled == "O":
                 designed.append(Trigger(kind="updated_at", column=arguments[0]))
                 continue
-            if trigger.proname.startswith(MAX_DEPTH_FUNCTION_PREFIX) and len(arguments) == 2 and arguments[1].isdigit():
+            if (
+                trigger.proname.startswith(MAX_DEPTH_FUNCTION_PREFIX) and len(arguments) == 2 and arguments[1].isdigit()
+                and trigger.tgenabled == "O"
+            ):
                 designed.append(Trigger(kind="max_depth", column=arguments[0], depth=int(arguments[1])))
                 continue
-            column = _sets_timestamp_on_update(trigger)
-            if column is not None and column in columns and columns[column].portable_type.kind in ("timestamp", "timestamptz"):
-                designed.append(Trigger(kind="updated_at", column=column))
-                self.timestamp_triggers[(trigger.tgname, trigger.proname)].append(table_name)
-                continue
-            self.foreign_triggers[(trigger.tgname, trigger.proname)].append(table_name)
+            enabled = {"O": "origin", "A": "always", "R": "replica", "D": "disabled"}[trigger.tgenabled]
+            designed.append(Trigger(name=trigger.tgname, definition=trigger.definition, enabled=enabled))
         return designed
-
-    def _grouped_warnings(self) -> None:
-        if self.serial_columns:
-            self.warn("serial (nextval) defaults imported as identity (by default): " + ", ".join(self.serial_columns))
-        for (trigger, function), tables in self.timestamp_triggers.items():
-            self.warn(
-                f"trigger {trigger} (function {function}) on {', '.join(tables)} only sets a timestamp on update;"
-                " imported as updated_at triggers, which the design builds with schemasmith's own function"
-            )
-        for (trigger, function), tables in self.foreign_triggers.items():
-            self.warn(
-                f"trigger {trigger} (function {function}) on {', '.join(tables)} is not a schemasmith trigger kind;"
-                " not imported"
-            )
 
     def _implied_left_out(self, design: Design, conventions) -> dict[str, Table]:
         """Leave out what the conventions imply, and warn where the design implies more than the database has."""
@@ -969,29 +906,6 @@ class _Importer:
 
         for problem in check_invariants(design):
             self.warn(f"the imported design is not consistent: {problem}")
-
-
-_TIMESTAMP_BODY = re.compile(
-    r"^(?:DECLARE\s+)?BEGIN\s+NEW\.(?P<column>\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)\s*:?=\s*"
-    r"(?:now\(\)|current_timestamp|transaction_timestamp\(\)|localtimestamp)\s*;\s*RETURN\s+NEW\s*;\s*END\s*;?$",
-    re.IGNORECASE,
-)
-
-
-def _sets_timestamp_on_update(trigger) -> str | None:
-    """The column a BEFORE UPDATE row trigger sets to now() and nothing else, or None."""
-    row, before, insert, delete, update, truncate = (bool(trigger.tgtype & bit) for bit in (1, 2, 4, 8, 16, 32))
-    if not (row and before and update) or insert or delete or truncate or trigger.has_condition or trigger.column_count:
-        return None
-    if trigger.lanname != "plpgsql" or not trigger.prosrc:
-        return None
-    body = re.sub(r"--[^\n]*", " ", trigger.prosrc)
-    body = re.sub(r"/\*.*?\*/", " ", body, flags=re.DOTALL)
-    match = _TIMESTAMP_BODY.match(" ".join(body.split()))
-    if match is None:
-        return None
-    column = match["column"]
-    return column[1:-1].replace('""', '"') if column.startswith('"') else column.lower()
 
 
 def _domain_check(definition: str, column: str) -> str:
@@ -1055,6 +969,24 @@ _DATABASE_STATEMENT = re.compile(r"^(CREATE|DROP|ALTER)\s+DATABASE\b", re.IGNORE
 _CONNECT = re.compile(r"^\\(c|connect)(\s|$)")
 _FORBIDDEN_META = re.compile(r"^\\(!|o\b|out\b|w\b|write\b|copy\b|setenv\b|g\w*\s*\|)", re.IGNORECASE)
 _COPY_PROGRAM = re.compile(r"^COPY\b.*\bPROGRAM\b", re.IGNORECASE | re.DOTALL)
+
+
+def _included_columns(definition: str) -> list[str]:
+    """The INCLUDE (…) columns of a constraint's definition, as pg_get_constraintdef prints it."""
+    match = re.search(r"\bINCLUDE \((?P<columns>[^)]*)\)", definition)
+    if match is None:
+        return []
+    return [name.strip().strip('"').replace('""', '"') for name in match["columns"].split(",")]
+
+
+def _options(text: str | None) -> dict:
+    """`fillfactor=70,autovacuum_enabled=false` as a mapping (values as the catalog spells them)."""
+    options: dict = {}
+    for item in (text or "").split(","):
+        key, _, value = item.partition("=")
+        if key:
+            options[key] = int(value) if re.fullmatch(r"-?\d+", value) else value
+    return options
 
 
 def _blank(text: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_serializer, model_validator
 
-from .objects import CompositeType, Collation, DefaultPrivilege, Domain, Extension, Function, Grant, Schema, Sequence, View
+from .objects import Collation, CompositeType, DefaultPrivilege, Domain, Extension, Function, Grant, Schema, Sequence, View
 from .parts import CheckConstraint, Default, Index, IndexKey, IndexMethod, Strict  # noqa: F401 - the document's classes, in one place
 from .types import PortableType, canonical_type, parse_type
 
@@ -193,6 +193,8 @@ class Table(Strict):
     columns: dict[str, Column]
     primary_key: list[str] = Field(default_factory=list)
     primary_key_name: str | None = None  # only when it is not the conventional {table}_pkey
+    primary_key_include: list[str] = Field(default_factory=list)
+    primary_key_deferrable: Literal[False, "immediate", "deferred"] = False  # DEFERRABLE INITIALLY …
     unique: list[UniqueConstraint] = Field(default_factory=list)
     checks: list[CheckConstraint] = Field(default_factory=list)
     foreign_keys: list[ForeignKey] = Field(default_factory=list)

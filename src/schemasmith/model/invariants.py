@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..errors import Problem
 from .document import Design, Table
 from .locations import UNLOCATED, Locator
+from .object_invariants import check_object_invariants
 from .types import INTEGER_KINDS, TEXT_KINDS, PortableType
 
 #: PostgreSQL truncates longer identifiers silently (NAMEDATALEN - 1 bytes).
@@ -54,10 +55,12 @@ def check_invariants(design: Design, lines: Locator | None = None) -> list[Probl
     index_names: dict[str, str] = {}
     for table_name, table in design.tables.items():
         _check_table(design, table_name, table, report, set(query_ids), index_names)
+    check_object_invariants(design, report)
     return problems
 
 
 def _check_name_length(name: str, path: tuple, where: str, report) -> None:
+    name = name.split(".", 1)[1] if "." in name and name.split(".", 1)[0] and name.split(".", 1)[1] else name
     if not name:
         report("names cannot be empty", path, where)
     elif len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
@@ -72,9 +75,7 @@ def _check_name_length(name: str, path: tuple, where: str, report) -> None:
 def _check_table(design: Design, table_name: str, table: Table, report, query_ids: set[str], index_names) -> None:
     base = ("tables", table_name)
     _check_name_length(table_name, base, table_name, report)
-    columns = table.columns
-    if not columns:
-        report("a table needs at least one column", base + ("columns",), table_name)
+    columns = table.columns  # PostgreSQL allows a table without columns (`CREATE TABLE t ()`), so the design does
 
     def need_column(name: str, path: tuple, what: str) -> bool:
         if name not in columns:

@@ -33,8 +33,14 @@ def _words(text: str) -> str:
     return "_".join(words) or "expr"
 
 
+def base_name(name: str) -> str:
+    """`auth.users` → `users`: PostgreSQL names a table's constraints after the table alone."""
+    schema, dot, rest = name.partition(".")
+    return rest if dot and schema and rest else name
+
+
 def primary_key_name(table: str) -> str:
-    return fit(f"{table}_pkey")
+    return fit(f"{base_name(table)}_pkey")
 
 
 def table_primary_key_name(table_name: str, table: Table) -> str:
@@ -43,15 +49,16 @@ def table_primary_key_name(table_name: str, table: Table) -> str:
 
 
 def unique_name(table: str, columns: list[str]) -> str:
-    return fit(f"{table}_{'_'.join(columns)}_key")
+    return fit(f"{base_name(table)}_{'_'.join(columns)}_key")
 
 
 def foreign_key_name(table: str, columns: list[str]) -> str:
-    return fit(f"{table}_{'_'.join(columns)}_fkey")
+    return fit(f"{base_name(table)}_{'_'.join(columns)}_fkey")
 
 
 def check_name(table: str, position: int) -> str:
     """Checks are numbered in design order: `tasks_check`, `tasks_check1`, …"""
+    table = base_name(table)
     return fit(f"{table}_check" if position == 0 else f"{table}_check{position}")
 
 
@@ -89,7 +96,7 @@ def enum_from_check_name(table: str, column: str, name: str) -> str | None:
 def _index_base(table: str, index: Index, known_columns: set[str]) -> str:
     parts = [key.column for key in index.keys(known_columns)]
     parts += [_words(expression) for expression in index.expressions]
-    return f"{table}_{'_'.join(parts)}_idx"
+    return f"{base_name(table)}_{'_'.join(parts)}_idx"
 
 
 def index_names(table_name: str, table: Table) -> list[str]:

@@ -22,6 +22,7 @@ def creation_order(design: Design) -> list[str]:
     missing: dict[str, int] = {}
     for name, table in design.tables.items():
         needs = {fk.references.table for fk in table.foreign_keys if fk.references.table != name and fk.references.table in position}
+        needs |= {parent for parent in [table.partition_of, *table.inherits] if parent in position and parent != name}
         missing[name] = len(needs)
         for need in needs:
             dependents[need].append(name)
