@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings as python_warnings
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ from ..text.redaction import redact_url
 from ..text.statements import line_of
 from ..text.statements import split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
+from .pg_catalog import reflect
 from .pg_objects import ObjectReader
 
 # Catalog type names (pg_type.typname) that are portable types as they are.
@@ -265,9 +266,12 @@ class _Importer:
             self.warnings.append(message)
 
     def query(self, sql: str, **params) -> list:
-        from sqlalchemy import text
+        """Rows as named tuples, straight from psycopg (SQLAlchemy's row layer costs more than the query)."""
+        from psycopg.rows import namedtuple_row
 
-        return list(self.connection.execute(text(sql), params))
+        with self.connection.connection.driver_connection.cursor(row_factory=namedtuple_row) as cursor:
+            cursor.execute(_psycopg_parameters(sql), params)
+            return cursor.fetchall()
 
     def key(self, schema: str, name: str) -> str:
         """The design's name of an object: bare in the default schema, `schema.name` elsewhere."""
@@ -282,14 +286,14 @@ class _Importer:
         self.enums = self._enums()
         self.type_info = self._column_types(oids)
         self.order = self._object_order(oids)
-        reflected = self._reflected(tables)
+        reflected = reflect(self.query, oids)
         triggers = self._triggers(oids)
         policies = self._policies(oids)
         self.check_enums: dict[str, list[str]] = {}
 
         designed: dict[str, Table] = {}
         for row in tables:
-            key = (row.nspname, row.relname)
+            key = row.oid
             columns, primary_keys, foreign_keys, uniques, indexes, checks, comments = reflected
             designed[self.table_key[row.oid]] = self._table(
                 row,
@@ -330,33 +334,6 @@ class _Importer:
         if foreign:
             self.warn(f"foreign tables were not imported: {', '.join(foreign)}")
         return tables
-
-    def _reflected(self, tables: list) -> tuple[dict, ...]:
-        """SQLAlchemy's reflection of the tables: columns, primary keys, foreign keys, uniques,
-        indexes, checks and comments, each keyed by (schema, table); one bulk call per schema."""
-        from sqlalchemy import inspect
-
-        results: tuple[dict, ...] = tuple({} for _ in range(7))
-        by_schema: dict[str, list[str]] = defaultdict(list)
-        for row in tables:
-            by_schema[row.nspname].append(row.relname)
-        inspector = inspect(self.connection)
-        for schema, names in by_schema.items():
-            with python_warnings.catch_warnings():
-                python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
-                options = {"schema": schema, "filter_names": names}
-                parts = (
-                    inspector.get_multi_columns(**options),
-                    inspector.get_multi_pk_constraint(**options),
-                    inspector.get_multi_foreign_keys(**options),
-                    inspector.get_multi_unique_constraints(**options),
-                    inspector.get_multi_indexes(**options),
-                    inspector.get_multi_check_constraints(**options),
-                    inspector.get_multi_table_comment(**options),
-                )
-            for result, part in zip(results, parts):
-                result.update(part)
-        return results
 
     def _design(self, designed: dict[str, Table], sections: dict) -> Design:
         """The imported tables and enums as a checked design, with the conventions they follow."""
@@ -969,6 +946,15 @@ _DATABASE_STATEMENT = re.compile(r"^(CREATE|DROP|ALTER)\s+DATABASE\b", re.IGNORE
 _CONNECT = re.compile(r"^\\(c|connect)(\s|$)")
 _FORBIDDEN_META = re.compile(r"^\\(!|o\b|out\b|w\b|write\b|copy\b|setenv\b|g\w*\s*\|)", re.IGNORECASE)
 _COPY_PROGRAM = re.compile(r"^COPY\b.*\bPROGRAM\b", re.IGNORECASE | re.DOTALL)
+
+
+_NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=256)
+def _psycopg_parameters(sql: str) -> str:
+    """`:name` parameters as psycopg's `%(name)s` (and a literal `%` doubled); `::casts` left alone."""
+    return _NAMED_PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
 def _included_columns(definition: str) -> list[str]:
