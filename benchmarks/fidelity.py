@@ -13,24 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from schemasmith.db.apply import apply_script
-from schemasmith.db.embedded import embedded_server, scratch_database
-from schemasmith.db.fingerprint import differences, fingerprint, reproduced
-from schemasmith.dialects.postgres import render
-from schemasmith.importers.postgres import import_database
-from schemasmith.model import dump_design, load_design_text
+from schemasmith.db.embedded import embedded_server
+from schemasmith.db.fingerprint import differences, reproduced
+from schemasmith.importers.verify import round_trip_sql
 
 ROLES = ("schemainspect_test_role",)
-
-
-def round_trip(path: Path, server: str | None) -> tuple[dict, dict, list[str]]:
-    """(facts of the original, facts of the rebuilt, import warnings)."""
-    with scratch_database(server, prefix="original") as original, scratch_database(server, prefix="rebuilt") as rebuilt:
-        apply_script(original, path.read_text(encoding="utf-8"), str(path))
-        result = import_database(original)
-        design = load_design_text(dump_design(result.design), "imported.yaml")
-        apply_script(rebuilt, render(design).files["schema.sql"], "built schema.sql")
-        return fingerprint(original), fingerprint(rebuilt), result.warnings
 
 
 def _create_roles(server: str | None) -> None:
@@ -56,7 +43,8 @@ def main() -> int:
     failures = 0
     for path in arguments.files:
         try:
-            expected, actual, _warnings = round_trip(path, arguments.server)
+            trip = round_trip_sql(path.read_text(encoding="utf-8"), str(path), arguments.server)
+            expected, actual = trip.original, trip.rebuilt
         except Exception as error:  # a benchmark reports every file, whatever one of them does
             print(f"{path}: FAILED {type(error).__name__}: {str(error)[:600]}")
             failures += 1

@@ -45,13 +45,14 @@ def any_pg_url(request, pg_server):
 
 @pytest.fixture(scope="session")
 def migra_role(pg_server):
-    """The role rls/a.sql grants a policy to (migra's test suite creates it beforehand)."""
+    """The role rls/a.sql grants a policy to (migra's test suite creates it beforehand), on every server."""
     import psycopg
 
     from schemasmith.db.embedded import embedded_url
 
-    with psycopg.connect(embedded_url(), autocommit=True) as connection:
-        connection.execute("DO $$ BEGIN CREATE ROLE schemainspect_test_role; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    for url in [embedded_url()] + ([EXTERNAL_PG] if EXTERNAL_PG else []):
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("DO $$ BEGIN CREATE ROLE schemainspect_test_role; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
 
 
 _POSTGRES_FIXTURES = {"pg_server", "pg_url", "any_pg_url"}

@@ -124,8 +124,12 @@ QUERIES: dict[str, str] = {
 }
 
 
-def fingerprint(url: str) -> dict[str, set[tuple]]:
-    """Every object class's facts in the database at `url`."""
+def fingerprint(url: str, *, column_order: bool = True) -> dict[str, set[tuple]]:
+    """Every object class's facts in the database at `url`.
+
+    `column_order=False` leaves out where each column stands: a migration appends the columns it
+    adds (so does every diff tool), and moving a column would mean rebuilding its table.
+    """
     import psycopg
 
     from .urls import libpq_url
@@ -134,6 +138,8 @@ def fingerprint(url: str) -> dict[str, set[tuple]]:
     with psycopg.connect(libpq_url(url), autocommit=True) as connection:
         for name, sql in QUERIES.items():
             rows = connection.execute(sql).fetchall()
+            if name == "columns" and not column_order:
+                rows = [row[:-1] for row in rows]
             facts[name] = {tuple("" if value is None else str(value) for value in row) for row in rows}
     return facts
 

@@ -160,7 +160,7 @@ def column_type(portable: PortableType, enum_style: str) -> str:
     if portable.native is not None:
         return native_type_sql(portable.native)
     if portable.is_enum:
-        return quote_identifier(portable.enum) if enum_style == "native" else "text"  # type: ignore[arg-type]
+        return quote_qualified(portable.enum) if enum_style == "native" else "text"  # type: ignore[arg-type]
     if portable.kind in ("varchar", "numeric"):
         return str(portable)  # the portable spelling is PostgreSQL's: varchar(64), numeric(10,2)
     return _TYPE_NAMES[portable.kind]
@@ -612,7 +612,8 @@ class PostgresRenderer:
         if column.identity:
             parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
         if column.generated:
-            parts.append(f"GENERATED ALWAYS AS ({checked_expression(column.generated, where, 'generated expression')}) STORED")
+            kind = "VIRTUAL" if column.virtual else "STORED"
+            parts.append(f"GENERATED ALWAYS AS ({checked_expression(column.generated, where, 'generated expression')}) {kind}")
         if column.default is not None:
             parts.append("DEFAULT " + self.default_sql(where, portable, column.default, is_key))
         if not column.nullable:

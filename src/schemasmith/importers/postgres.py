@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from ..db.apply import apply_script
 from ..db.embedded import scratch_database
-from ..db.urls import libpq_url, sqlalchemy_url
+from ..db.urls import sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
     MAX_DEPTH_FUNCTION_PREFIX,
@@ -544,7 +544,7 @@ class _Importer:
             primary_key=primary,
             primary_key_name=primary_name,
             primary_key_include=_included_columns(key_facts.definition) if key_facts is not None else [],
-            primary_key_deferrable=("deferred" if key_facts.condeferred else "immediate") if key_facts and key_facts.condeferrable else False,
+            primary_key_deferrable=_deferrable(key_facts),
             unique=unique_constraints,
             checks=check_constraints,
             foreign_keys=designed_foreign_keys,
@@ -584,18 +584,17 @@ class _Importer:
         """One reflected column as a design column (identity, generated expression, default)."""
         textual, enum_types = context
         column_name = column["name"]
-        where = f"{table_name}.{column_name}"
         info = self.type_info.get((oid, column_name))
         identity = None
         if column.get("identity"):
             identity = "always" if column["identity"].get("always") else "by default"
         generated = None
+        virtual = False
         default = None
         if info is not None and info.attgenerated in ("s", "v"):
             expression = (column.get("computed") or {}).get("sqltext") or column.get("default") or ""
             generated = clean_expression(str(expression), textual, enum_types)
-            if info.attgenerated == "v":
-                self.warn(f"{where}: a VIRTUAL generated column; the design builds it as STORED")
+            virtual = info.attgenerated == "v"
         elif info is not None and info.default_expression is not None and not column.get("identity"):
             default, is_sequence = _default_from_catalog(info.default_expression, portable, textual, enum_types)
             if is_sequence:  # a serial column: its default names its sequence, kept as PostgreSQL prints it
@@ -614,6 +613,7 @@ class _Importer:
             default=default,
             identity=identity,
             generated=generated,
+            virtual=virtual,
             collation=info.collation if info is not None else None,
             comment=column.get("comment"),
         )
@@ -957,6 +957,13 @@ def _psycopg_parameters(sql: str) -> str:
     return _NAMED_PARAMETER.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
+def _deferrable(facts) -> str | bool:
+    """A key's DEFERRABLE state: False, or when it is checked ("immediate" or "deferred")."""
+    if facts is None or not facts.condeferrable:
+        return False
+    return "deferred" if facts.condeferred else "immediate"
+
+
 def _included_columns(definition: str) -> list[str]:
     """The INCLUDE (…) columns of a constraint's definition, as pg_get_constraintdef prints it."""
     match = re.search(r"\bINCLUDE \((?P<columns>[^)]*)\)", definition)
@@ -1018,28 +1025,6 @@ def import_ddl(sql: str, *, file: str | None = None, name: str | None = None, se
     design_name = name or (re.sub(r"[^a-z0-9_]+", "_", Path(file).stem.lower()).strip("_") if file else "") or "imported"
     with scratch_database(server_url, prefix="import") as url:
         apply_script(url, prepared, label)
-        schema = _schema_to_import(url)
-        result = import_database(url, schema=schema, name=design_name)
+        result = import_database(url, name=design_name)
     result.warnings = notes + result.warnings
     return result
-
-
-def _schema_to_import(url: str) -> str:
-    """`public`, unless it has no tables and exactly one other schema has."""
-    import psycopg
-
-    try:
-        with psycopg.connect(libpq_url(url)) as connection:
-            rows = connection.execute(
-                "SELECT n.nspname, count(c.oid) FROM pg_namespace n LEFT JOIN pg_class c"
-                " ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p')"
-                " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
-                " GROUP BY n.nspname"
-            ).fetchall()
-    except psycopg.Error:
-        return "public"
-    counts = {row[0]: row[1] for row in rows}
-    others = [schema for schema, count in counts.items() if schema != "public" and count]
-    if not counts.get("public") and len(others) == 1:
-        return others[0]
-    return "public"

@@ -30,6 +30,7 @@ class Column(Strict):
     default: Default | None = None
     identity: Literal["always", "by default"] | None = None
     generated: str | None = None  # GENERATED ALWAYS AS (expression) STORED
+    virtual: bool = False  # generated VIRTUAL (PostgreSQL 18, SQLite, MySQL): computed when read, not stored
     collation: str | None = None  # COLLATE, when not the database's default
     comment: str | None = None
     renamed_from: str | None = None  # evolution: this column was called so before

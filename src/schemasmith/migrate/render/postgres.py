@@ -24,6 +24,7 @@ from ..context import PgContext
 from .common import FileText, comment_lines, copy_rows
 
 q = postgres.quote_identifier
+qt = postgres.quote_qualified  # tables and types: `schema.name` quoted part by part
 literal = postgres.quote_literal
 
 #: Rows per batch when a backfill walks the primary key; pages per batch when it walks ctid.
@@ -42,7 +43,7 @@ def pg_statements(operation: ops.Operation, ctx: PgContext) -> list[str]:
 
 
 def _alter(table: str, action: str) -> str:
-    return f"ALTER TABLE {q(table)} {action};"
+    return f"ALTER TABLE {qt(table)} {action};"
 
 
 @pg_statements.register
@@ -56,14 +57,14 @@ def _(op: ops.CreateEnum, ctx: PgContext) -> list[str]:
 def _(op: ops.DropEnum, ctx: PgContext) -> list[str]:
     if ctx.style == "check":
         return []
-    return [f"DROP TYPE {q(op.name)};"]
+    return [f"DROP TYPE {qt(op.name)};"]
 
 
 @pg_statements.register
 def _(op: ops.AddEnumValues, ctx: PgContext) -> list[str]:
     statements = []
     for value, position, anchor in op.additions:
-        text = f"ALTER TYPE {q(op.enum)} ADD VALUE IF NOT EXISTS {literal(value)}"
+        text = f"ALTER TYPE {qt(op.enum)} ADD VALUE IF NOT EXISTS {literal(value)}"
         if position and anchor is not None:
             text += f" {position} {literal(anchor)}"
         statements.append(text + ";")
@@ -72,7 +73,7 @@ def _(op: ops.AddEnumValues, ctx: PgContext) -> list[str]:
 
 @pg_statements.register
 def _(op: ops.RenameEnumValue, ctx: PgContext) -> list[str]:
-    return [f"ALTER TYPE {q(op.enum)} RENAME VALUE {literal(op.old)} TO {literal(op.new)};"]
+    return [f"ALTER TYPE {qt(op.enum)} RENAME VALUE {literal(op.old)} TO {literal(op.new)};"]
 
 
 def old_enum_name(enum: str) -> str:
@@ -87,12 +88,12 @@ def _removed_values_check(op: ops.EnumSwap) -> list[str]:
     values = ", ".join(literal(value) for value in removed)
     lines = ["DO $schemasmith$", "BEGIN"]
     for column in op.columns:
-        reference = f"{q(column.table)}.{q(column.column)}"
+        reference = f"{qt(column.table)}.{q(column.column)}"
         test = (
             f"{q(column.column)}::text[] && ARRAY[{values}]::text[]" if column.array else f"{q(column.column)}::text IN ({values})"
         )
         message = literal(f"{column.table}.{column.column} still holds value(s) removed from {op.enum} ({', '.join(removed)}); change those rows first")
-        lines.append(f"    IF EXISTS (SELECT 1 FROM {q(column.table)} WHERE {test}) THEN")
+        lines.append(f"    IF EXISTS (SELECT 1 FROM {qt(column.table)} WHERE {test}) THEN")
         lines.append(f"        RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = {message};")
         lines.append("    END IF;")
         del reference
@@ -107,8 +108,8 @@ def _(op: ops.EnumSwap, ctx: PgContext) -> list[str]:
     statements = [dependent_drop_sql(dependent) for dependent in op.dependents]
     statements += _removed_values_check(op)
     aside = old_enum_name(op.enum)
-    statements.append(f"ALTER TYPE {q(op.enum)} RENAME TO {q(aside)};")
-    statements.append(f"CREATE TYPE {q(op.enum)} AS ENUM ({', '.join(literal(value) for value in op.new_values)});")
+    statements.append(f"ALTER TYPE {qt(op.enum)} RENAME TO {qt(aside)};")
+    statements.append(f"CREATE TYPE {qt(op.enum)} AS ENUM ({', '.join(literal(value) for value in op.new_values)});")
     by_table: dict[str, list[ops.EnumColumn]] = {}
     for column in op.columns:
         by_table.setdefault(column.table, []).append(column)
@@ -119,18 +120,18 @@ def _(op: ops.EnumSwap, ctx: PgContext) -> list[str]:
             suffix = "[]" if column.array else ""
             if column.default_before is not None:
                 actions.append(f"ALTER COLUMN {c} DROP DEFAULT")
-            actions.append(f"ALTER COLUMN {c} TYPE {q(op.enum)}{suffix} USING {c}::text{suffix}::{q(op.enum)}{suffix}")
+            actions.append(f"ALTER COLUMN {c} TYPE {qt(op.enum)}{suffix} USING {c}::text{suffix}::{qt(op.enum)}{suffix}")
             if column.default_after is not None:
                 actions.append(f"ALTER COLUMN {c} SET DEFAULT {column.default_after}")
-        statements.append(f"ALTER TABLE {q(table)}\n    " + ",\n    ".join(actions) + ";")
-    statements.append(f"DROP TYPE {q(aside)};")
+        statements.append(f"ALTER TABLE {qt(table)}\n    " + ",\n    ".join(actions) + ";")
+    statements.append(f"DROP TYPE {qt(aside)};")
     statements += [dependent_create_sql(dependent, ctx) for dependent in op.dependents]
     return statements
 
 
 def dependent_drop_sql(dependent: ops.Dependent) -> str:
     """DROP of an index, check or policy that a type swap recreates."""
-    table = q(dependent.table)
+    table = qt(dependent.table)
     if dependent.kind == "index":
         return f"DROP INDEX {q(dependent.name)};"
     if dependent.kind == "check":
@@ -144,7 +145,7 @@ def dependent_create_sql(dependent: ops.Dependent, ctx: PgContext) -> str:
         return ctx.index_sql(dependent.table, dependent.table_definition, dependent.name, dependent.definition, dependent.side)
     if dependent.kind == "check":
         add = ops.AddConstraint(dependent.table, dependent.name, "check", dependent.definition)
-        return f"ALTER TABLE {q(dependent.table)} ADD {constraint_body(add, ctx)};"
+        return f"ALTER TABLE {qt(dependent.table)} ADD {constraint_body(add, ctx)};"
     return policy_sql(dependent.table, dependent.definition)
 
 
@@ -160,7 +161,7 @@ def _check_style_swap(op: ops.EnumSwap) -> list[str]:
         values = ", ".join(literal(value) for value in op.new_values)
         statements.append(_alter(column.table, f"DROP CONSTRAINT {q(name)}"))
         for old, new in renamed.items():
-            statements.append(f"UPDATE {q(column.table)} SET {q(column.column)} = {literal(new)} WHERE {q(column.column)} = {literal(old)};")
+            statements.append(f"UPDATE {qt(column.table)} SET {q(column.column)} = {literal(new)} WHERE {q(column.column)} = {literal(old)};")
         statements.append(_alter(column.table, f"ADD CONSTRAINT {q(name)} CHECK ({q(column.column)} IN ({values}))"))
     return statements
 
@@ -173,12 +174,12 @@ def _(op: ops.CreateTable, ctx: PgContext) -> list[str]:
 
 @pg_statements.register
 def _(op: ops.DropTable, ctx: PgContext) -> list[str]:
-    return [f"DROP TABLE {q(op.table)};"]
+    return [f"DROP TABLE {qt(op.table)};"]
 
 
 @pg_statements.register
 def _(op: ops.RenameTable, ctx: PgContext) -> list[str]:
-    return [_alter(op.old, f"RENAME TO {q(op.new)}")]
+    return [_alter(op.old, f"RENAME TO {q(naming.base_name(op.new))}")]
 
 
 def placeholder_sql(portable: PortableType, ctx: PgContext, side: str) -> str:
@@ -274,11 +275,11 @@ def _(op: ops.SetIdentity, ctx: PgContext) -> list[str]:
         return [_alter(op.table, f"ALTER COLUMN {c} DROP IDENTITY")]
     if op.old is not None:
         return [_alter(op.table, f"ALTER COLUMN {c} SET GENERATED {op.new.upper()}")]
-    sequence = f"pg_get_serial_sequence({literal(q(op.table))}, {literal(op.column)})"
+    sequence = f"pg_get_serial_sequence({literal(qt(op.table))}, {literal(op.column)})"
     return [
         _alter(op.table, f"ALTER COLUMN {c} ADD GENERATED {op.new.upper()} AS IDENTITY"),
         # The identity starts after the values already in the column, so new rows do not collide.
-        f"SELECT setval({sequence}, coalesce(max({c}), 0) + 1, false) FROM {q(op.table)};",
+        f"SELECT setval({sequence}, coalesce(max({c}), 0) + 1, false) FROM {qt(op.table)};",
     ]
 
 
@@ -286,8 +287,8 @@ def _(op: ops.SetIdentity, ctx: PgContext) -> list[str]:
 def _(op: ops.SetComment, ctx: PgContext) -> list[str]:
     value = "NULL" if op.new is None else literal(op.new)
     if op.column is None:
-        return [f"COMMENT ON TABLE {q(op.table)} IS {value};"]
-    return [f"COMMENT ON COLUMN {q(op.table)}.{q(op.column)} IS {value};"]
+        return [f"COMMENT ON TABLE {qt(op.table)} IS {value};"]
+    return [f"COMMENT ON COLUMN {qt(op.table)}.{q(op.column)} IS {value};"]
 
 
 def constraint_body(op: ops.AddConstraint, ctx: PgContext) -> str:
@@ -366,20 +367,20 @@ def _(op: ops.CreateTrigger, ctx: PgContext) -> list[str]:
     trigger, name = op.trigger, q(trigger_name(op.table, op.trigger))
     if trigger.kind == "updated_at":
         return [
-            (f"CREATE TRIGGER {name} BEFORE UPDATE ON {q(op.table)}\n"
+            (f"CREATE TRIGGER {name} BEFORE UPDATE ON {qt(op.table)}\n"
             f"    FOR EACH ROW EXECUTE FUNCTION {postgres.UPDATED_AT_FUNCTION}({literal(trigger.column or 'updated_at')});")
         ]
     function = postgres.max_depth_function_name(op.table, trigger.column or "")
     return [
         postgres.max_depth_function_sql(op.table, op.definition, trigger.column or "", function),
-        (f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {q(op.table)}\n"
+        (f"CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {qt(op.table)}\n"
         f"    FOR EACH ROW EXECUTE FUNCTION {q(function)}({literal(trigger.column or '')}, {literal(str(trigger.depth))});"),
     ]
 
 
 @pg_statements.register
 def _(op: ops.DropTrigger, ctx: PgContext) -> list[str]:
-    statements = [f"DROP TRIGGER {q(trigger_name(op.table, op.trigger))} ON {q(op.table)};"]
+    statements = [f"DROP TRIGGER {q(trigger_name(op.table, op.trigger))} ON {qt(op.table)};"]
     if op.trigger.kind == "max_depth":
         statements.append(f"DROP FUNCTION {q(postgres.max_depth_function_name(op.table, op.trigger.column or ''))}();")
     return statements
@@ -387,7 +388,7 @@ def _(op: ops.DropTrigger, ctx: PgContext) -> list[str]:
 
 @pg_statements.register
 def _(op: ops.RenameTrigger, ctx: PgContext) -> list[str]:
-    return [f"ALTER TRIGGER {q(op.old)} ON {q(op.table)} RENAME TO {q(op.new)};"]
+    return [f"ALTER TRIGGER {q(op.old)} ON {qt(op.table)} RENAME TO {q(op.new)};"]
 
 
 @pg_statements.register
@@ -407,7 +408,7 @@ def _(op: ops.SetRowLevelSecurity, ctx: PgContext) -> list[str]:
 
 def policy_sql(table: str, policy: Policy) -> str:
     where = f"{table}.{policy.name}"
-    text = f"CREATE POLICY {q(policy.name)} ON {q(table)}"
+    text = f"CREATE POLICY {q(policy.name)} ON {qt(table)}"
     if not policy.permissive:
         text += " AS RESTRICTIVE"
     text += f" FOR {policy.command.upper()}"
@@ -427,17 +428,17 @@ def _(op: ops.CreatePolicy, ctx: PgContext) -> list[str]:
 
 @pg_statements.register
 def _(op: ops.DropPolicy, ctx: PgContext) -> list[str]:
-    return [f"DROP POLICY {q(op.policy.name)} ON {q(op.table)};"]
+    return [f"DROP POLICY {q(op.policy.name)} ON {qt(op.table)};"]
 
 
 @pg_statements.register
 def _(op: ops.RenamePolicy, ctx: PgContext) -> list[str]:
-    return [f"ALTER POLICY {q(op.old)} ON {q(op.table)} RENAME TO {q(op.new)};"]
+    return [f"ALTER POLICY {q(op.old)} ON {qt(op.table)} RENAME TO {q(op.new)};"]
 
 
 @pg_statements.register
 def _(op: ops.Backfill, ctx: PgContext) -> list[str]:
-    table, column = q(op.table), q(op.column)
+    table, column = qt(op.table), q(op.column)
     assignment = f"{column} = ({op.value_sql})"
     if not op.batched:
         return [f"UPDATE {table} SET {assignment} WHERE {op.pending_sql};"]
@@ -446,7 +447,7 @@ def _(op: ops.Backfill, ctx: PgContext) -> list[str]:
 
 def _batched_backfill(op: ops.Backfill) -> str:
     """A DO block that updates in batches, committing each (so no long lock or transaction)."""
-    table = q(op.table)
+    table = qt(op.table)
     assignment = f"{q(op.column)} = ({op.value_sql})"
     lines = ["DO $schemasmith$", "DECLARE"]
     guard_on = [f"    PERFORM set_config({literal(BACKFILL_GUARD)}, 'on', false);"] if op.guard else []
@@ -485,7 +486,7 @@ def _batched_backfill(op: ops.Backfill) -> str:
             "BEGIN",
             *guard_on,
             f"    -- No single-column primary key: walk the table's pages, {BATCH_PAGES} at a time.",
-            f"    v_pages := pg_relation_size({literal(q(op.table))}) / current_setting('block_size')::bigint;",
+            f"    v_pages := pg_relation_size({literal(qt(op.table))}) / current_setting('block_size')::bigint;",
             "    WHILE v_page <= v_pages LOOP",
             f"        UPDATE {table} SET {assignment}",
             f"            WHERE ctid >= format('(%s,0)', v_page)::tid AND ctid < format('(%s,0)', v_page + {BATCH_PAGES})::tid",
