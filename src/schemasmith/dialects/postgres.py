@@ -105,10 +105,19 @@ def _qualified(*names: str) -> str:
     return ".".join(quote_identifier(name) for name in names)
 
 
-def _unique_options(unique) -> str:
+def unique_options(unique) -> str:
+    """What follows a UNIQUE (columns): INCLUDE and DEFERRABLE."""
     text = f" INCLUDE ({_columns(unique.include)})" if unique.include else ""
     if unique.deferrable or unique.initially_deferred:
         text += " DEFERRABLE" + (" INITIALLY DEFERRED" if unique.initially_deferred else "")
+    return text
+
+
+def primary_key_options(table: Table) -> str:
+    """What follows PRIMARY KEY (columns): INCLUDE and DEFERRABLE."""
+    text = f" INCLUDE ({_columns(table.primary_key_include)})" if table.primary_key_include else ""
+    if table.primary_key_deferrable:
+        text += f" DEFERRABLE INITIALLY {table.primary_key_deferrable.upper()}"
     return text
 
 
@@ -510,11 +519,7 @@ class PostgresRenderer:
         ]
         if table.primary_key:
             key = f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(name, table))} PRIMARY KEY ({_columns(table.primary_key)})"
-            if table.primary_key_include:
-                key += f" INCLUDE ({_columns(table.primary_key_include)})"
-            if table.primary_key_deferrable:
-                key += f" DEFERRABLE INITIALLY {table.primary_key_deferrable.upper()}"
-            lines.append(key)
+            lines.append(key + primary_key_options(table))
         for unique in table.unique:
             constraint = unique.name or naming.unique_name(name, unique.columns)
             nulls = ""
@@ -529,7 +534,7 @@ class PostgresRenderer:
                         )],
                     )
                 nulls = " NULLS NOT DISTINCT"
-            lines.append(f"CONSTRAINT {quote_identifier(constraint)} UNIQUE{nulls} ({_columns(unique.columns)})" + _unique_options(unique))
+            lines.append(f"CONSTRAINT {quote_identifier(constraint)} UNIQUE{nulls} ({_columns(unique.columns)})" + unique_options(unique))
         for position, check in enumerate(table.checks):
             if not check.not_valid:
                 lines.append(self.check_sql(name, position, check))

@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from ..model.document import (
     CheckConstraint,
+    Exclusion,
     Column,
     ForeignKey,
     Index,
@@ -492,7 +493,7 @@ class SetComment(Operation):
 
 # --- constraints and indexes -----------------------------------------------------------------
 
-CONSTRAINT_KINDS = ("primary key", "unique", "check", "foreign key")
+CONSTRAINT_KINDS = ("primary key", "unique", "check", "foreign key", "exclusion")
 
 
 @dataclass
@@ -502,14 +503,16 @@ class AddConstraint(Operation):
     table: str
     name: str
     constraint: str  # one of CONSTRAINT_KINDS
-    definition: list[str] | UniqueConstraint | CheckConstraint | ForeignKey
+    definition: list[str] | UniqueConstraint | CheckConstraint | ForeignKey | Exclusion
     not_valid: bool = False  # CHECK / FOREIGN KEY … NOT VALID (validated by a later step)
     using_index: bool = False  # UNIQUE / PRIMARY KEY USING INDEX name (built concurrently before)
     helper: bool = False  # a CHECK (col IS NOT NULL) the safe plan adds and drops again
+    options: str = ""  # a primary key's INCLUDE / DEFERRABLE, as PostgreSQL spells them
 
     @property
     def kind(self) -> str:
-        base = {"primary key": "add_primary_key", "unique": "add_unique", "check": "add_check", "foreign key": "add_foreign_key"}[self.constraint]
+        base = {"primary key": "add_primary_key", "unique": "add_unique", "check": "add_check", "foreign key": "add_foreign_key",
+                "exclusion": "add_exclusion"}[self.constraint]
         if self.not_valid:
             return base + "_not_valid"
         if self.using_index:
@@ -536,7 +539,8 @@ class AddConstraint(Operation):
         return f"add {self.constraint} {self.name} on {self.table}{detail}{suffix}"
 
     def inverse(self) -> Operation:
-        return DropConstraint(self.table, self.name, self.constraint, self.definition, helper=self.helper)
+        return DropConstraint(self.table, self.name, self.constraint, self.definition, helper=self.helper, options=self.options,
+                              not_valid=self.not_valid)
 
 
 @dataclass
@@ -544,12 +548,15 @@ class DropConstraint(Operation):
     table: str
     name: str
     constraint: str
-    definition: list[str] | UniqueConstraint | CheckConstraint | ForeignKey
+    definition: list[str] | UniqueConstraint | CheckConstraint | ForeignKey | Exclusion
     helper: bool = False
+    options: str = ""  # a primary key's INCLUDE / DEFERRABLE, restored by the inverse
+    not_valid: bool = False  # the constraint was NOT VALID: the inverse adds it back so
 
     @property
     def kind(self) -> str:
-        return {"primary key": "drop_primary_key", "unique": "drop_unique", "check": "drop_check", "foreign key": "drop_foreign_key"}[self.constraint]
+        return {"primary key": "drop_primary_key", "unique": "drop_unique", "check": "drop_check", "foreign key": "drop_foreign_key",
+                "exclusion": "drop_exclusion"}[self.constraint]
 
     @property
     def tables(self) -> list[str]:
@@ -561,7 +568,8 @@ class DropConstraint(Operation):
         return f"drop {self.constraint} {self.name} on {self.table}"
 
     def inverse(self) -> Operation:
-        return AddConstraint(self.table, self.name, self.constraint, self.definition, not_valid=self.helper, helper=self.helper)
+        return AddConstraint(self.table, self.name, self.constraint, self.definition, not_valid=self.helper or self.not_valid,
+                             helper=self.helper, options=self.options)
 
 
 @dataclass

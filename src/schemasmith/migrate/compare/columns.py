@@ -53,6 +53,8 @@ class ColumnRules(Comparison):
         return self.rows.get(old_name)
 
     def columns(self, old_name: str, new_name: str, old_table: Table, new_table: Table, mapping: dict[str, str]) -> None:
+        if old_table.partition_of is not None and new_table.partition_of is not None:
+            return  # a partition's columns are its parent's: they change with the parent
         old_columns = {mapping.get(name, name): column for name, column in old_table.columns.items()}
         for name, column in new_table.columns.items():
             if name not in old_columns:
@@ -108,7 +110,7 @@ class ColumnRules(Comparison):
             self.add("drop_column_regenerated", ops.DropColumn(new_name, name, old, old_key, "old"))
             self.add("add_column", ops.AddColumn(new_name, name, new, new_key, "new"))
             return
-        type_changed = type_key(old_type) != type_key(new_type)
+        type_changed = type_key(old_type) != type_key(new_type) or (old.collation or None) != (new.collation or None)
         default_changed = default_key(old, old_type) != default_key(new, new_type) or (type_changed and old.default is not None)
         in_swap = (new_name, name) in self.swap_defaults
         old_default = self.ctx.default_sql(new_name, name, old, old_key, "old")

@@ -16,6 +16,7 @@ from .constraints import ConstraintRules
 from .enums import EnumRules
 from .indexes import IndexRules
 from .security import SecurityRules
+from .table_options import TableOptionRules
 from .tables import TableRules
 from .triggers import TriggerRules
 
@@ -136,5 +137,5 @@ def _diff(old_raw: Design, new_raw: Design, dialect: str, backfills, rows, postg
     return result
 
 
-class Builder(TableRules, EnumRules, ColumnRules, ConstraintRules, IndexRules, TriggerRules, SecurityRules):
+class Builder(TableRules, EnumRules, ColumnRules, ConstraintRules, IndexRules, TriggerRules, SecurityRules, TableOptionRules):
     """One comparison of OLD and NEW: every concern's rules over the shared state."""

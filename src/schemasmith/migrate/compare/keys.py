@@ -61,6 +61,7 @@ def fk_key(fk: ForeignKey, mapping: dict[str, str], renames: Renames, new_target
         fk.on_update if fk.on_update != "no action" else None,
         fk.deferrable or fk.initially_deferred,
         fk.initially_deferred,
+        fk.match_full,
     )
 
 

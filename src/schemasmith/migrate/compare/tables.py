@@ -77,6 +77,7 @@ class TableRules(Comparison):
         self.indexes(old_name, new_name, old_table, new_table, mapping)
         self.triggers(old_name, new_name, old_table, new_table, mapping)
         self.security(old_name, new_name, old_table, new_table, mapping)
+        self.table_options(old_name, new_name, old_table, new_table)
         if (old_table.comment or None) != (new_table.comment or None):
             self.add("comment", ops.SetComment(new_name, None, old_table.comment or None, new_table.comment or None))
 

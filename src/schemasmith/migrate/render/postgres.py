@@ -12,6 +12,7 @@ import functools
 from ...dialects import postgres
 from ...model import naming
 from ...model.document import (
+    Exclusion,
     CheckConstraint,
     ForeignKey,
     Policy,
@@ -108,7 +109,7 @@ def _(op: ops.EnumSwap, ctx: PgContext) -> list[str]:
     statements = [dependent_drop_sql(dependent) for dependent in op.dependents]
     statements += _removed_values_check(op)
     aside = old_enum_name(op.enum)
-    statements.append(f"ALTER TYPE {qt(op.enum)} RENAME TO {qt(aside)};")
+    statements.append(f"ALTER TYPE {qt(op.enum)} RENAME TO {q(naming.base_name(aside))};")
     statements.append(f"CREATE TYPE {qt(op.enum)} AS ENUM ({', '.join(literal(value) for value in op.new_values)});")
     by_table: dict[str, list[ops.EnumColumn]] = {}
     for column in op.columns:
@@ -241,6 +242,8 @@ def _(op: ops.RenameColumn, ctx: PgContext) -> list[str]:
 @pg_statements.register
 def _(op: ops.AlterColumnType, ctx: PgContext) -> list[str]:
     text = f"ALTER COLUMN {q(op.column)} TYPE {ctx.type_sql(op.new.portable_type)}"
+    if op.new.collation:
+        text += f" COLLATE {qt(op.new.collation)}"
     if op.using:
         text += f" USING {op.using}"
     return [_alter(op.table, text)]
@@ -298,16 +301,21 @@ def constraint_body(op: ops.AddConstraint, ctx: PgContext) -> str:
     if op.constraint == "primary key":
         if op.using_index:
             return f"CONSTRAINT {name} PRIMARY KEY USING INDEX {name}"
-        return f"CONSTRAINT {name} PRIMARY KEY ({', '.join(q(c) for c in definition)})"  # type: ignore[union-attr]
+        return f"CONSTRAINT {name} PRIMARY KEY ({', '.join(q(c) for c in definition)})" + op.options  # type: ignore[union-attr]
     if op.constraint == "unique":
         assert isinstance(definition, UniqueConstraint)
         if op.using_index:
             return f"CONSTRAINT {name} UNIQUE USING INDEX {name}"
         nulls = " NULLS NOT DISTINCT" if definition.nulls_not_distinct else ""
-        return f"CONSTRAINT {name} UNIQUE{nulls} ({', '.join(q(c) for c in definition.columns)})"
+        return f"CONSTRAINT {name} UNIQUE{nulls} ({', '.join(q(c) for c in definition.columns)})" + postgres.unique_options(definition)
     if op.constraint == "check":
         assert isinstance(definition, CheckConstraint)
-        return f"CONSTRAINT {name} CHECK ({ctx.check_sql(op.table, op.name, definition.expression)})" + (" NOT VALID" if op.not_valid else "")
+        no_inherit = " NO INHERIT" if definition.no_inherit else ""
+        return f"CONSTRAINT {name} CHECK ({ctx.check_sql(op.table, op.name, definition.expression)}){no_inherit}" + (
+            " NOT VALID" if op.not_valid else "")
+    if op.constraint == "exclusion":
+        assert isinstance(definition, Exclusion)
+        return f"CONSTRAINT {name} {postgres.checked_statement(definition.definition, op.table, 'EXCLUDE')}"
     assert isinstance(definition, ForeignKey)
     named = definition.model_copy(update={"name": op.name})
     return ctx.foreign_key_sql(op.table, named) + (" NOT VALID" if op.not_valid else "")
@@ -343,28 +351,36 @@ def _(op: ops.CreateIndex, ctx: PgContext) -> list[str]:
     # A failed concurrent build leaves an INVALID index behind: dropping it first makes the
     # file safe to apply again.
     return [
-        f"DROP INDEX CONCURRENTLY IF EXISTS {q(op.name)};",
+        f"DROP INDEX CONCURRENTLY IF EXISTS {index_name(op.table, op.name)};",
         head + "CONCURRENTLY IF NOT EXISTS " + text[len(head):],
     ]
 
 
 @pg_statements.register
 def _(op: ops.DropIndex, ctx: PgContext) -> list[str]:
-    return [f"DROP INDEX {'CONCURRENTLY ' if op.concurrently else ''}{'IF EXISTS ' if op.if_exists else ''}{q(op.name)};"]
+    return [f"DROP INDEX {'CONCURRENTLY ' if op.concurrently else ''}{'IF EXISTS ' if op.if_exists else ''}{index_name(op.table, op.name)};"]
 
 
 @pg_statements.register
 def _(op: ops.RenameIndex, ctx: PgContext) -> list[str]:
-    return [f"ALTER INDEX {q(op.old)} RENAME TO {q(op.new)};"]
+    return [f"ALTER INDEX {index_name(op.table, op.old)} RENAME TO {q(op.new)};"]
+
+
+def index_name(table: str, name: str) -> str:
+    """An index lives in its table's schema: `schema.index` when the table is `schema.table`."""
+    base = naming.base_name(table)
+    return f"{q(table[: -len(base) - 1])}.{q(name)}" if base != table else q(name)
 
 
 def trigger_name(table: str, trigger: Trigger) -> str:
-    return naming.trigger_name(table, trigger.kind, trigger.column)
+    return trigger.name if trigger.definition is not None and trigger.name else naming.trigger_name(table, trigger.kind, trigger.column)
 
 
 @pg_statements.register
 def _(op: ops.CreateTrigger, ctx: PgContext) -> list[str]:
     trigger, name = op.trigger, q(trigger_name(op.table, op.trigger))
+    if trigger.definition is not None:
+        return ctx.renderer("new").general_trigger_statements(op.table, trigger)
     if trigger.kind == "updated_at":
         return [
             (f"CREATE TRIGGER {name} BEFORE UPDATE ON {qt(op.table)}\n"
