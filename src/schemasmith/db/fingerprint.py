@@ -14,6 +14,12 @@ from collections.abc import Iterable
 _USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'"
 
 
+def _acl(column: str, kind: str, owner: str) -> str:
+    """An ACL as text, empty when it grants exactly what the owner has by default (REVOKE then GRANT
+    back leaves the default spelled out; it means the same as no ACL)."""
+    return f"CASE WHEN {column} IS NULL OR {column}::text = acldefault({kind}, {owner})::text THEN '' ELSE {column}::text END"
+
+
 def _not_extension(catalog: str, column: str) -> str:
     return (
         f"NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass"
@@ -24,7 +30,7 @@ def _not_extension(catalog: str, column: str) -> str:
 #: One query per object class; each row is one fact (a tuple of text).
 QUERIES: dict[str, str] = {
     "schemas": f"""
-        SELECT n.nspname, obj_description(n.oid, 'pg_namespace'), n.nspacl::text
+        SELECT n.nspname, obj_description(n.oid, 'pg_namespace'), {_acl('n.nspacl', "'n'", 'n.nspowner')}
         FROM pg_namespace n WHERE {_USER_SCHEMAS} AND {_not_extension('pg_namespace', 'n.oid')}
           AND (n.nspname <> 'public')""",
     "extensions": """
@@ -43,7 +49,7 @@ QUERIES: dict[str, str] = {
                   FROM pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped),
                (SELECT string_agg(pg_get_constraintdef(k.oid), ' AND ' ORDER BY k.conname)
                   FROM pg_constraint k WHERE k.contypid = t.oid),
-               obj_description(t.oid, 'pg_type'), t.typacl::text
+               obj_description(t.oid, 'pg_type'), {_acl('t.typacl', "'T'", 't.typowner')}
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         LEFT JOIN pg_class r ON r.oid = t.typrelid
         WHERE {_USER_SCHEMAS} AND {_not_extension('pg_type', 't.oid')}
@@ -57,7 +63,7 @@ QUERIES: dict[str, str] = {
                          JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                          WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
                          LIMIT 1), ''),
-               obj_description(c.oid, 'pg_class'), c.relacl::text
+               obj_description(c.oid, 'pg_class'), {_acl('c.relacl', "'s'", 'c.relowner')}
         FROM pg_sequences s
         JOIN pg_namespace n ON n.nspname = s.schemaname
         JOIN pg_class c ON c.relname = s.sequencename AND c.relnamespace = n.oid
@@ -69,7 +75,7 @@ QUERIES: dict[str, str] = {
                coalesce((SELECT string_agg(p.relname, ',' ORDER BY i.inhseqno) FROM pg_inherits i
                          JOIN pg_class p ON p.oid = i.inhparent WHERE i.inhrelid = c.oid), ''),
                coalesce(array_to_string(c.reloptions, ','), ''), c.relrowsecurity::text, c.relforcerowsecurity::text,
-               obj_description(c.oid, 'pg_class'), c.relacl::text
+               obj_description(c.oid, 'pg_class'), {_acl('c.relacl', "'r'", 'c.relowner')}
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE {_USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'f') AND {_not_extension('pg_class', 'c.oid')}""",
     "columns": f"""
@@ -77,7 +83,7 @@ QUERIES: dict[str, str] = {
                coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
                coalesce((SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation
                          AND a.attcollation <> (SELECT t.typcollation FROM pg_type t WHERE t.oid = a.atttypid)), ''),
-               col_description(c.oid, a.attnum), a.attacl::text,
+               col_description(c.oid, a.attnum), coalesce(a.attacl::text, ''),
                (SELECT count(*) FROM pg_attribute b WHERE b.attrelid = c.oid AND b.attnum > 0 AND NOT b.attisdropped
                   AND b.attnum < a.attnum)::text
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -97,13 +103,13 @@ QUERIES: dict[str, str] = {
         SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid),
                coalesce(array_to_string(c.reloptions, ','), ''),
                CASE WHEN c.relkind = 'm' THEN c.relispopulated::text ELSE '' END,
-               obj_description(c.oid, 'pg_class'), c.relacl::text
+               obj_description(c.oid, 'pg_class'), {_acl('c.relacl', "'r'", 'c.relowner')}
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE {_USER_SCHEMAS} AND c.relkind IN ('v', 'm') AND {_not_extension('pg_class', 'c.oid')}""",
     "functions": f"""
         SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
                CASE WHEN p.prokind IN ('f', 'p', 'w') THEN pg_get_functiondef(p.oid) ELSE p.prokind::text END,
-               obj_description(p.oid, 'pg_proc'), p.proacl::text
+               obj_description(p.oid, 'pg_proc'), {_acl('p.proacl', "'f'", 'p.proowner')}
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
         WHERE {_USER_SCHEMAS} AND {_not_extension('pg_proc', 'p.oid')}""",
     "triggers": f"""

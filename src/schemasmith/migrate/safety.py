@@ -98,6 +98,7 @@ FACTS: dict[str, Fact] = {
     "drop_check": Fact(ACCESS_EXCLUSIVE, note="catalog only"),
     "add_exclusion": Fact(ACCESS_EXCLUSIVE, scans=True, backward_incompatible=True, note="builds its index and checks every row while holding the lock"),
     "drop_exclusion": Fact(ACCESS_EXCLUSIVE, note="catalog only; drops its index"),
+    "recreate_table": Fact(ACCESS_EXCLUSIVE, note="drops the table and creates it again: every row is lost"),
     "table_option": Fact(ACCESS_EXCLUSIVE, note="catalog only, except SET LOGGED/UNLOGGED, which rewrites the table"),
     "attach_partition": Fact(SHARE_UPDATE_EXCLUSIVE, scans=True, note="scans the partition for its bound unless a matching CHECK proves it"),
     "detach_partition": Fact(ACCESS_EXCLUSIVE, note="DETACH PARTITION … CONCURRENTLY (outside a transaction) takes a weaker lock"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...dialects.postgres import quote_qualified
 from ...dialects.registry import get_dialect
 from ...model import naming
 from ...model.document import Design
@@ -26,6 +27,9 @@ class TableRules(Comparison):
                 self.add("rename_table", ops.RenameTable(old_name, new_name))
         dependent_fks = self.key_dependencies(kept)
         for old_name, new_name in kept:
+            if self.old.tables[old_name].partition_by != self.new.tables[new_name].partition_by:
+                self.recreate(old_name, new_name)
+                continue
             self.table(old_name, new_name, dependent_fks)
         self.create_tables(created)
         self.drop_tables(dropped)
@@ -80,6 +84,16 @@ class TableRules(Comparison):
         self.table_options(old_name, new_name, old_table, new_table)
         if (old_table.comment or None) != (new_table.comment or None):
             self.add("comment", ops.SetComment(new_name, None, old_table.comment or None, new_table.comment or None))
+
+    def recreate(self, old_name: str, new_name: str) -> None:
+        """A table that becomes partitioned (or stops being so): PostgreSQL cannot alter that in place."""
+        old_table, new_table = self.old.tables[old_name], self.new.tables[new_name]
+        drop_old, drop_new = f"DROP TABLE {quote_qualified(old_name)};", f"DROP TABLE {quote_qualified(new_name)};"
+        create_new = self.ctx.renderer("new").table_statements(new_name, new_table, set())
+        create_old = self.ctx.renderer("old").table_statements(old_name, old_table, set())
+        loss = f"drops every row of {old_name}: a table cannot be turned into a partitioned one (or back) in place"
+        self.add("create_table", ops.Sql(new_name, f"recreate {new_name} partitioned by {new_table.partition_by or 'nothing'}",
+                                         [drop_old, *create_new], [drop_new, *create_old], "recreate_table", loss, loss))
 
     def create_tables(self, created: list[str]) -> None:
         order = [name for name in creation_order(self.new) if name in created]
