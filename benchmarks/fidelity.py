@@ -4,7 +4,10 @@ For each schema file, prints how many facts of each object class (see schemasmit
 the rebuilt database reproduces, and with --diff the facts that differ. Runs on the embedded
 PostgreSQL by default, or on --server URL.
 
-    .venv/bin/python benchmarks/fidelity.py ../shared/corpora/real-schemas/*.sql [--diff] [--server URL]
+    .venv/bin/python benchmarks/fidelity.py ../shared/corpora/real-schemas/*.sql [--diff] [--server URL] [--migra]
+
+With --migra, migra's round trip runs beside ours: migra's migration from an empty database to
+the schema, applied to an empty database, compared the same way.
 """
 
 from __future__ import annotations
@@ -18,6 +21,37 @@ from schemasmith.db.fingerprint import differences, reproduced
 from schemasmith.importers.verify import round_trip_sql
 
 ROLES = ("schemainspect_test_role",)
+
+
+def migra_round_trip(sql: str, label: str, server: str | None) -> tuple[dict, dict]:
+    """(facts of the original, facts of an empty database after migra's empty → schema migration)."""
+    from migra import Migration
+    from sqlbag import S
+
+    from schemasmith.db.apply import apply_script
+    from schemasmith.db.embedded import scratch_database
+    from schemasmith.db.fingerprint import fingerprint
+
+    def url(value: str) -> str:
+        return value.replace("postgresql://", "postgresql+psycopg://", 1)
+
+    with scratch_database(server, prefix="original") as original, scratch_database(server, prefix="migra") as rebuilt:
+        apply_script(original, sql, label)
+        with S(url(rebuilt)) as empty_session, S(url(original)) as target_session:
+            migration = Migration(empty_session, target_session)
+            migration.set_safety(False)
+            migration.add_all_changes(privileges=True)
+            statements = migration.sql
+        apply_script(rebuilt, statements, "migra's migration")
+        return fingerprint(original), fingerprint(rebuilt)
+
+
+def _summary(expected: dict, actual: dict) -> str:
+    counts = reproduced(expected, actual)
+    found, present = sum(f for f, _ in counts.values()), sum(p for _, p in counts.values())
+    detail = ", ".join(f"{name} {f}/{p}" for name, (f, p) in counts.items() if p)
+    extra = sum(len(actual[name] - expected.get(name, set())) for name in actual)
+    return f"{found}/{present} facts reproduced, {extra} extra  ({detail})"
 
 
 def _create_roles(server: str | None) -> None:
@@ -36,6 +70,7 @@ def main() -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--server")
     parser.add_argument("--diff", action="store_true")
+    parser.add_argument("--migra", action="store_true", help="also migra's round trip, on the same schemas")
     arguments = parser.parse_args()
     if arguments.server is None:
         embedded_server()
@@ -49,11 +84,12 @@ def main() -> int:
             print(f"{path}: FAILED {type(error).__name__}: {str(error)[:600]}")
             failures += 1
             continue
-        counts = reproduced(expected, actual)
-        total = sum(found for found, _ in counts.values()), sum(present for _, present in counts.values())
-        detail = ", ".join(f"{name} {found}/{present}" for name, (found, present) in counts.items() if present)
-        extra = sum(len(actual[name] - expected.get(name, set())) for name in actual)
-        print(f"{path.name}: {total[0]}/{total[1]} facts reproduced, {extra} extra  ({detail})")
+        print(f"{path.name}: schemasmith {_summary(expected, actual)}")
+        if arguments.migra:
+            try:
+                print(f"{path.name}: migra       {_summary(*migra_round_trip(path.read_text(encoding='utf-8'), str(path), arguments.server))}")
+            except Exception as error:  # migra failing on a schema is a figure too
+                print(f"{path.name}: migra       FAILED {type(error).__name__}: {' '.join(str(error).split())[:300]}")
         if arguments.diff:
             for line in differences(expected, actual):
                 print("   ", line)

@@ -212,10 +212,13 @@ def test_the_hand_written_design_rebuilds_and_reads_back_the_same(pg_url: str, t
     assert design_differences(postgres.project(design), again.design) == []
 
 
-def test_other_schemas_are_read_by_name_and_a_lone_schema_is_found(pg_server):
-    sql = "CREATE SCHEMA app;\nCREATE TABLE app.things (id bigint PRIMARY KEY, label text);\n"
+def test_other_schemas_are_read_as_schema_qualified_names(pg_server):
+    sql = "CREATE SCHEMA app;\nCREATE TABLE app.things (id bigint PRIMARY KEY, label text);\nCREATE TABLE things (id int);\n"
     result = import_ddl(sql, name="app")
-    assert list(result.design.tables) == ["things"]
+    assert list(result.design.tables) == ["app.things", "things"]
+    assert list(result.design.schemas) == ["app"]
+    text = postgres.render(result.design).files["schema.sql"]
+    assert 'CREATE TABLE app.things (' in text
 
 
 def test_expressions_read_like_a_person_wrote_them():

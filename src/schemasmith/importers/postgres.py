@@ -27,6 +27,7 @@ from ..db.embedded import scratch_database
 from ..db.urls import sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
+    UUIDV7_VERSION,
     MAX_DEPTH_FUNCTION_PREFIX,
     UPDATED_AT_FUNCTION,
     clean_expression,
@@ -53,6 +54,7 @@ from ..model.document import (
     Trigger,
     UniqueConstraint,
 )
+from ..model.implied import UUID_DEFAULT
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
 from ..text.redaction import redact_url
 from ..text.statements import line_of
@@ -351,7 +353,9 @@ class _Importer:
         except ValidationError as error:  # pragma: no cover - every part was validated on its own
             raise SourceError(f"the database could not be read into a design: {error}") from None
         conventions = infer_conventions(design, style)
-        design = design.model_copy(update={"conventions": conventions, "tables": self._implied_left_out(design, conventions)})
+        tables, implied = self._implied_left_out(design, conventions)
+        conventions = conventions.model_copy(update={"implied": implied})
+        design = design.model_copy(update={"conventions": conventions, "tables": tables})
         self._check(design)
         return design
 
@@ -599,14 +603,6 @@ class _Importer:
             default, is_sequence = _default_from_catalog(info.default_expression, portable, textual, enum_types)
             if is_sequence:  # a serial column: its default names its sequence, kept as PostgreSQL prints it
                 default = Default(value=info.default_expression, is_expression=True)
-        if (
-            default is not None
-            and default.is_expression
-            and primary == [column_name]
-            and portable.kind == "uuid"
-            and _call_name(str(default.value)) in _UUID_KEY_FUNCTIONS
-        ):
-            default = None  # the generated uuid of a single-column uuid key is implied
         return Column(
             type=str(portable),
             nullable=bool(column.get("nullable", True)) and column_name not in primary and identity is None,
@@ -835,8 +831,15 @@ class _Importer:
             designed.append(Trigger(name=trigger.tgname, definition=trigger.definition, enabled=enabled))
         return designed
 
-    def _implied_left_out(self, design: Design, conventions) -> dict[str, Table]:
-        """Leave out what the conventions imply, and warn where the design implies more than the database has."""
+    def _implied_left_out(self, design: Design, conventions) -> tuple[dict[str, Table], bool]:
+        """The tables with what the conventions imply left out, and whether the design may imply at all.
+
+        When leaving things to the conventions would add what the database lacks (a uuid key
+        without a default, an updated_at column no trigger keeps), the design says
+        `implied: false` and keeps everything as it is, so building it gives the same database.
+        """
+        if any(self._implies_more(table) for table in design.tables.values()):
+            return dict(design.tables), False
         tables = {}
         for table_name, table in design.tables.items():
             columns = dict(table.columns)
@@ -846,37 +849,26 @@ class _Importer:
                 portable = key.portable_type
                 if conventions.primary_key == "identity" and portable.is_integer and key.identity == "by default":
                     columns[key_name] = key.model_copy(update={"identity": None})
-                if (
-                    portable.kind == "uuid"
-                    and key.default is None
-                    and key.generated is None
-                    and not self._had_uuid_default(table_name, key_name)
+                implied_default = "uuidv7()" if conventions.postgres_version >= UUIDV7_VERSION else UUID_DEFAULT
+                if portable.kind == "uuid" and key.default is not None and key.default.is_expression and (
+                    str(key.default.value).strip().lower() == implied_default
                 ):
-                        self.warn(
-                            f"{table_name}.{key_name}: a uuid primary key without a default; the design implies"
-                            " gen_random_uuid()"
-                        )
-            updated_at = columns.get("updated_at")
-            if (
-                updated_at is not None
-                and updated_at.portable_type.kind in ("timestamp", "timestamptz")
-                and not any(trigger.kind == "updated_at" for trigger in table.triggers)
-            ):
-                self.warn(
-                    f"{table_name}.updated_at: no trigger keeps it current in the database; the design implies one"
-                    " (schemasmith's updated_at trigger)"
-                )
+                    columns[key_name] = key.model_copy(update={"default": None})  # the generated uuid of a key is implied
             tables[table_name] = table.model_copy(update={"columns": columns})
-        return tables
+        return tables, True
 
-    def _had_uuid_default(self, table_name: str, column_name: str) -> bool:
-        rows = self.query(
-            "SELECT pg_get_expr(d.adbin, d.adrelid) AS expression FROM pg_attrdef d JOIN pg_attribute a"
-            " ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = :oid AND a.attname = :column",
-            oid=self.table_oid[table_name],
-            column=column_name,
+    @staticmethod
+    def _implies_more(table: Table) -> bool:
+        if len(table.primary_key) == 1 and table.primary_key[0] in table.columns:
+            key = table.columns[table.primary_key[0]]
+            if key.portable_type.kind == "uuid" and key.default is None and key.generated is None:
+                return True
+        updated_at = table.columns.get("updated_at")
+        return (
+            updated_at is not None
+            and updated_at.portable_type.kind in ("timestamp", "timestamptz")
+            and not any(trigger.kind == "updated_at" for trigger in table.triggers)
         )
-        return bool(rows) and _call_name(rows[0].expression) in _UUID_KEY_FUNCTIONS
 
     def _check(self, design: Design) -> None:
         from ..model.invariants import check_invariants

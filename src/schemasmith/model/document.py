@@ -222,6 +222,10 @@ class Conventions(Strict):
     enum_style: Literal["native", "check"] = "native"
     naming: str = "snake_case_plural"
     postgres_version: int = 14  # the oldest PostgreSQL the generated DDL must run on
+    #: What the design may leave out: a uuid key's generated default, an integer key's identity
+    #: under `primary_key: identity`, the trigger that keeps `updated_at` current. false: nothing is
+    #: added, the design is the database exactly (import writes it so for schemas that differ).
+    implied: bool = True
 
 
 class Growth(Strict):

@@ -15,7 +15,9 @@ UUID_DEFAULT = "gen_random_uuid()"
 
 
 def with_implied(design: Design) -> Design:
-    """A copy of `design` with the conventions' implications written out."""
+    """A copy of `design` with the conventions' implications written out (none under `implied: false`)."""
+    if not design.conventions.implied:
+        return design
     tables = {name: _table_with_implied(design, table) for name, table in design.tables.items()}
     return design.model_copy(update={"tables": tables})
 
