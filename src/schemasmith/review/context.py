@@ -12,7 +12,8 @@ from functools import cached_property
 
 from ..model.document import Design, ForeignKey, Table
 from ..text.words import is_plural, last_word
-from .fixes import SqlWriter, table_snippet
+from .fixes import SqlWriter, table_snippet, yaml_snippet
+from .objects import FunctionFacts, function_facts, in_postgres_sql, trigger_function
 from .options import ReviewSettings
 from .profiles import Profile
 from .words import identifiers, singular
@@ -43,6 +44,11 @@ class Context:
     def patch(self, table: str, **sections) -> str | None:
         """The design-document change, when the schema is a design document."""
         return table_snippet(table, **sections) if self.from_design else None
+
+    def object_patch(self, section: str, name: str, extra: dict | None = None, **fields) -> str | None:
+        """The change to one view, function, … of the design (`views: {name: fields}`), with other
+        top-level changes first (`extra`, e.g. conventions), when the schema is a design document."""
+        return yaml_snippet({**(extra or {}), section: {name: fields}}) if self.from_design else None
 
     # --- structure --------------------------------------------------------------------------
 
@@ -132,6 +138,54 @@ class Context:
     def user_table(self) -> str | None:
         """The table of people who sign in, found by its name."""
         return next((name for name in USER_TABLES if name in self.design.tables), None)
+
+    # --- objects beside tables -------------------------------------------------------------
+
+    def relation(self, schema: str | None, name: str) -> str | None:
+        """The design's key of the table or view a query names (`orders`, `billing.invoices`).
+
+        A name qualified with a schema the design does not declare is in the default schema."""
+        candidates = [f"{schema}.{name}"] if schema else []
+        if schema is None or schema not in self.design.schemas:
+            candidates.append(name)
+        return next((key for key in candidates if key in self.design.tables or key in self.design.views), None)
+
+    def qualified(self, key: str) -> str:
+        """SQL for a design object's name keyed `name` or `schema.name` (schema declared), quoted."""
+        schema, _, name = key.partition(".")
+        if name and schema in self.design.schemas:
+            return f"{self.sql.q(schema)}.{self.sql.q(name)}"
+        return self.sql.q(key)
+
+    @cached_property
+    def function_facts(self) -> dict[str, FunctionFacts]:
+        """What each PostgreSQL function of the design declares, by signature (unparsable ones left out)."""
+        found = {}
+        for signature, function in self.design.functions.items():
+            facts = function_facts(function.definition) if in_postgres_sql(function.dialect) else None
+            if facts is not None:
+                found[signature] = facts
+        return found
+
+    @cached_property
+    def trigger_uses(self) -> dict[str, list[tuple[str, str]]]:
+        """(table, trigger name) of each general trigger, by the signature of the function it executes."""
+        by_name: dict[tuple[str, ...], str] = {}
+        for signature in self.design.functions:
+            name = tuple(signature.split("(", 1)[0].split("."))
+            if signature.endswith("()"):  # trigger functions declare no arguments
+                by_name[name] = signature
+                if len(name) == 1:
+                    by_name[("public", *name)] = signature
+        uses: dict[str, list[tuple[str, str]]] = {}
+        for table_name, table in self.design.tables.items():
+            for trigger in table.triggers:
+                if trigger.definition is None or not in_postgres_sql(trigger.dialect):
+                    continue
+                called = trigger_function(trigger.definition)
+                if called is not None and called in by_name:
+                    uses.setdefault(by_name[called], []).append((table_name, trigger.name or ""))
+        return uses
 
     # --- conventions ------------------------------------------------------------------------
 

@@ -25,6 +25,19 @@ class Flow:
         self.value = value
 
 
+class Block:
+    """Text written as a YAML literal block (`key: |`), so a SQL body keeps its lines."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def lines(self, label: str, pad: str) -> list[str]:
+        chomp = "-" if not self.text.endswith("\n") else ("+" if self.text.endswith("\n\n") else "")
+        indicator = "2" if self.text[:1] in (" ", "\n") else ""
+        body = self.text.rstrip("\n").split("\n") if self.text.strip("\n") else []
+        return [f"{pad}{label}: |{indicator}{chomp}", *(f"{pad}  {line}" if line else "" for line in body)]
+
+
 #: Text YAML reads back as the same string when written bare inside a flow collection.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[ .()<>=!*+/'-]+[A-Za-z0-9_()<>=!*+/'.-]*)*")
 #: Words YAML 1.1 reads as booleans or null.
@@ -64,6 +77,8 @@ def yaml_snippet(tree: dict[str, Any], indent: int = 0) -> str:
         label = flow(key)
         if isinstance(value, Flow):
             lines.append(f"{pad}{label}: {flow(value.value)}")
+        elif isinstance(value, Block):
+            lines.extend(value.lines(label, pad))
         elif isinstance(value, dict):
             lines.append(f"{pad}{label}:")
             lines.append(yaml_snippet(value, indent + 1))

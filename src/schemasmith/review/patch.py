@@ -20,6 +20,10 @@ def apply_to_design(design: Design, snippet: str) -> Design:
     return design_from_data(apply_design_fix(design.to_data(), snippet))
 
 
+#: Sections of named objects whose fixes change some of an object's fields, not the whole object.
+OBJECT_SECTIONS = frozenset({"views", "functions", "sequences", "domains"})
+
+
 def apply_design_fix(data: dict, snippet: str) -> dict:
     """Merge a finding's design-document change into plain design data, as a person would.
 
@@ -56,6 +60,9 @@ def apply_design_fix(data: dict, snippet: str) -> dict:
                 for section, content in (sections or {}).items():
                     if content is not None:  # a section whose only items were removed
                         _merge_section(table, section, content)
+        elif key in OBJECT_SECTIONS and isinstance(value, dict):
+            for name, fields in value.items():
+                _merge_object(data.setdefault(key, {}).setdefault(name, {}), fields or {})
         elif isinstance(value, dict):
             data.setdefault(key, {}).update(value)
         else:
@@ -80,3 +87,13 @@ def _merge_section(table: dict, section: str, content) -> None:
                 items.append(item)
     else:
         table[section] = content
+
+
+def _merge_object(entry: dict, fields: dict) -> None:
+    """A view's (function's, …) changed fields: list items are added, other fields replaced."""
+    for field, content in fields.items():
+        if isinstance(content, list):
+            items = entry.setdefault(field, [])
+            items.extend(item for item in content if item not in items)
+        else:
+            entry[field] = content

@@ -4,6 +4,7 @@ from . import (  # noqa: F401 - imported for their @rule registrations
     constraints,
     dialects,
     foreign_keys,
+    functions,
     indexes,
     keys,
     naming,
@@ -12,4 +13,5 @@ from . import (  # noqa: F401 - imported for their @rule registrations
     security,
     tenancy,
     types,
+    views,
 )
