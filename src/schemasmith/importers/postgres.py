@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..db.apply import apply_script
 from ..db.embedded import scratch_database
+from ..db.extensions import ProofScript
 from ..db.urls import libpq_url, sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
@@ -194,15 +195,20 @@ def _connection_failure(url: str, error: Exception) -> SourceError:
     return SourceError(f"cannot connect to the PostgreSQL database at {redact_url(url)}: {reason}")
 
 
-def import_database(url: str, *, schema: str = "public", name: str | None = None) -> ImportResult:
-    """The design of one schema of a live PostgreSQL database."""
+def import_database(url: str, *, schema: str = "public", name: str | None = None, proof: ProofScript | None = None) -> ImportResult:
+    """The design of one schema of a live PostgreSQL database.
+
+    `proof` is the script the database was made from when built-ins stood in for an extension's
+    functions there: the catalog's expressions are mapped back to what the user wrote, and the
+    extensions it skipped are reported with the ones the database has.
+    """
     from ..gcpause import gc_paused
 
     with gc_paused():
-        return _import_database(url, schema=schema, name=name)
+        return _import_database(url, schema=schema, name=name, proof=proof or ProofScript(""))
 
 
-def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult:
+def _import_database(url: str, *, schema: str, name: str | None, proof: ProofScript) -> ImportResult:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
     from sqlalchemy.pool import NullPool
@@ -226,7 +232,7 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
             connection.execute(text("SELECT set_config('search_path', quote_ident(:schema), true)"), {"schema": schema})
             database_name = connection.execute(text("SELECT current_database()")).scalar_one()
             try:
-                return _Importer(connection, schema, name or database_name).run()
+                return _Importer(connection, schema, name or database_name, proof).run()
             except DBAPIError as error:
                 raise SourceError(f"reading the database at {redact_url(url)} failed: {str(error.orig).strip()}") from None
     finally:
@@ -237,8 +243,10 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
 
 
 class _Importer:
-    def __init__(self, connection, schema: str, name: str):
+    def __init__(self, connection, schema: str, name: str, proof: ProofScript):
         self.connection = connection
+        self.proof = proof
+        self.restore = proof.restore
         self.schema = schema
         self.name = name
         self.warnings: list[str] = []
@@ -342,7 +350,7 @@ class _Importer:
         with python_warnings.catch_warnings():
             python_warnings.simplefilter("ignore")  # "did not recognize type 'vector'": we read types ourselves
             options = {"schema": self.schema, "filter_names": names}
-            return (
+            reflected = (
                 dict(inspector.get_multi_columns(**options)),
                 dict(inspector.get_multi_pk_constraint(**options)),
                 dict(inspector.get_multi_foreign_keys(**options)),
@@ -351,6 +359,29 @@ class _Importer:
                 dict(inspector.get_multi_check_constraints(**options)),
                 dict(inspector.get_multi_table_comment(**options)),
             )
+        self._restore_expressions(reflected[0], reflected[4], reflected[5])
+        return reflected
+
+    def _restore_expressions(self, columns: dict, indexes: dict, checks: dict) -> None:
+        """The user's text in the expressions read back from a proof script (defaults, generated
+        columns, index expressions and predicates, checks); comments and names stay as read."""
+        restore = self.restore
+        for items in columns.values():
+            for column in items:
+                if column.get("default") is not None:
+                    column["default"] = restore(column["default"])
+                if column.get("computed"):
+                    column["computed"]["sqltext"] = restore(str(column["computed"]["sqltext"]))
+        for items in indexes.values():
+            for index in items:
+                if index.get("expressions"):
+                    index["expressions"] = [restore(item) if item else item for item in index["expressions"]]
+                options = index.get("dialect_options") or {}
+                if options.get("postgresql_where") is not None:
+                    options["postgresql_where"] = restore(str(options["postgresql_where"]))
+        for items in checks.values():
+            for check in items:
+                check["sqltext"] = restore(check["sqltext"])
 
     def _design(self, designed: dict[str, Table]) -> Design:
         """The imported tables and enums as a checked design, with the conventions they follow."""
@@ -537,6 +568,7 @@ class _Importer:
                 + ", ".join(row.relname for row in sequences)
             )
         extensions = [row.extname for row in self.query("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid")]
+        extensions += [name for name in self.proof.skipped if name not in extensions]
         if extensions:
             self.warn(f"the database uses extensions a design does not record: {', '.join(extensions)}")
 
@@ -962,7 +994,7 @@ class _Importer:
             oid=self.table_oid[table_name],
             column=column_name,
         )
-        return bool(rows) and _call_name(rows[0].expression) in _UUID_KEY_FUNCTIONS
+        return bool(rows) and _call_name(self.restore(rows[0].expression)) in _UUID_KEY_FUNCTIONS
 
     def _check(self, design: Design) -> None:
         from ..model.invariants import check_invariants
@@ -1099,10 +1131,10 @@ def import_ddl(sql: str, *, file: str | None = None, name: str | None = None, se
     prepared, notes = _prepare_script(sql, label)
     design_name = name or (re.sub(r"[^a-z0-9_]+", "_", Path(file).stem.lower()).strip("_") if file else "") or "imported"
     with scratch_database(server_url, prefix="import") as url:
-        apply_script(url, prepared, label)
+        proof = apply_script(url, prepared, label, proof=True)
         schema = _schema_to_import(url)
-        result = import_database(url, schema=schema, name=design_name)
-    result.warnings = notes + result.warnings
+        result = import_database(url, schema=schema, name=design_name, proof=proof)
+    result.warnings = notes + [f"note: {note}" for note in proof.notes] + result.warnings
     return result
 
 
