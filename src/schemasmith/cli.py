@@ -450,6 +450,23 @@ def copy_data(
         raise typer.Exit(code)
 
 
+@app.command()
+@handles_errors
+def doctor(
+    format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """What this machine can prove: embedded PostgreSQL and its extensions, reachable servers, Node tools, a browser."""
+    from .doctor import render_text, run_doctor
+
+    report = run_doctor()
+    if format is OutputFormat.json:
+        print(report.to_json())
+    else:
+        out.print(render_text(report), highlight=False, soft_wrap=True, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
 # --- the rest of the contract, not built yet ----------------------------------------------
 
 _PENDING = {
