@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXTERNAL_PG, REPO
+
 from schemasmith.db.embedded import scratch_database
 from schemasmith.db.extensions import prepare_script, script_needs
 from schemasmith.importers import postgres as postgres_importer
