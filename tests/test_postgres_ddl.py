@@ -89,8 +89,9 @@ def test_taskhub_for_postgres_18_uses_uuidv7_and_round_trips(pg_url: str, tmp_pa
     apply(pg_url, text, tmp_path)
     imported = import_database(pg_url, name=design.name)
     assert imported.design.conventions.postgres_version == 18  # uuidv7() defaults: the database needs 18
-    built_for_18 = design.model_copy(update={"conventions": design.conventions.model_copy(update={"postgres_version": 18})})
-    assert design_differences(postgres.project(built_for_18), imported.design) == []
+    projected = postgres.project(design)
+    built_for_18 = projected.model_copy(update={"conventions": projected.conventions.model_copy(update={"postgres_version": 18})})
+    assert design_differences(built_for_18, imported.design) == []
     assert postgres.render(imported.design, postgres_version=18).files["schema.sql"] == text
 
 

@@ -67,7 +67,10 @@ def handles_errors(command):
 
 def _warn(messages: list[str]) -> None:
     for message in messages:
-        err.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+        if message.startswith("note: "):  # what a proof did differently, not a problem of the schema
+            err.print(f"[cyan]note:[/] {message.removeprefix('note: ')}", highlight=False, soft_wrap=True)
+        else:
+            err.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
 def _not_built(command: str, issue: str) -> None:
@@ -152,7 +155,7 @@ def validate(
     from .workload.command import check_server_url, render_workload_text, validate_workload
 
     check_server_url(db)
-    source = load_source(schema)
+    source = load_source(schema, server_url=db)
     _warn(source.warnings)
     checks = check_formal(source.design, postgres_url=db)
     failed = [check for check in checks if not check.applied]
@@ -174,6 +177,9 @@ def validate(
         for check in checks:
             table.add_row(check.dialect, check.database, "applied" if check.applied else "[red]failed[/]", f"{check.seconds:.2f} s")
         out.print(table)
+        for check in checks:
+            for note in check.notes:
+                out.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
         for check in failed:
             err.print(f"[bold red]{check.dialect}:[/] {check.error}", highlight=False, soft_wrap=True)
         if workload is not None:
@@ -442,6 +448,23 @@ def copy_data(
     code = copy_data_command(source, target, quiet)
     if code:
         raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def doctor(
+    format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """What this machine can prove: embedded PostgreSQL and its extensions, reachable servers, Node tools, a browser."""
+    from .doctor import render_text, run_doctor
+
+    report = run_doctor()
+    if format is OutputFormat.json:
+        print(report.to_json())
+    else:
+        out.print(render_text(report), highlight=False, soft_wrap=True, markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 # --- the rest of the contract, not built yet ----------------------------------------------

@@ -45,8 +45,12 @@ def detect_sql_dialect(sql: str) -> str:
     return "sqlite" if sqlite_score > postgres_score else "postgres"
 
 
-def load_source(source: str, *, dialect: str | None = None, name: str | None = None) -> Source:
-    """Read SCHEMA (`.yaml`, `.sql`, a SQLite file or a database URL) into a design."""
+def load_source(source: str, *, dialect: str | None = None, name: str | None = None, server_url: str | None = None) -> Source:
+    """Read SCHEMA (`.yaml`, `.sql`, a SQLite file or a database URL) into a design.
+
+    `server_url` is the server a PostgreSQL `.sql` file is applied to for reading (a scratch
+    database there); by default $SCHEMASMITH_PG_URL's server, else the embedded one.
+    """
     if dialect is not None and dialect not in DDL_DIALECTS:
         raise SourceError(f"unknown dialect {dialect!r}; use one of {', '.join(DDL_DIALECTS)}")
     if is_database_url(source):
@@ -77,7 +81,7 @@ def load_source(source: str, *, dialect: str | None = None, name: str | None = N
         except UnicodeDecodeError:
             sql = path.read_text(encoding="latin-1")
         chosen = dialect or detect_sql_dialect(sql)
-        return _load_ddl(sql, chosen, str(path), name or _design_name(path.stem))
+        return _load_ddl(sql, chosen, str(path), name or _design_name(path.stem), server_url)
     raise SourceError(
         f"{source}: unknown kind of schema source; expected a .yaml design document, a .sql file, "
         "a SQLite .db file or a database URL"
@@ -127,9 +131,11 @@ def _design_name(stem: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", stem.lower()).strip("_") or "schema"
 
 
-def _load_ddl(sql: str, dialect: str, file: str, name: str) -> Source:
-    importer = importer_for(get_dialect(dialect))
-    result = importer.import_ddl(sql, file=file, name=name)
+def _load_ddl(sql: str, dialect: str, file: str, name: str, server_url: str | None = None) -> Source:
+    chosen = get_dialect(dialect)
+    importer = importer_for(chosen)
+    server = {"server_url": server_url} if server_url is not None and chosen.scratch_databases else {}
+    result = importer.import_ddl(sql, file=file, name=name, **server)
     return Source(result.design, dialect, result.warnings)
 
 

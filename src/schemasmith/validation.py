@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .db.apply import apply_postgres_file, apply_sqlite_file
-from .db.embedded import redact, scratch_database
+from .db.embedded import default_server_label, redact, scratch_database
 from .dialects.base import Dialect
 from .dialects.registry import canonical_name, dialect_names, get_dialect
 from .errors import SourceError
@@ -30,6 +30,7 @@ class FormalCheck:
     seconds: float
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the proof did differently (a built-in for an extension)
 
 
 def check_formal(design: Design, *, postgres_url: str | None = None, dialects=("postgres", "sqlite")) -> list[FormalCheck]:
@@ -56,15 +57,16 @@ def _check_dialect(dialect: Dialect, design: Design, work: Path, server_url: str
     path.write_text(output.files["schema.sql"], encoding="utf-8")
     started = time.perf_counter()
     if dialect.scratch_databases:
-        where = redact(server_url) if server_url else f"embedded {dialect.label} 18"
+        where = redact(server_url) if server_url else default_server_label()
     else:
         where = f"{dialect.label} (file)"
+    notes: list[str] = []
     try:
         if dialect.scratch_databases:
             with scratch_database(server_url, prefix="validate") as url:
-                apply_postgres_file(url, path)
+                notes = apply_postgres_file(url, path, proof=True).notes
         else:
             apply_sqlite_file(work / "validate.db", path)
     except SourceError as error:
         return FormalCheck(dialect.name, where, False, time.perf_counter() - started, str(error), output.warnings)
-    return FormalCheck(dialect.name, where, True, time.perf_counter() - started, None, output.warnings)
+    return FormalCheck(dialect.name, where, True, time.perf_counter() - started, None, output.warnings, notes)

@@ -68,7 +68,7 @@ def seed_command(schema: str, db: str | None, rows: int | None, scale: str | Non
     for warning in result.warnings:
         if warning.startswith("SQLite keeps no comments"):
             continue  # about the DDL file's comments, not about the data
-        out.print(f"warning: {warning}")
+        out.print(warning if warning.startswith("note: ") else f"warning: {warning}")
     return 0
 
 
@@ -91,7 +91,7 @@ def copy_data_command(source: str, target: str, quiet: bool) -> int:
     if not quiet:
         out.print(table)
     for warning in result.warnings:
-        out.print(f"warning: {warning}")
+        out.print(warning if warning.startswith("note: ") else f"warning: {warning}")
     problems = result.problems()
     if problems:
         for problem in problems:

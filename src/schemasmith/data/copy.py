@@ -355,7 +355,8 @@ class _Target:
             with tempfile.TemporaryDirectory(prefix="schemasmith-copy-") as folder:
                 path = Path(folder) / "schema.sql"
                 path.write_text(output.files["schema.sql"], encoding="utf-8")
-                apply_postgres_file(self.url, path)
+                applied = apply_postgres_file(self.url, path)
+                result.warnings.extend(f"note: {note}" for note in applied.notes)
             return True
         expected = postgres.project(design)
         actual = importer.import_database(self.url, name=design.name).design

@@ -138,9 +138,14 @@ class PostgresTarget(Target):
         """Remember the design's DDL; `begin` runs it inside the seed's own transaction."""
         from ..dialects import postgres
 
+        from ..db.extensions import prepare_script
+
         output = postgres.render(design)
-        self.schema_sql = _transaction_body(output.files["schema.sql"])
-        return output.warnings
+        # The user's database, not a proof: an extension it lacks is an error, never stood in for.
+        prepared = prepare_script(output.files["schema.sql"], self.url, f"the schema of {design.name!r}")
+        body = _transaction_body(prepared.sql)
+        self.schema_sql = "".join(f"{statement};\n" for statement in prepared.preamble) + body
+        return output.warnings + [f"note: {note}" for note in prepared.notes]
 
     def import_design(self, name: str) -> Design:
         from ..importers import postgres as importer

@@ -15,26 +15,52 @@ from pathlib import Path
 from ..errors import SourceError
 from ..text.statements import line_of, split_psql_script, split_sqlite_script
 from .embedded import psql_path
+from .extensions import ProofScript, prepare_script
 from .urls import libpq_url
 
 _PSQL_ERROR = re.compile(r"^psql:(?P<file>.*):(?P<line>\d+): (?P<severity>ERROR|FATAL|error):\s*(?P<message>.*)$", re.MULTILINE)
 
 
-def apply_postgres_file(url: str, path: Path) -> None:
+def apply_postgres_file(url: str, path: Path, *, proof: bool = False) -> ProofScript:
     """Run `psql -v ON_ERROR_STOP=1 -f path` against `url`; raise SourceError naming the line.
 
     The same psql runner the DDL importer uses, so every caller reports a failure alike:
     file:line, the server's message with its details, and the failing statement.
     """
-    apply_script(url, path.read_text(encoding="utf-8"), str(path))
+    return apply_script(url, path.read_text(encoding="utf-8"), str(path), proof=proof)
 
 
-def apply_script(url: str, sql: str, label: str) -> None:
+def apply_script(url: str, sql: str, label: str, *, proof: bool = False) -> ProofScript:
     """Apply SQL with the embedded server's own psql, stopping at the first error.
 
-    A failure raises SourceError naming `label`:line, the server's message with its details
-    and server version, and the failing statement (as psql echoes it).
+    The extensions the script needs are checked against the server's first
+    (`extensions.prepare_script`; `proof` marks a scratch database, where a built-in may stand
+    in for a missing extension). A failure raises SourceError naming `label`:line, the
+    server's message with its details and server version, and the failing statement (as psql
+    echoes it). Returns the script as applied, with its notes.
     """
+    prepared = prepare_script(sql, url, label, proof=proof)
+    run_preamble(url, prepared.preamble, label)
+    run_psql(url, prepared.sql, label)
+    return prepared
+
+
+def run_preamble(url: str, statements: list[str], label: str) -> None:
+    """Run the statements a script needs first (creating an extension it uses), one by one."""
+    if not statements:
+        return
+    import psycopg
+
+    try:
+        with psycopg.connect(libpq_url(url), autocommit=True, connect_timeout=10) as connection:
+            for statement in statements:
+                connection.execute(statement)
+    except psycopg.Error as error:
+        raise SourceError(f"{label}: before applying it, {' '.join(str(error).split())}") from None
+
+
+def run_psql(url: str, sql: str, label: str) -> None:
+    """psql -v ON_ERROR_STOP=1 over `sql`; SourceError naming `label`:line on failure."""
     with tempfile.TemporaryDirectory(prefix="schemasmith-import-") as folder:
         path = Path(folder) / "import.sql"
         path.write_text(sql, encoding="utf-8")

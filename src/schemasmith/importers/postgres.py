@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..db.apply import apply_script
 from ..db.embedded import scratch_database
+from ..db.extensions import ProofScript
 from ..db.urls import sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
@@ -61,6 +62,7 @@ from ..text.statements import line_of
 from ..text.statements import split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
 from .pg_catalog import reflect
+from ..model.objects import Extension
 from .pg_objects import ObjectReader
 
 # Catalog type names (pg_type.typname) that are portable types as they are.
@@ -98,7 +100,6 @@ _NEAREST = {
 
 _ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default", "RESTRICT": "restrict"}
 _POLICY_COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
-_UUID_KEY_FUNCTIONS = {"gen_random_uuid", "uuidv7"}
 _METHODS = {"btree", "hash", "gin", "gist", "brin", "spgist"}
 
 
@@ -209,16 +210,21 @@ _USER_SCHEMAS = """
 """
 
 
-def import_database(url: str, *, schema: str = "public", name: str | None = None) -> ImportResult:
+def import_database(url: str, *, schema: str = "public", name: str | None = None, proof: ProofScript | None = None) -> ImportResult:
     """The design of a live PostgreSQL database: `schema`'s objects by their bare names, every other
-    schema's as `schema.name`."""
+    schema's as `schema.name`.
+
+    `proof` is the script the database was made from when built-ins stood in for an extension's
+    functions there: the catalog's expressions are mapped back to what the user wrote, and the
+    extensions it skipped are recorded with the ones the database has.
+    """
     from ..gcpause import gc_paused
 
     with gc_paused():
-        return _import_database(url, schema=schema, name=name)
+        return _import_database(url, schema=schema, name=name, proof=proof or ProofScript(""))
 
 
-def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult:
+def _import_database(url: str, *, schema: str, name: str | None, proof: ProofScript) -> ImportResult:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
     from sqlalchemy.pool import NullPool
@@ -243,7 +249,7 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
             database_name = connection.execute(text("SELECT current_database()")).scalar_one()
             schemas = [schema] + [row[0] for row in connection.execute(text(_USER_SCHEMAS)) if row[0] != schema]
             try:
-                return _Importer(connection, schemas, name or database_name, default_schema=schema).run()
+                return _Importer(connection, schemas, name or database_name, proof, default_schema=schema).run()
             except DBAPIError as error:
                 raise SourceError(f"reading the database at {redact_url(url)} failed: {str(error.orig).strip()}") from None
     finally:
@@ -254,10 +260,12 @@ def _import_database(url: str, *, schema: str, name: str | None) -> ImportResult
 
 
 class _Importer:
-    def __init__(self, connection, schemas: list[str], name: str, default_schema: str = "public"):
+    def __init__(self, connection, schemas: list[str], name: str, proof: ProofScript, default_schema: str = "public"):
         self.connection = connection
         self.schemas = schemas
         self.schema = default_schema
+        self.proof = proof
+        self.restore = proof.restore
         self.name = name
         self.warnings: list[str] = []
         self.exclusions: list = []
@@ -289,6 +297,7 @@ class _Importer:
         self.type_info = self._column_types(oids)
         self.order = self._object_order(oids)
         reflected = reflect(self.query, oids)
+        self._restore_expressions(reflected[0], reflected[4], reflected[5])
         triggers = self._triggers(oids)
         policies = self._policies(oids)
         self.check_enums: dict[str, list[str]] = {}
@@ -312,6 +321,8 @@ class _Importer:
             )
         reader = ObjectReader(self.query, self.schemas, self.key, self.exact_type, self.warn)
         sections = reader.sections(lambda name: name == UPDATED_AT_FUNCTION or name.startswith(MAX_DEPTH_FUNCTION_PREFIX))
+        for extension in self.proof.skipped:  # stood in for by built-ins on this server: still the schema's
+            sections.setdefault("extensions", {}).setdefault(extension, Extension())
         return ImportResult(design=self._design(designed, sections), warnings=self.warnings)
 
     def _relations(self) -> list:
@@ -336,6 +347,27 @@ class _Importer:
         if foreign:
             self.warn(f"foreign tables were not imported: {', '.join(foreign)}")
         return tables
+
+    def _restore_expressions(self, columns: dict, indexes: dict, checks: dict) -> None:
+        """The user's text in the expressions read back from a proof script (defaults, generated
+        columns, index expressions and predicates, checks); comments and names stay as read."""
+        restore = self.restore
+        for items in columns.values():
+            for column in items:
+                if column.get("default") is not None:
+                    column["default"] = restore(column["default"])
+                if column.get("computed"):
+                    column["computed"]["sqltext"] = restore(str(column["computed"]["sqltext"]))
+        for items in indexes.values():
+            for index in items:
+                if index.get("expressions"):
+                    index["expressions"] = [restore(item) if item else item for item in index["expressions"]]
+                options = index.get("dialect_options") or {}
+                if options.get("postgresql_where") is not None:
+                    options["postgresql_where"] = restore(str(options["postgresql_where"]))
+        for items in checks.values():
+            for check in items:
+                check["sqltext"] = restore(check["sqltext"])
 
     def _design(self, designed: dict[str, Table], sections: dict) -> Design:
         """The imported tables and enums as a checked design, with the conventions they follow."""
@@ -600,9 +632,10 @@ class _Importer:
             generated = clean_expression(str(expression), textual, enum_types)
             virtual = info.attgenerated == "v"
         elif info is not None and info.default_expression is not None and not column.get("identity"):
-            default, is_sequence = _default_from_catalog(info.default_expression, portable, textual, enum_types)
+            expression = self.restore(info.default_expression)
+            default, is_sequence = _default_from_catalog(expression, portable, textual, enum_types)
             if is_sequence:  # a serial column: its default names its sequence, kept as PostgreSQL prints it
-                default = Default(value=info.default_expression, is_expression=True)
+                default = Default(value=expression, is_expression=True)
         return Column(
             type=str(portable),
             nullable=bool(column.get("nullable", True)) and column_name not in primary and identity is None,
@@ -1016,7 +1049,7 @@ def import_ddl(sql: str, *, file: str | None = None, name: str | None = None, se
     prepared, notes = _prepare_script(sql, label)
     design_name = name or (re.sub(r"[^a-z0-9_]+", "_", Path(file).stem.lower()).strip("_") if file else "") or "imported"
     with scratch_database(server_url, prefix="import") as url:
-        apply_script(url, prepared, label)
-        result = import_database(url, name=design_name)
-    result.warnings = notes + result.warnings
+        proof = apply_script(url, prepared, label, proof=True)
+        result = import_database(url, name=design_name, proof=proof)
+    result.warnings = notes + [f"note: {note}" for note in proof.notes] + result.warnings
     return result

@@ -111,7 +111,7 @@ def indexes_command(schema: str, queries: str | None, verify: bool, db: str | No
     check_server_url(db)
     if scale_factor <= 0:
         raise SchemasmithError(f"--scale-factor must be above 0, not {scale_factor}")
-    design = load_source(schema).design
+    design = load_source(schema, server_url=db).design
     workload = _queries(design, queries)
     analysed = analyse_workload(design, workload)
     result = advise(design, analysed)

@@ -85,7 +85,7 @@ def check_coverage(design: Design, queries: list[Query] | None = None, *, db: st
             path = Path(folder) / "schema.sql"
             path.write_text(postgres.render(design).files["schema.sql"], encoding="utf-8")
             with scratch_database(db, prefix="coverage") as url:
-                apply_postgres_file(url, path)
+                apply_postgres_file(url, path, proof=True)
                 with psycopg.connect(url, autocommit=True) as connection:
                     connection.execute("SET plan_cache_mode = force_generic_plan")  # plan for any value, not for NULL
                     for number, item in enumerate(runnable):

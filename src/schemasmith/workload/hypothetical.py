@@ -133,7 +133,7 @@ def hypothetical_advice(design: Design, analysed: list[AnalysedQuery], advice: d
         with scratch_database(db, prefix="hypo") as url:
             with psycopg.connect(url, autocommit=True) as connection:
                 version = require_hypopg(connection, db)  # before any work: fail fast
-            apply_postgres_file(url, path)
+            apply_postgres_file(url, path, proof=True)
             with psycopg.connect(url, autocommit=True) as connection:
                 load_seconds = load_synthetic(connection, design, tables, counts, column_skews(runnable))
                 connection.execute("SET plan_cache_mode = force_generic_plan")  # as in coverage: plan for any value

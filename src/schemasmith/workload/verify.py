@@ -238,7 +238,7 @@ def verify_advice(design: Design, analysed: list[AnalysedQuery], advice: dict[st
         path = Path(folder) / "baseline.sql"
         path.write_text(postgres.render(baseline).files["schema.sql"], encoding="utf-8")
         with scratch_database(db, prefix="verify") as url:
-            apply_postgres_file(url, path)
+            apply_postgres_file(url, path, proof=True)
             with psycopg.connect(url, autocommit=True) as connection:
                 load_seconds = load_synthetic(connection, design, tables, counts, column_skews(runnable))
                 connection.execute("SET max_parallel_workers_per_gather = 0")  # steadier timings

@@ -389,3 +389,84 @@ def varchar_without_reason(ctx: Context):
                 sql=sql,
                 design=design,
             )
+
+
+#: uuid-ossp's generators and what PostgreSQL has built in for them instead.
+UUID_OSSP_GENERATORS = ("uuid_generate_v4", "uuid_generate_v1", "uuid_generate_v1mc")
+
+
+def _builtin_uuid(ctx: Context) -> str:
+    """`uuidv7()` where the oldest PostgreSQL the design targets has it (18), else `gen_random_uuid()`."""
+    from ...dialects.postgres import UUIDV7_VERSION
+
+    return "uuidv7()" if ctx.design.conventions.postgres_version >= UUIDV7_VERSION else "gen_random_uuid()"
+
+
+@rule("SS211", "uuid-ossp-default", "info", "design", profiles=("postgres",))
+def uuid_ossp_default(ctx: Context):
+    """
+    ## What it does
+    Finds column defaults that call uuid-ossp's `uuid_generate_v4()` (or `uuid_generate_v1()`),
+    and recommends the built-in `gen_random_uuid()`, or `uuidv7()` when
+    `conventions.postgres_version` is 18 or later.
+
+    ## Why is this bad?
+    PostgreSQL has generated random uuids without an extension since version 13
+    (`gen_random_uuid()`), and time-ordered ones since 18 (`uuidv7()`, which also keeps a
+    primary key's index compact). Depending on `uuid-ossp` for them means one more extension
+    every server must have and every dump must create: managed and embedded servers do not
+    always ship it, and a schema that needs it does not apply there.
+
+    ## Example
+    ```yaml
+    tables:
+      accounts:
+        columns:
+          id: {type: uuid}
+          token: {type: uuid, default: uuid_generate_v4()}
+        primary_key: [id]
+    ```
+
+    ## Use instead
+    ```yaml
+    tables:
+      accounts:
+        columns:
+          id: {type: uuid}
+          token: {type: uuid, default: gen_random_uuid()}
+        primary_key: [id]
+    ```
+    """
+    from ...dialects.common import function_name
+
+    builtin = _builtin_uuid(ctx)
+    for name, table in ctx.design.tables.items():
+        for column_name, column in table.columns.items():
+            default = column.default
+            if default is None or not default.is_expression:
+                continue
+            called = function_name(str(default.value))
+            if called not in UUID_OSSP_GENERATORS:
+                continue
+            is_key = table.primary_key == [column_name] and column.portable_type.kind == "uuid"
+            flow = _with_default(column, None if is_key else builtin)
+            implied = " (a uuid key's default, so the design can leave it out)" if is_key else ""
+            yield Violation(
+                table=name,
+                column=column_name,
+                message=f"{name}.{column_name} defaults to {called}() of the uuid-ossp extension; PostgreSQL has {builtin} built in",
+                reason=f"{builtin} needs no extension{implied}; uuid-ossp is one more extension every server must"
+                " have, and servers without it (managed, embedded) cannot apply the schema.",
+                sql=f"ALTER TABLE {ctx.sql.q(name)} ALTER COLUMN {ctx.sql.q(column_name)} SET DEFAULT {builtin};",
+                design=ctx.patch(name, columns={column_name: flow}),
+            )
+
+
+def _with_default(column, default: str | None):
+    from ..fixes import Flow
+
+    data = column.model_dump(mode="json", exclude_defaults=True)
+    data.pop("default", None)
+    if default is not None:
+        data["default"] = default
+    return Flow(data)
