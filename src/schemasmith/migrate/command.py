@@ -166,6 +166,11 @@ def migration_name(result: Diff) -> str:
         if found is not None:
             return name(found)
     first = operations[0]
+    if isinstance(first, ops.ObjectOperation):
+        objects = [op for op in operations if isinstance(op, (ops.CreateObject, ops.DropObject, ops.ReplaceObject, ops.AlterObject))]
+        if objects:
+            return f"{objects[0].kind}_{objects[0].name.split('(')[0]}"  # files.slug makes it a file name
+        return "privileges" if isinstance(first, ops.GrantPrivileges) else f"{first.kind}_objects"
     return f"{first.kind}_{first.table_name or 'schema'}"
 
 

@@ -8,6 +8,7 @@ nothing of migrate.
 from __future__ import annotations
 
 from ..dialects import postgres
+from ..dialects.pg_objects import ObjectRenderer, Spelling
 from ..model.document import Column, Design, ForeignKey, Index, Table
 from ..model.types import PortableType
 
@@ -23,6 +24,10 @@ class PgContext:
 
     def renderer(self, side: str) -> postgres.PostgresRenderer:
         return self._renderers[side]
+
+    def objects(self, side: str) -> ObjectRenderer:
+        """The spelling of `side`'s objects beside tables (views, routines, types, grants, …)."""
+        return ObjectRenderer(self.designs[side], self.renderer(side), Spelling(postgres.DIALECT, postgres.quote_qualified, postgres.role_sql))
 
     def column_sql(self, table: str, name: str, column: Column, is_key: bool, side: str = "new") -> str:
         return self.renderer(side).column_sql(table, name, column, is_key)

@@ -15,7 +15,7 @@ without the diff that produced it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..model.document import (
     CheckConstraint,
@@ -790,6 +790,223 @@ class RenamePolicy(Operation):
 
     def inverse(self) -> Operation:
         return RenamePolicy(self.table, self.new, self.old)
+
+
+# --- objects beside tables (PostgreSQL) ----------------------------------------------------------
+
+#: The object classes the operations below create, drop, replace or alter, as the design names them.
+OBJECT_KINDS = ("schema", "extension", "collation", "domain", "type", "sequence", "routine", "view")
+
+
+@dataclass
+class ObjectOperation(Operation):
+    """An operation on an object that is not a table (views, routines, types, …): PostgreSQL only."""
+
+    KIND: ClassVar[str] = "object"
+
+    @property
+    def table_name(self) -> str | None:
+        return None
+
+
+def object_kind(kind: str, definition) -> str:
+    """`routine`, `view`, `materialized_view`, …: the word in the safety kinds (`drop_routine`)."""
+    return "materialized_view" if kind == "view" and getattr(definition, "materialized", False) else kind
+
+
+def object_label(kind: str, definition) -> str:
+    """`view`, `materialized view`, `function`, … for messages and operation kinds."""
+    if kind == "view" and getattr(definition, "materialized", False):
+        return "materialized view"
+    return "function" if kind == "routine" else kind
+
+
+@dataclass
+class CreateObject(ObjectOperation):
+    object: str  # one of OBJECT_KINDS
+    name: str
+    definition: Any  # the model object: Schema, Extension, …, View
+    side: str = "new"
+    recreated: bool = False  # dropped earlier in this migration and created again
+
+    @property
+    def kind(self) -> str:
+        return "create_" + object_kind(self.object, self.definition)
+
+    def describe(self) -> str:
+        return f"{'recreate' if self.recreated else 'create'} {object_label(self.object, self.definition)} {self.name}"
+
+    def inverse(self) -> Operation:
+        return DropObject(self.object, self.name, self.definition, self.side, self.recreated)
+
+
+@dataclass
+class DropObject(ObjectOperation):
+    object: str
+    name: str
+    definition: Any
+    side: str = "old"
+    recreated: bool = False  # created again later in this migration (a dependent of a change)
+
+    @property
+    def kind(self) -> str:
+        return "drop_" + object_kind(self.object, self.definition)
+
+    def describe(self) -> str:
+        suffix = " (created again below)" if self.recreated else ""
+        return f"drop {object_label(self.object, self.definition)} {self.name}{suffix}"
+
+    def inverse(self) -> Operation:
+        return CreateObject(self.object, self.name, self.definition, self.side, self.recreated)
+
+    @property
+    def loses_data(self) -> str | None:
+        if self.object == "sequence":
+            return f"drops sequence {self.name} and its current value"
+        return None
+
+
+@dataclass
+class ReplaceObject(ObjectOperation):
+    """CREATE OR REPLACE of a routine or a view (a view whose columns only grow at the end)."""
+
+    object: str  # routine or view
+    name: str
+    old: Any
+    new: Any
+    triggers: list[str] = field(default_factory=list)  # table.trigger that execute the routine
+    reversible: bool = True  # CREATE OR REPLACE also takes OLD back (False: a view that grew cannot shrink in place)
+
+    @property
+    def kind(self) -> str:
+        if self.object == "routine":
+            return "replace_routine_trigger" if self.triggers else "replace_routine"
+        return "replace_view"
+
+    def describe(self) -> str:
+        used = f" (used by trigger {', '.join(self.triggers)})" if self.triggers else ""
+        return f"replace {object_label(self.object, self.new)} {self.name}{used}"
+
+    def inverse(self) -> Operation:
+        if self.reversible:
+            return ReplaceObject(self.object, self.name, self.new, self.old, self.triggers)
+        label = object_label(self.object, self.old)
+        parts: list[Operation] = [DropObject(self.object, self.name, self.new, "new", True), CreateObject(self.object, self.name, self.old, "old", True)]
+        return Composite(None, f"recreate {label} {self.name} as it was (it cannot be replaced in place)", parts, [self],
+                         composite_kind=f"drop_{object_kind(self.object, self.old)}")
+
+
+@dataclass
+class AlterObject(ObjectOperation):
+    """An object changed in place: extension version or schema, domain, composite type, sequence options."""
+
+    object: str  # extension, domain, type or sequence
+    name: str
+    old: Any
+    new: Any
+
+    @property
+    def kind(self) -> str:
+        return {"extension": "update_extension", "type": "alter_composite_type"}.get(self.object, f"alter_{self.object}")
+
+    def describe(self) -> str:
+        if self.object == "extension":
+            return f"update extension {self.name} to {self.new.version or 'its default version'}"
+        return f"alter {self.object} {self.name}"
+
+    def inverse(self) -> Operation:
+        return AlterObject(self.object, self.name, self.new, self.old)
+
+
+@dataclass
+class SetSequenceOwner(ObjectOperation):
+    KIND: ClassVar[str] = "sequence_owner"
+    name: str
+    old: str | None  # table.column, or None
+    new: str | None
+
+    def describe(self) -> str:
+        return f"sequence {self.name} owned by {self.new or 'nothing'}"
+
+    def inverse(self) -> Operation:
+        return SetSequenceOwner(self.name, self.new, self.old)
+
+
+@dataclass
+class SetObjectComment(ObjectOperation):
+    KIND: ClassVar[str] = "comment_object"
+    object: str
+    name: str
+    definition: Any  # says FUNCTION or PROCEDURE, VIEW or MATERIALIZED VIEW
+    old: str | None
+    new: str | None
+    column: str | None = None  # a view's column
+
+    def describe(self) -> str:
+        target = f"{self.name}.{self.column}" if self.column else self.name
+        return f"{'remove' if self.new is None else 'set'} comment on {object_label(self.object, self.definition)} {target}"
+
+    def inverse(self) -> Operation:
+        return SetObjectComment(self.object, self.name, self.definition, self.new, self.old, self.column)
+
+
+@dataclass
+class ViewIndex(ObjectOperation):
+    """CREATE or DROP INDEX on a materialized view."""
+
+    view: str
+    name: str
+    index: Index
+    create: bool = True
+
+    @property
+    def kind(self) -> str:
+        return "create_view_index" if self.create else "drop_view_index"
+
+    def describe(self) -> str:
+        return f"{'create' if self.create else 'drop'} index {self.name} on materialized view {self.view}"
+
+    def inverse(self) -> Operation:
+        return ViewIndex(self.view, self.name, self.index, not self.create)
+
+
+@dataclass
+class RefreshView(ObjectOperation):
+    """REFRESH MATERIALIZED VIEW (WITH NO DATA: empty it, unscannable until refreshed)."""
+
+    name: str
+    with_data: bool = True
+
+    @property
+    def kind(self) -> str:
+        return "refresh_materialized_view" if self.with_data else "refresh_materialized_view_no_data"
+
+    def describe(self) -> str:
+        return f"refresh materialized view {self.name}" + ("" if self.with_data else " with no data")
+
+    def inverse(self) -> Operation:
+        return RefreshView(self.name, not self.with_data)
+
+
+@dataclass
+class GrantPrivileges(ObjectOperation):
+    """GRANT (or REVOKE) of one design `grants` entry, or one `default_privileges` entry."""
+
+    grant: Any  # model.objects.Grant or DefaultPrivilege
+    revoke: bool = False
+    default: bool = False  # ALTER DEFAULT PRIVILEGES
+
+    @property
+    def kind(self) -> str:
+        return ("revoke" if self.revoke else "grant") + ("_default_privileges" if self.default else "")
+
+    def describe(self) -> str:
+        what = ", ".join(self.grant.privileges)
+        target = f"future {self.grant.objects}" + (f" in schema {self.grant.in_schema}" if self.grant.in_schema else "") if self.default else self.grant.object
+        return f"{'revoke' if self.revoke else 'grant'} {what} on {target} {'from' if self.revoke else 'to'} {self.grant.to}"
+
+    def inverse(self) -> Operation:
+        return GrantPrivileges(self.grant, not self.revoke, self.default)
 
 
 # --- data ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .columns import ColumnRules
 from .constraints import ConstraintRules
 from .enums import EnumRules
 from .indexes import IndexRules
+from .objects import ObjectRules
 from .security import SecurityRules
 from .table_options import TableOptionRules
 from .tables import TableRules
@@ -132,10 +133,16 @@ def _diff(old_raw: Design, new_raw: Design, dialect: str, backfills, rows, postg
                 values.setdefault((table_name, column_name), column.backfill)
     builder = Builder(old, new, renames, dialect, context, values, rows or {}, version)
     builder.untouched_use_updated_at = _uses_updated_at(untouched)
+    builder.whole_old, builder.whole_new = old_raw, new_raw
     builder.run()
     result = Diff(dialect, old, new, builder.sorted(), renames, builder.notes + renames.notes, builder.missing, context)
     return result
 
 
-class Builder(TableRules, EnumRules, ColumnRules, ConstraintRules, IndexRules, TriggerRules, SecurityRules, TableOptionRules):
+class Builder(TableRules, EnumRules, ColumnRules, ConstraintRules, IndexRules, TriggerRules, SecurityRules, TableOptionRules,
+              ObjectRules):
     """One comparison of OLD and NEW: every concern's rules over the shared state."""
+
+    def run(self) -> None:
+        super().run()  # the tables first: the objects beside them look at what changes there
+        self.objects()

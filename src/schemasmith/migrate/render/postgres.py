@@ -584,3 +584,119 @@ def postgres_file(
         text = "\n".join(lines) + "\n\n" + "\n".join(prelude) + "\n\n" + "\n".join(body).rstrip() + "\n"
     return FileText(text, count)
 
+
+
+# --- objects beside tables ---------------------------------------------------------------------
+
+#: The ObjectRenderer methods that create and drop each object class.
+CREATE_METHODS = {
+    "schema": "create_schema", "extension": "create_extension", "collation": "create_collation", "domain": "create_domain",
+    "type": "create_type", "sequence": "create_sequence", "routine": "create_routine", "view": "create_view",
+}
+
+
+@pg_statements.register
+def _(op: ops.CreateObject, ctx: PgContext) -> list[str]:
+    objects = ctx.objects(op.side)
+    statements = getattr(objects, CREATE_METHODS[op.object])(op.name, op.definition)
+    if op.object == "routine":
+        # As in schema.sql: the body may read tables this migration creates later.
+        statements = ["SET LOCAL check_function_bodies = false;", *statements]
+    return statements
+
+
+@pg_statements.register
+def _(op: ops.DropObject, ctx: PgContext) -> list[str]:
+    objects = ctx.objects(op.side)
+    if op.object in ("routine", "view", "sequence"):  # their DROP depends on the definition
+        return getattr(objects, f"drop_{op.object}")(op.name, op.definition)
+    return getattr(objects, f"drop_{op.object}")(op.name)
+
+
+@pg_statements.register
+def _(op: ops.ReplaceObject, ctx: PgContext) -> list[str]:
+    objects = ctx.objects("new")
+    if op.object == "routine":
+        return ["SET LOCAL check_function_bodies = false;", *objects.create_routine(op.name, op.new, replace=True)[:1]]
+    return objects.create_view(op.name, op.new, replace=True)[:1]
+
+
+@pg_statements.register
+def _(op: ops.AlterObject, ctx: PgContext) -> list[str]:
+    objects = ctx.objects("new")
+    old, new = op.old, op.new
+    if op.object == "extension":
+        statements = objects.update_extension(op.name, new.version) if old.version != new.version else []
+        if old.in_schema != new.in_schema:
+            statements += objects.move_extension(op.name, new.in_schema)
+        return statements
+    if op.object == "sequence":
+        return objects.alter_sequence(op.name, new)
+    if op.object == "type":
+        return objects.alter_type_attributes(op.name, old, new)
+    return domain_changes(op, objects)
+
+
+def domain_changes(op: ops.AlterObject, objects) -> list[str]:
+    """ALTER DOMAIN for a changed default, NOT NULL and checks (matched by name and expression)."""
+    old, new, target = op.old, op.new, objects.qq(op.name)
+    statements = []
+    old_default, new_default = objects.domain_default_sql(op.name, old), objects.domain_default_sql(op.name, new)
+    if old_default != new_default:
+        statements.append(f"ALTER DOMAIN {target} " + ("DROP DEFAULT;" if new_default is None else f"SET DEFAULT {new_default};"))
+    if old.nullable != new.nullable:
+        statements.append(f"ALTER DOMAIN {target} {'DROP' if new.nullable else 'SET'} NOT NULL;")
+    old_checks = {(objects.domain_check_name(op.name, old, i), check.expression): i for i, check in enumerate(old.checks)}
+    new_checks = {(objects.domain_check_name(op.name, new, i), check.expression): i for i, check in enumerate(new.checks)}
+    for key in old_checks:
+        if key not in new_checks:
+            statements.append(f"ALTER DOMAIN {target} DROP CONSTRAINT {q(key[0])};")
+    for key, position in new_checks.items():
+        if key not in old_checks:
+            not_valid = " NOT VALID" if new.checks[position].not_valid else ""
+            statements.append(f"ALTER DOMAIN {target} ADD {objects.domain_check_sql(op.name, new, position)}{not_valid};")
+    return statements
+
+
+@pg_statements.register
+def _(op: ops.SetSequenceOwner, ctx: PgContext) -> list[str]:
+    return ctx.objects("new").owned_by(op.name, op.new)
+
+
+#: COMMENT ON spellings of each object class (routines and views look at their definition).
+COMMENT_KINDS = {"schema": "SCHEMA", "extension": "EXTENSION", "collation": "COLLATION", "domain": "DOMAIN", "type": "TYPE", "sequence": "SEQUENCE"}
+
+
+@pg_statements.register
+def _(op: ops.SetObjectComment, ctx: PgContext) -> list[str]:
+    objects = ctx.objects("new")
+    if op.object == "routine":
+        return [objects.set_comment(objects.routine_kind(op.name, op.definition), objects.signature_sql(op.name), op.new)]
+    if op.object == "view":
+        if op.column is not None:
+            return [objects.set_comment("COLUMN", f"{objects.qq(op.name)}.{q(op.column)}", op.new)]
+        return [objects.set_comment(objects.view_kind(op.definition), objects.qq(op.name), op.new)]
+    target = q(op.name) if op.object in ("schema", "extension") else objects.qq(op.name)
+    return [objects.set_comment(COMMENT_KINDS[op.object], target, op.new)]
+
+
+@pg_statements.register
+def _(op: ops.ViewIndex, ctx: PgContext) -> list[str]:
+    objects = ctx.objects("new")
+    if op.create:
+        return [objects.view_index_sql(op.view, op.name, op.index)]
+    schema = op.view.partition(".")[0] if "." in op.view else None
+    return [f"DROP INDEX {objects.qq(f'{schema}.{op.name}') if schema else q(op.name)};"]
+
+
+@pg_statements.register
+def _(op: ops.RefreshView, ctx: PgContext) -> list[str]:
+    return ctx.objects("new").refresh_view(op.name, op.with_data)
+
+
+@pg_statements.register
+def _(op: ops.GrantPrivileges, ctx: PgContext) -> list[str]:
+    objects = ctx.objects("new")
+    if op.default:
+        return [objects.default_privilege_sql(op.grant, revoke=op.revoke)]
+    return [objects.grant_sql(op.grant, revoke=op.revoke)]

@@ -17,7 +17,7 @@ from ...model import naming
 from ...model.document import Default, Design, Trigger
 from ...model.types import PortableType
 from .. import operations as ops
-from .common import FileText, copy_rows
+from .common import FileText, comment_lines, copy_rows
 
 sq = sqlite_dialect.quote_identifier
 
@@ -106,6 +106,7 @@ class StepOperations:
     created: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     copies: list[ops.CopyRows] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # PostgreSQL objects (views, routines, …) SQLite does not take
 
     def add_to_table(self, op: ops.Operation, after: Design, table_renames: dict[str, str]) -> None:
         for name in op.tables[:1]:
@@ -118,6 +119,11 @@ class StepOperations:
 def sort_operation(op: ops.Operation, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
     """Put one operation where the step renderer looks for it (by default: with its table)."""
     step.add_to_table(op, after, table_renames)
+
+
+@sort_operation.register
+def _(op: ops.ObjectOperation, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.skipped.append(op.describe())
 
 
 @sort_operation.register
@@ -330,6 +336,9 @@ def sqlite_step(operations: list[ops.Operation], before: Design, after: Design, 
     tables = _table_steps(step, before, after, table_renames)
     result = SqliteRender()
     statements = result.statements
+    if step.skipped:
+        result.notes += [f"not migrated for SQLite (a PostgreSQL object): {text}" for text in step.skipped]
+        statements.append("\n".join(comment_lines("Not migrated for SQLite, which has no such objects: " + "; ".join(step.skipped))))
     for table in tables.values():
         if not table.rebuild:
             statements += _drops_before_renames(table)
