@@ -181,6 +181,12 @@ class RoutineFacts:
     atomic_body: bool  # BEGIN ATOMIC / RETURN expr: parsed, and its dependencies checked, at creation
     result: str  # RETURNS …, printed ("" for a procedure)
     parameters: list[tuple[str, str, str, bool]]  # (name, mode, type, has default)
+    is_aggregate: bool = False
+
+    @property
+    def kind(self) -> str:
+        """The word DROP, COMMENT ON and GRANT … ON use for it."""
+        return "AGGREGATE" if self.is_aggregate else "PROCEDURE" if self.is_procedure else "FUNCTION"
 
 
 def routine_facts(definition: str, where: str = "") -> RoutineFacts:
@@ -188,7 +194,9 @@ def routine_facts(definition: str, where: str = "") -> RoutineFacts:
     from pglast import ast
     from pglast.stream import RawStream
 
-    statement = parse_one(definition, ("CreateFunctionStmt",), where, "a function's definition")
+    statement = parse_one(definition, ("CreateFunctionStmt", "DefineStmt"), where, "a function's definition")
+    if isinstance(statement, ast.DefineStmt):
+        return _aggregate_facts(statement, where)
     names: set[str] = set()
     types = [statement.returnType] if statement.returnType is not None else []
     types += [parameter.argType for parameter in statement.parameters or () if parameter.argType is not None]
@@ -206,6 +214,18 @@ def routine_facts(definition: str, where: str = "") -> RoutineFacts:
     ]
     result = RawStream()(statement.returnType) if statement.returnType is not None else ""
     return RoutineFacts(bool(statement.is_procedure), names, statement.sql_body is not None, result, parameters)
+
+
+def _aggregate_facts(statement, where: str) -> RoutineFacts:
+    """CREATE AGGREGATE: the one DefineStmt a `functions` entry may hold."""
+    from pglast.enums import ObjectType
+
+    from ..errors import Problem, SchemaError
+
+    if statement.kind != ObjectType.OBJECT_AGGREGATE:
+        raise SchemaError("the design holds SQL that is not the one statement it should be",
+                          [Problem("a function's definition must be CREATE FUNCTION, PROCEDURE or AGGREGATE", where=where)])
+    return RoutineFacts(False, set(), False, "", [], is_aggregate=True)
 
 
 def trigger_function(definition: str) -> str | None:

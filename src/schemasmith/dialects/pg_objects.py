@@ -82,7 +82,7 @@ TYPE_DEFINITIONS = ("CompositeTypeStmt", "CreateEnumStmt", "CreateRangeStmt", "D
 _PRIVILEGE = re.compile(r"^(?P<word>[a-z][a-z ]*?)\s*(?:\((?P<columns>[^()]*)\))?$")
 _STORAGE_KEY = re.compile(r"^[a-z_][a-z0-9_.]*$")
 _PLAIN_VALUE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|[+-]?\d+(?:\.\d+)?)$")
-_CREATE_ROUTINE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\b", re.I)
+_CREATE_ROUTINE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE|AGGREGATE)\b", re.I)
 
 
 @dataclass
@@ -300,7 +300,7 @@ class ObjectRenderer:
         return text
 
     def routine_kind(self, signature: str, function: Function) -> str:
-        return "PROCEDURE" if routine_facts(function.definition, f"functions.{signature}").is_procedure else "FUNCTION"
+        return routine_facts(function.definition, f"functions.{signature}").kind
 
     def create_routine(self, signature: str, function: Function, replace: bool = False) -> list[str]:
         where = f"functions.{signature}"
@@ -308,8 +308,7 @@ class ObjectRenderer:
         facts = routine_facts(text, where)
         if replace:
             text = _CREATE_ROUTINE.sub(lambda match: f"CREATE OR REPLACE {match[1].upper()}", text, count=1)
-        kind = "PROCEDURE" if facts.is_procedure else "FUNCTION"
-        return [text + ";", *self.comment(kind, self.signature_sql(signature), function.comment)]
+        return [text + ";", *self.comment(facts.kind, self.signature_sql(signature), function.comment)]
 
     def drop_routine(self, signature: str, function: Function) -> list[str]:
         return [f"DROP {self.routine_kind(signature, function)} {self.signature_sql(signature)};"]

@@ -557,6 +557,8 @@ class _Importer:
 
         portable_of, textual = self._portable_types(table_name, oid, columns)
         enum_types = set(self.enums)
+        if (oid, primary_key.get("name")) in self.derived_constraints:
+            primary_key = {}  # a partition's copy of its parent's key: PARTITION OF makes it
         primary = list(primary_key.get("constrained_columns") or [])
         primary_name = primary_key.get("name") if primary else None
         if primary_name == naming.primary_key_name(table_name):

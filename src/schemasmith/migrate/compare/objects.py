@@ -69,7 +69,7 @@ def routine_text(definition: str) -> str:
 def replaceable_routine(old: str, new: str) -> bool:
     """Whether CREATE OR REPLACE accepts `new` over `old`: same kind, result, parameter names and modes, no default removed."""
     before, after = routine_facts(old), routine_facts(new)
-    if before.is_procedure != after.is_procedure or before.result != after.result or len(before.parameters) != len(after.parameters):
+    if before.kind != after.kind or before.result != after.result or len(before.parameters) != len(after.parameters):
         return False
     for (name, mode, kind, default), (new_name, new_mode, new_kind, new_default) in zip(before.parameters, after.parameters):
         if (name, mode, kind) != (new_name, new_mode, new_kind) or (default and not new_default):
