@@ -350,6 +350,9 @@ class ObjectRenderer:
             if view.check_option:
                 text += f"\n  WITH {view.check_option.upper()} CHECK OPTION"
             statements = [text + ";"]
+        if not replace:  # CREATE OR REPLACE keeps the view's triggers; a new view needs them made
+            for trigger in view.triggers:
+                statements.extend(self.renderer.general_trigger_statements(name, trigger))
         statements += self.view_comments(name, view)
         return statements
 

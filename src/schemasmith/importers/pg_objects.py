@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from ..model.document import CheckConstraint, Default, Index
+from ..model.document import CheckConstraint, Default, Index, Trigger
 from ..model.objects import (
     Collation,
     CompositeType,
@@ -275,6 +275,7 @@ class ObjectReader:
             schemas=self.schemas,
         )
         indexes = self._view_indexes([row.oid for row in rows if row.relkind == "m"])
+        triggers = self._view_triggers([row.oid for row in rows])
         views = {}
         for row in rows:
             options = dict(item.split("=", 1) for item in row.reloptions or [])
@@ -286,10 +287,24 @@ class ObjectReader:
                 check_option=options.get("check_option"),
                 with_data=bool(row.relispopulated) if row.relkind == "m" else True,
                 indexes=indexes.get(row.oid, []),
+                triggers=triggers.get(row.oid, []),
                 column_comments=dict(item.split(chr(1), 1) for item in row.column_comments),
                 comment=row.comment,
             )
         return views
+
+    def _view_triggers(self, oids: list[int]) -> dict[int, list[Trigger]]:
+        result: dict[int, list[Trigger]] = defaultdict(list)
+        if not oids:
+            return result
+        states = {"O": "origin", "A": "always", "R": "replica", "D": "disabled"}
+        for row in self.query(
+            "SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid) AS definition, t.tgenabled FROM pg_trigger t"
+            " WHERE t.tgrelid = ANY(:oids) AND NOT t.tgisinternal ORDER BY t.oid",
+            oids=oids,
+        ):
+            result[row.tgrelid].append(Trigger(name=row.tgname, definition=row.definition, enabled=states[row.tgenabled]))
+        return result
 
     def _view_indexes(self, oids: list[int]) -> dict[int, list[Index]]:
         result: dict[int, list[Index]] = defaultdict(list)

@@ -1014,7 +1014,7 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
+def prepare_import_script(sql: str, label: str) -> tuple[str, list[str]]:
     """The script with what would leave the scratch database blanked out, line numbers kept.
 
     `\\c` / `\\connect` and CREATE/DROP/ALTER DATABASE are removed (a dump that creates its own
@@ -1048,7 +1048,7 @@ def _prepare_script(sql: str, label: str) -> tuple[str, list[str]]:
 def import_ddl(sql: str, *, file: str | None = None, name: str | None = None, server_url: str | None = None) -> ImportResult:
     """Apply PostgreSQL DDL to a fresh scratch database and read its design back."""
     label = file or "<sql>"
-    prepared, notes = _prepare_script(sql, label)
+    prepared, notes = prepare_import_script(sql, label)
     design_name = name or (re.sub(r"[^a-z0-9_]+", "_", Path(file).stem.lower()).strip("_") if file else "") or "imported"
     with scratch_database(server_url, prefix="import") as url:
         proof = apply_script(url, prepared, label, proof=True)

@@ -13,7 +13,7 @@ from ..db.embedded import scratch_database
 from ..db.fingerprint import differences, fingerprint, reproduced
 from ..dialects.postgres import render
 from ..model import dump_design, load_design_text
-from .postgres import import_database
+from .postgres import import_database, prepare_import_script
 
 
 @dataclass
@@ -35,8 +35,9 @@ class RoundTrip:
 
 def round_trip_sql(sql: str, label: str, server_url: str | None = None) -> RoundTrip:
     """Apply `sql` to a scratch database, import it, rebuild the design on another, compare."""
+    prepared, _notes = prepare_import_script(sql, label)  # as `import` does: a dump's own \\connect is left out
     with scratch_database(server_url, prefix="original") as original:
-        apply_script(original, sql, label)
+        apply_script(original, prepared, label)
         return round_trip_database(original, server_url)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, field_validator, model_serializer, model_validator
 
 from .objects import Collation, CompositeType, DefaultPrivilege, Domain, Extension, Function, Grant, Schema, Sequence, View
-from .parts import CheckConstraint, Default, Index, IndexKey, IndexMethod, Strict  # noqa: F401 - the document's classes, in one place
+from .parts import CheckConstraint, Default, Index, IndexKey, IndexMethod, Strict, Trigger  # noqa: F401 - the document's classes, in one place
 from .types import PortableType, canonical_type, parse_type
 
 ReferentialAction = Literal["cascade", "set null", "set default", "restrict", "no action"]
@@ -115,48 +115,6 @@ class Exclusion(Strict):
     name: str | None = None
     definition: str
     reason: str | None = None
-
-
-class Trigger(Strict):
-    """A trigger: a built-in kind (`updated_at` keeps the column current; `max_depth` bounds a
-    tree), or any trigger kept as its `CREATE TRIGGER` definition (any function, WHEN, level)."""
-
-    kind: Literal["updated_at", "max_depth"] | None = None
-    column: str | None = None  # updated_at: the timestamp column; max_depth: the parent column
-    depth: int | None = None  # max_depth: how many levels below a root are allowed
-    name: str | None = None  # a general trigger's name
-    definition: str | None = None  # a general trigger: CREATE TRIGGER … as PostgreSQL prints it
-    enabled: Literal["origin", "always", "replica", "disabled"] = "origin"
-    dialect: Literal["postgres", "sqlite", "mysql"] = "postgres"  # the SQL the definition is written in
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return {"kind": value}
-        return value
-
-    @model_validator(mode="after")
-    def _complete(self) -> Trigger:
-        if (self.kind is None) == (self.definition is None):
-            raise ValueError("a trigger is a built-in kind (updated_at, max_depth) or a definition, not both")
-        if self.definition is not None and not self.name:
-            raise ValueError("a trigger with a definition needs its name")
-        if self.kind == "updated_at" and self.column is None:
-            self.column = "updated_at"
-        if self.kind == "max_depth":
-            if self.column is None or self.depth is None:
-                raise ValueError("max_depth needs column (the parent reference) and depth")
-            if self.depth < 0:
-                raise ValueError("max_depth depth must be 0 or more")
-        return self
-
-    @model_serializer(mode="wrap")
-    def _short(self, handler):
-        data = handler(self)
-        if self.kind == "updated_at" and self.column == "updated_at":
-            return "updated_at"
-        return data
 
 
 class Policy(Strict):

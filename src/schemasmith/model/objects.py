@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .parts import CheckConstraint, Default, Index, Strict
+from .parts import CheckConstraint, Default, Index, Strict, Trigger
 from .types import canonical_type
 
 
@@ -112,6 +112,7 @@ class View(Strict):
     check_option: Literal["local", "cascaded"] | None = None
     with_data: bool = True  # materialized views: populated on creation
     indexes: list[Index] = Field(default_factory=list)  # materialized views only
+    triggers: list[Trigger] = Field(default_factory=list)  # INSTEAD OF (views) and others, as definitions
     column_comments: dict[str, str] = Field(default_factory=dict)
     comment: str | None = None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 from .expressions import looks_like_expression
 
@@ -120,3 +120,43 @@ class Index(Strict):
         return [IndexKey.parse(text, known_columns) for text in self.columns]
 
 
+class Trigger(Strict):
+    """A trigger: a built-in kind (`updated_at` keeps the column current; `max_depth` bounds a
+    tree), or any trigger kept as its `CREATE TRIGGER` definition (any function, WHEN, level)."""
+
+    kind: Literal["updated_at", "max_depth"] | None = None
+    column: str | None = None  # updated_at: the timestamp column; max_depth: the parent column
+    depth: int | None = None  # max_depth: how many levels below a root are allowed
+    name: str | None = None  # a general trigger's name
+    definition: str | None = None  # a general trigger: CREATE TRIGGER … as PostgreSQL prints it
+    enabled: Literal["origin", "always", "replica", "disabled"] = "origin"
+    dialect: Literal["postgres", "sqlite", "mysql"] = "postgres"  # the SQL the definition is written in
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"kind": value}
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> Trigger:
+        if (self.kind is None) == (self.definition is None):
+            raise ValueError("a trigger is a built-in kind (updated_at, max_depth) or a definition, not both")
+        if self.definition is not None and not self.name:
+            raise ValueError("a trigger with a definition needs its name")
+        if self.kind == "updated_at" and self.column is None:
+            self.column = "updated_at"
+        if self.kind == "max_depth":
+            if self.column is None or self.depth is None:
+                raise ValueError("max_depth needs column (the parent reference) and depth")
+            if self.depth < 0:
+                raise ValueError("max_depth depth must be 0 or more")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _short(self, handler):
+        data = handler(self)
+        if self.kind == "updated_at" and self.column == "updated_at":
+            return "updated_at"
+        return data

@@ -284,7 +284,7 @@ def _table_node(table: dict[str, Any]) -> yaml.MappingNode:
 def _view_node(view: dict[str, Any]) -> yaml.MappingNode:
     items = []
     for key, value in view.items():
-        if key == "indexes":
+        if key in ("indexes", "triggers"):
             node: yaml.Node = yaml.SequenceNode(SEQ, [_node(item, True) for item in value], flow_style=False)
         else:
             node = _node(value, False)
