@@ -274,6 +274,50 @@ def test_not_a_mapping():
     assert f"{FILE}:1: expected a mapping" in str(load_error("- a\n- b\n"))
 
 
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        ("1" * 5000, "cannot be read as int: Exceeds the limit (4300 digits)"),  # found by the fuzz test: ValueError
+        ("2001-13-45", "'2001-13-45' cannot be read as timestamp: month must be in 1..12"),
+        ("!!int twelve", "'twelve' cannot be read as int"),
+        ("!!bool maybe", "'maybe' cannot be read as bool"),  # was a KeyError
+        ("!!timestamp soon", "'soon' cannot be read as timestamp"),  # was an AttributeError
+    ],
+)
+def test_a_scalar_yaml_cannot_convert_names_its_line(value, fragment):
+    text = BASE.replace("      code: {type: text}\n", f"      code: {{type: text, comment: {value}}}\n")
+    message = str(load_error(text))
+    assert message.startswith("malformed YAML\n") and f"{FILE}:{line_of(text, 'comment:')}: " in message
+    assert fragment in message, message
+
+
+@pytest.mark.parametrize("alias", ["&loop [*loop]", "&loop {a: *loop}"])
+def test_an_alias_inside_its_own_value_is_refused_at_its_line(alias):
+    text = BASE.replace("      code: {type: text}\n", f"      code: {{type: text, comment: {alias}}}\n")  # was a RecursionError
+    assert f"{FILE}:{line_of(text, 'comment:')}: an alias refers to the value it is written inside" in str(load_error(text))
+
+
+def test_aliases_that_expand_a_billion_times_are_refused_at_once():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    message = str(load_error("\n".join(levels) + "\n" + BASE))  # took hours, walking every expanded value
+    assert re.search(rf"{FILE}:1: aliases expand this document to 1,\d{{3}},\d{{3}},\d{{3}} values, from \d+ written", message), message
+
+
+def test_aliases_that_share_a_few_definitions_still_load():
+    text = BASE.replace("      code: {type: text}\n", "      code: &text {type: text}\n      name: *text\n")
+    assert load_design_text(text, FILE).tables["parents"].columns["name"].type == "text"
+
+
+@pytest.mark.parametrize("depth", [150, 600, 990])
+def test_values_nested_hundreds_deep_are_refused_at_their_line(depth):
+    nested = "[" * depth + "]" * depth  # 300 to 990 levels raised RecursionError; libyaml stops at 1,000
+    text = BASE.replace("      code: {type: text}\n", f"      code: {{type: text, comment: {nested}}}\n")
+    assert f"{FILE}:{line_of(text, 'comment:')}: values nest more than 100 levels deep" in str(load_error(text))
+    with_duplicate = text + "  parents:\n    columns: {}\n"
+    assert "values nest more than 100 levels deep" in str(load_error(with_duplicate))
+
+
 def test_duplicate_table_key_names_the_line_of_the_duplicate():
     text = BASE + "  parents:\n    columns:\n      id: {type: uuid}\n"
     message = assert_only_problem(text, line_of(text, "  parents:", 2), "parents", "duplicate key 'parents'")
