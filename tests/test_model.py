@@ -486,6 +486,17 @@ def test_table_name_of_64_bytes_is_rejected():
     assert_only_problem(text, line_of(text, name), name, "is 64 bytes")
 
 
+def test_a_table_with_an_empty_name_is_placed_even_without_a_file():
+    from schemasmith.model.yamlio import design_from_data
+
+    with pytest.raises(SchemaError) as caught:  # found by the fuzz test: "names cannot be empty", with no place
+        design_from_data({"name": "t", "tables": {"": {"columns": {}}}})
+    assert [str(problem) for problem in caught.value.problems] == [
+        "table '': names cannot be empty",
+        "table '': a table needs at least one column",
+    ]
+
+
 def test_max_depth_on_a_column_that_is_not_a_self_reference():
     text = with_kids("{columns: [parent_id], references: {table: parents, columns: [id]}, on_delete: cascade}")
     text += "    triggers:\n      - {kind: max_depth, column: parent_id, depth: 1}\n"

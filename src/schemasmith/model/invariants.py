@@ -71,10 +71,11 @@ def _check_name_length(name: str, path: tuple, where: str, report) -> None:
 
 def _check_table(design: Design, table_name: str, table: Table, report, query_ids: set[str], index_names) -> None:
     base = ("tables", table_name)
-    _check_name_length(table_name, base, table_name, report)
+    shown = table_name or "table ''"  # an empty name still names a place in the message
+    _check_name_length(table_name, base, shown, report)
     columns = table.columns
     if not columns:
-        report("a table needs at least one column", base + ("columns",), table_name)
+        report("a table needs at least one column", base + ("columns",), shown)
 
     def need_column(name: str, path: tuple, what: str) -> bool:
         if name not in columns:
