@@ -497,6 +497,11 @@ def test_a_table_with_an_empty_name_is_placed_even_without_a_file():
     ]
 
 
+def test_a_name_with_a_nul_character_is_refused_at_its_line():
+    text = BASE.replace("      n: {type: bigint}", '      "n\\0": {type: bigint}')  # loaded, then build failed naming no place
+    assert_only_problem(text, line_of(text, "n\\0"), "kids.n\\x00", "names cannot contain a NUL character")
+
+
 def test_max_depth_on_a_column_that_is_not_a_self_reference():
     text = with_kids("{columns: [parent_id], references: {table: parents, columns: [id]}, on_delete: cascade}")
     text += "    triggers:\n      - {kind: max_depth, column: parent_id, depth: 1}\n"

@@ -60,6 +60,8 @@ def check_invariants(design: Design, lines: Locator | None = None) -> list[Probl
 def _check_name_length(name: str, path: tuple, where: str, report) -> None:
     if not name:
         report("names cannot be empty", path, where)
+    elif "\x00" in name:
+        report("names cannot contain a NUL character, which PostgreSQL cannot store", path, where.replace("\x00", "\\x00"))
     elif len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
         report(
             f"name is {len(name.encode('utf-8'))} bytes; PostgreSQL keeps only {MAX_IDENTIFIER_BYTES}"
