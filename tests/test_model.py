@@ -502,6 +502,12 @@ def test_a_name_with_a_nul_character_is_refused_at_its_line():
     assert_only_problem(text, line_of(text, "n\\0"), "kids.n\\x00", "names cannot contain a NUL character")
 
 
+@pytest.mark.parametrize("key", ["[bracket]", "list[str]", "str"])
+def test_an_unknown_key_spelt_like_a_pydantic_branch_is_named(key):
+    text = BASE.replace("name: shop\n", f"name: shop\n'{key}': 1\n")  # `[bracket]` raised IndexError
+    assert_only_problem(text, 2, key, f"unknown key {key!r}")
+
+
 def test_max_depth_on_a_column_that_is_not_a_self_reference():
     text = with_kids("{columns: [parent_id], references: {table: parents, columns: [id]}, on_delete: cascade}")
     text += "    triggers:\n      - {kind: max_depth, column: parent_id, depth: 1}\n"

@@ -8,6 +8,7 @@ constraint and index. Same design in, byte-identical file out.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -277,7 +278,9 @@ def design_from_data(data: Any, lines: LineMap | None = None) -> Design:
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            loc = tuple(part for part in item["loc"] if not _is_pydantic_branch(part))
+            # The last part of an unknown or missing key is that key, however it is spelt (`[x]`, `str`).
+            named = item["loc"][-1:] if item["type"] in ("extra_forbidden", "missing") else ()
+            loc = tuple(part for part in item["loc"][: len(item["loc"]) - len(named)] if not _is_pydantic_branch(part)) + named
             message = item["msg"].removeprefix("Value error, ")
             if item["type"] == "extra_forbidden":
                 message = f"unknown key {loc[-1]!r}"
@@ -293,7 +296,10 @@ def design_from_data(data: Any, lines: LineMap | None = None) -> Design:
 
 def _is_pydantic_branch(part: Any) -> bool:
     # Unions add the branch name to the location ("function-after[...]", "str", "int").
-    return isinstance(part, str) and (part in {"str", "int", "float", "bool"} or "[" in part)
+    return isinstance(part, str) and (part in {"str", "int", "float", "bool"} or _BRANCH.match(part) is not None)
+
+
+_BRANCH = re.compile(r"[a-z][a-z-]*\[.*\]$", re.DOTALL)  # function-after[...], list[...]; not a key `[x]`
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
