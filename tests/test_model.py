@@ -579,6 +579,15 @@ def test_defaults_dump_in_their_shortest_unambiguous_form():
     assert again == load_design_text(DEFAULTS) and dump_design(again) == text
 
 
+def test_infinite_and_nan_defaults_round_trip():
+    # Found by the fuzz test: SQLite's `DEFAULT 1e400` imported as infinity, which was saved as `default: null`.
+    text = "name: t\ntables:\n  t:\n    columns:\n      a: {type: real, default: .inf}\n      b: {type: real, default: -.inf}\n"
+    text += "      c: {type: real, default: .nan}\n"
+    dumped = dump_design(load_design_text(text, FILE))
+    assert "a: {type: real, default: .inf}" in dumped and "b: {type: real, default: -.inf}" in dumped and "c: {type: real, default: .nan}" in dumped
+    assert dump_design(load_design_text(dumped, FILE)) == dumped
+
+
 def test_a_literal_default_and_an_expression_default_differ():
     literal = table_design({"a": {"type": "text", "default": {"value": "now()"}}})
     expression = table_design({"a": {"type": "text", "default": "now()"}})

@@ -24,7 +24,7 @@ PolicyCommand = Literal["all", "select", "insert", "update", "delete"]
 class Strict(BaseModel):
     """Base for all document classes: unknown keys are errors, assignment is validated."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, ser_json_inf_nan="constants")
 
 
 class Default(Strict):

@@ -8,6 +8,7 @@ constraint and index. Same design in, byte-identical file out.
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -345,6 +346,8 @@ def _scalar(value: Any) -> yaml.ScalarNode:
     if isinstance(value, int):
         return yaml.ScalarNode("tag:yaml.org,2002:int", str(value))
     if isinstance(value, float):
+        if not math.isfinite(value):  # repr gives `inf`, which YAML reads back as text
+            return yaml.ScalarNode("tag:yaml.org,2002:float", ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf"))
         return yaml.ScalarNode("tag:yaml.org,2002:float", repr(value))
     text = str(value)
     style = "|" if "\n" in text else None
