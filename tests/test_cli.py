@@ -251,6 +251,17 @@ def test_an_empty_sqlite_database_is_nothing_to_import(tmp_path):
     assert not (tmp_path / "out.yaml").exists()
 
 
+def test_a_schema_that_breaks_a_design_rule_is_not_saved(tmp_path):
+    # Found by the fuzz test: SQLite takes a 64-byte name; the design written did not load back.
+    source = tmp_path / "long.sql"
+    source.write_text(f'CREATE TABLE t (id INTEGER PRIMARY KEY, "{"x" * 64}" INTEGER);\n')
+    result = run("import", str(source), "--dialect", "sqlite", "-o", str(tmp_path / "out.yaml"))
+    assert_clean_failure(result)
+    assert "long.sql: the schema breaks rules every design document keeps, so it cannot be saved as one" in result.stderr
+    assert f"t.{'x' * 64}: name is 64 bytes" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+
+
 @pytest.mark.postgres
 def test_a_sql_file_that_creates_nothing_is_nothing_to_import(tmp_path):
     source = tmp_path / "queries.sql"
