@@ -584,7 +584,8 @@ def test_infinite_and_nan_defaults_round_trip():
     text = "name: t\ntables:\n  t:\n    columns:\n      a: {type: real, default: .inf}\n      b: {type: real, default: -.inf}\n"
     text += "      c: {type: real, default: .nan}\n"
     dumped = dump_design(load_design_text(text, FILE))
-    assert "a: {type: real, default: .inf}" in dumped and "b: {type: real, default: -.inf}" in dumped and "c: {type: real, default: .nan}" in dumped
+    for line in ("a: {type: real, default: .inf}", "b: {type: real, default: -.inf}", "c: {type: real, default: .nan}"):
+        assert line in dumped, dumped
     assert dump_design(load_design_text(dumped, FILE)) == dumped
 
 
