@@ -274,9 +274,6 @@ class _Importer:
         for row in tables:
             key = (self.schema, row.relname)
             columns, primary_keys, foreign_keys, uniques, indexes, checks, comments = reflected
-            if not columns.get(key):  # PostgreSQL allows `CREATE TABLE t ()`; a design table needs a column
-                self.warn(f"{row.relname}: has no columns, and a table in a design needs one; it was not imported")
-                continue
             designed[row.relname] = self._table(
                 row,
                 columns.get(key, []),
