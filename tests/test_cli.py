@@ -251,6 +251,30 @@ def test_an_empty_sqlite_database_is_nothing_to_import(tmp_path):
     assert not (tmp_path / "out.yaml").exists()
 
 
+def test_a_schema_that_breaks_a_design_rule_is_not_saved(tmp_path):
+    # Found by the fuzz test: SQLite takes a 64-byte name; the design written did not load back.
+    source = tmp_path / "long.sql"
+    source.write_text(f'CREATE TABLE t (id INTEGER PRIMARY KEY, "{"x" * 64}" INTEGER);\n')
+    result = run("import", str(source), "--dialect", "sqlite", "-o", str(tmp_path / "out.yaml"))
+    assert_clean_failure(result)
+    assert "long.sql: the schema breaks rules every design document keeps, so it cannot be saved as one" in result.stderr
+    assert f"t.{'x' * 64}: name is 64 bytes" in result.stderr
+    assert not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.postgres
+def test_a_table_without_columns_is_kept(tmp_path):
+    # PostgreSQL takes `CREATE TABLE users ()` (migra's fixtures have such tables): the design holds it too.
+    source = tmp_path / "empty.sql"
+    source.write_text("CREATE TABLE users ();\nCREATE TABLE kept (id int PRIMARY KEY);\n")
+    result = run("import", str(source), "-o", str(tmp_path / "out.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "  users:\n    columns: {}\n" in (tmp_path / "out.yaml").read_text(encoding="utf-8")
+    built = run("build", str(tmp_path / "out.yaml"), "--target", "postgres", "-o", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    assert "CREATE TABLE users (\n    \n);" in (tmp_path / "out" / "postgres" / "schema.sql").read_text(encoding="utf-8")
+
+
 @pytest.mark.postgres
 def test_a_sql_file_that_creates_nothing_is_nothing_to_import(tmp_path):
     source = tmp_path / "queries.sql"

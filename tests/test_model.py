@@ -274,6 +274,50 @@ def test_not_a_mapping():
     assert f"{FILE}:1: expected a mapping" in str(load_error("- a\n- b\n"))
 
 
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        ("1" * 5000, "cannot be read as int: Exceeds the limit (4300 digits)"),  # found by the fuzz test: ValueError
+        ("2001-13-45", "'2001-13-45' cannot be read as timestamp: month must be in 1..12"),
+        ("!!int twelve", "'twelve' cannot be read as int"),
+        ("!!bool maybe", "'maybe' cannot be read as bool"),  # was a KeyError
+        ("!!timestamp soon", "'soon' cannot be read as timestamp"),  # was an AttributeError
+    ],
+)
+def test_a_scalar_yaml_cannot_convert_names_its_line(value, fragment):
+    text = BASE.replace("      code: {type: text}\n", f"      code: {{type: text, comment: {value}}}\n")
+    message = str(load_error(text))
+    assert message.startswith("malformed YAML\n") and f"{FILE}:{line_of(text, 'comment:')}: " in message
+    assert fragment in message, message
+
+
+@pytest.mark.parametrize("alias", ["&loop [*loop]", "&loop {a: *loop}"])
+def test_an_alias_inside_its_own_value_is_refused_at_its_line(alias):
+    text = BASE.replace("      code: {type: text}\n", f"      code: {{type: text, comment: {alias}}}\n")  # was a RecursionError
+    assert f"{FILE}:{line_of(text, 'comment:')}: an alias refers to the value it is written inside" in str(load_error(text))
+
+
+def test_aliases_that_expand_a_billion_times_are_refused_at_once():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    message = str(load_error("\n".join(levels) + "\n" + BASE))  # took hours, walking every expanded value
+    assert re.search(rf"{FILE}:1: aliases expand this document to 1,\d{{3}},\d{{3}},\d{{3}} values, from \d+ written", message), message
+
+
+def test_aliases_that_share_a_few_definitions_still_load():
+    text = BASE.replace("      code: {type: text}\n", "      code: &text {type: text}\n      name: *text\n")
+    assert load_design_text(text, FILE).tables["parents"].columns["name"].type == "text"
+
+
+@pytest.mark.parametrize("depth", [150, 600, 990])
+def test_values_nested_hundreds_deep_are_refused_at_their_line(depth):
+    nested = "[" * depth + "]" * depth  # 300 to 990 levels raised RecursionError; libyaml stops at 1,000
+    text = BASE.replace("      code: {type: text}\n", f"      code: {{type: text, comment: {nested}}}\n")
+    assert f"{FILE}:{line_of(text, 'comment:')}: values nest more than 100 levels deep" in str(load_error(text))
+    with_duplicate = text + "  parents:\n    columns: {}\n"
+    assert "values nest more than 100 levels deep" in str(load_error(with_duplicate))
+
+
 def test_duplicate_table_key_names_the_line_of_the_duplicate():
     text = BASE + "  parents:\n    columns:\n      id: {type: uuid}\n"
     message = assert_only_problem(text, line_of(text, "  parents:", 2), "parents", "duplicate key 'parents'")
@@ -442,6 +486,25 @@ def test_table_name_of_64_bytes_is_rejected():
     assert_only_problem(text, line_of(text, name), name, "is 64 bytes")
 
 
+def test_a_table_with_an_empty_name_is_placed_even_without_a_file():
+    from schemasmith.model.yamlio import design_from_data
+
+    with pytest.raises(SchemaError) as caught:  # found by the fuzz test: "names cannot be empty", with no place
+        design_from_data({"name": "t", "tables": {"": {"columns": {}}}})
+    assert [str(problem) for problem in caught.value.problems] == ["table '': names cannot be empty"]
+
+
+def test_a_name_with_a_nul_character_is_refused_at_its_line():
+    text = BASE.replace("      n: {type: bigint}", '      "n\\0": {type: bigint}')  # loaded, then build failed naming no place
+    assert_only_problem(text, line_of(text, "n\\0"), "kids.n\\x00", "names cannot contain a NUL character")
+
+
+@pytest.mark.parametrize("key", ["[bracket]", "list[str]", "str"])
+def test_an_unknown_key_spelt_like_a_pydantic_branch_is_named(key):
+    text = BASE.replace("name: shop\n", f"name: shop\n'{key}': 1\n")  # `[bracket]` raised IndexError
+    assert_only_problem(text, 2, key, f"unknown key {key!r}")
+
+
 def test_max_depth_on_a_column_that_is_not_a_self_reference():
     text = with_kids("{columns: [parent_id], references: {table: parents, columns: [id]}, on_delete: cascade}")
     text += "    triggers:\n      - {kind: max_depth, column: parent_id, depth: 1}\n"
@@ -511,6 +574,16 @@ def test_defaults_dump_in_their_shortest_unambiguous_form():
     assert "      g: {type: text, default: '0'}\n" in text
     again = load_design_text(text)
     assert again == load_design_text(DEFAULTS) and dump_design(again) == text
+
+
+def test_infinite_and_nan_defaults_round_trip():
+    # Found by the fuzz test: SQLite's `DEFAULT 1e400` imported as infinity, which was saved as `default: null`.
+    text = "name: t\ntables:\n  t:\n    columns:\n      a: {type: real, default: .inf}\n      b: {type: real, default: -.inf}\n"
+    text += "      c: {type: real, default: .nan}\n"
+    dumped = dump_design(load_design_text(text, FILE))
+    for line in ("a: {type: real, default: .inf}", "b: {type: real, default: -.inf}", "c: {type: real, default: .nan}"):
+        assert line in dumped, dumped
+    assert dump_design(load_design_text(dumped, FILE)) == dumped
 
 
 def test_a_literal_default_and_an_expression_default_differ():

@@ -124,14 +124,16 @@ def import_(
 ) -> None:
     """Reverse-engineer a design document from DDL or a live database (through a real database)."""
     from .model.yamlio import save_design
-    from .sources import load_source, require_objects
+    from .sources import load_source, require_consistent, require_objects
     from .text.redaction import redact_url
 
     if output.suffix.lower() not in (".yaml", ".yml"):
         raise SchemasmithError(f"{output}: the output must be a .yaml design document")
     loaded = load_source(source, dialect=dialect, name=name)
     _warn(loaded.warnings)
-    require_objects(loaded, redact_url(source) if "://" in source else source)
+    label = redact_url(source) if "://" in source else source
+    require_objects(loaded, label)
+    require_consistent(loaded, label)
     save_design(loaded.design, output)
     if format is OutputFormat.json:
         print(json.dumps({"output": str(output), "tables": len(loaded.design.tables), "warnings": loaded.warnings}, indent=2))

@@ -127,6 +127,19 @@ def require_objects(source: Source, label: str) -> None:
     )
 
 
+def require_consistent(source: Source, label: str) -> None:
+    """Refuse to save an imported design that the design-document loader would refuse.
+
+    SQLite takes a 64-byte name that PostgreSQL would truncate; such a design can be reviewed or
+    diffed with a warning, but written out it would be a file that no command can load.
+    """
+    from .model.invariants import check_invariants
+
+    problems = check_invariants(source.design)
+    if problems:
+        raise SourceError(f"{label}: the schema breaks rules every design document keeps, so it cannot be saved as one", problems)
+
+
 def _design_name(stem: str) -> str:
     return re.sub(r"[^a-z0-9_]+", "_", stem.lower()).strip("_") or "schema"
 

@@ -63,6 +63,8 @@ def _check_name_length(name: str, path: tuple, where: str, report) -> None:
     name = name.split(".", 1)[1] if "." in name and name.split(".", 1)[0] and name.split(".", 1)[1] else name
     if not name:
         report("names cannot be empty", path, where)
+    elif "\x00" in name:
+        report("names cannot contain a NUL character, which PostgreSQL cannot store", path, where.replace("\x00", "\\x00"))
     elif len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
         report(
             f"name is {len(name.encode('utf-8'))} bytes; PostgreSQL keeps only {MAX_IDENTIFIER_BYTES}"
@@ -74,7 +76,8 @@ def _check_name_length(name: str, path: tuple, where: str, report) -> None:
 
 def _check_table(design: Design, table_name: str, table: Table, report, query_ids: set[str], index_names) -> None:
     base = ("tables", table_name)
-    _check_name_length(table_name, base, table_name, report)
+    shown = table_name or "table ''"  # an empty name still names a place in the message
+    _check_name_length(table_name, base, shown, report)
     columns = table.columns  # PostgreSQL allows a table without columns (`CREATE TABLE t ()`), so the design does
 
     def need_column(name: str, path: tuple, what: str) -> bool:

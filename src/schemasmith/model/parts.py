@@ -19,7 +19,7 @@ IndexMethod = Literal["btree", "hash", "gin", "gist", "brin", "spgist"]
 class Strict(BaseModel):
     """Base for all document classes: unknown keys are errors, assignment is validated."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, ser_json_inf_nan="constants")
 
 
 class Default(Strict):

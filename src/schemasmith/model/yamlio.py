@@ -8,6 +8,8 @@ constraint and index. Same design in, byte-identical file out.
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +66,25 @@ class _DuplicateKey(Exception):
     pass
 
 
-class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class _ScalarsAsWritten:
+    """A scalar PyYAML cannot convert (`2001-13-45`, a 5,000-digit number, `!!int x`) is a YAML error
+    at its line; PyYAML itself lets ValueError, KeyError or AttributeError escape."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            kind = node.tag.rsplit(":", 1)[-1]
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            reason = str(error).split(": ")[0][:80] if isinstance(error, ValueError) else "not a valid value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown!r} cannot be read as {kind}: {reason}", node.start_mark
+            ) from None
+
+
+class _StrictLoader(_ScalarsAsWritten, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The fast loader, refusing duplicate keys (PyYAML keeps the last one silently)."""
 
     def construct_mapping(self, node, deep=False):
@@ -76,6 +96,46 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
                 raise _DuplicateKey()
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+
+#: Aliases may repeat what is written, within reason: a few hundred bytes of nested aliases
+#: ("billion laughs") would otherwise expand to billions of values and hang every command.
+_ALIAS_GROWTH = 10
+_ALIAS_ALLOWANCE = 1_000_000
+
+
+def _refuse_alias_bombs(root: yaml.Node) -> None:
+    """Refuse an alias inside the value it names, and aliases that expand the document too far.
+
+    Counts the values the document has once every alias is expanded, visiting each node once.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = [child for pair in node.value for child in pair] if isinstance(node, yaml.MappingNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else []
+        )
+        if finished:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            continue
+        if id(node) in sizes:
+            continue
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in open_nodes:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "an alias refers to the value it is written inside, which would never end", child.start_mark
+                )
+            if id(child) not in sizes:
+                stack.append((child, False))
+    if sizes[id(root)] > _ALIAS_GROWTH * len(sizes) + _ALIAS_ALLOWANCE:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"aliases expand this document to {sizes[id(root)]:,} values, from {len(sizes):,} written", root.start_mark
+        )
 
 
 def _key_text(key_node: yaml.Node) -> str:
@@ -90,8 +150,19 @@ def _key_text(key_node: yaml.Node) -> str:
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _StrictLoader.construct_yaml_map)
 
 
+class _AliasCheckingLoader(_StrictLoader):
+    """The loader for a text that may hold aliases (an `&anchor` and a `*`): checked before building."""
+
+    def construct_document(self, node):
+        _refuse_alias_bombs(node)
+        return super().construct_document(node)
+
+
 def _construct(node: yaml.Node, path: Path_, lines: LineMap, problems: list[Problem]) -> Any:
     lines._lines.setdefault(path, node.start_mark.line + 1)
+    if len(path) > _MAX_DEPTH and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        problems.append(lines.problem(f"values nest more than {_MAX_DEPTH} levels deep; a design document needs a handful", path))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -116,10 +187,18 @@ def _construct(node: yaml.Node, path: Path_, lines: LineMap, problems: list[Prob
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_construct(item, path + (index,), lines, problems) for index, item in enumerate(node.value)]
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    try:
+        return _CONSTRUCTOR.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as error:
+        problems.append(lines.problem(error.problem, path))
+        return None
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
+class _ScalarLoader(_ScalarsAsWritten, yaml.SafeLoader):
+    pass
+
+
+_CONSTRUCTOR = _ScalarLoader("")
 # libyaml's C parser when PyYAML was built with it: ten times faster, same nodes and marks.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -129,9 +208,12 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     """Parse YAML text into plain data plus a `LineMap`; raise `SchemaError` on syntax errors."""
     lines = LineMap(file, text)
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        # Walking the node graph costs a sixth of the load: only a text with an anchor can need it.
+        loader = _AliasCheckingLoader if "&" in text and "*" in text else _StrictLoader
+        data = yaml.load(text, Loader=loader)
     except _DuplicateKey:
         data = None  # found again below, with its place
+        heading = "the design document has duplicate keys"
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -140,20 +222,35 @@ def parse_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     except yaml.YAMLError as error:
         raise SchemaError("malformed YAML", [Problem(str(error), file=file)]) from None
     else:
-        return _string_keys(data), lines
+        try:
+            return _string_keys(data), lines
+        except _TooDeep:
+            heading = "malformed YAML"  # found again below, with its place
     problems: list[Problem] = []
     lines._lines = {}
     root = yaml.compose(text, Loader=_FAST_LOADER)
     _construct(root, (), lines, problems)
-    raise SchemaError("the design document has duplicate keys", problems)
+    raise SchemaError(heading, problems)
 
 
-def _string_keys(value: Any) -> Any:
+#: A design document nests about eight levels; far deeper values would exhaust Python's stack.
+_MAX_DEPTH = 100
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _string_keys(value: Any, depth: int = 0) -> Any:
     """YAML reads `1:` or `yes:` as non-string keys; names in a design are always strings."""
     if isinstance(value, dict):
-        return {key if isinstance(key, str) else str(key): _string_keys(item) for key, item in value.items()}
+        if depth > _MAX_DEPTH:
+            raise _TooDeep()
+        return {key if isinstance(key, str) else str(key): _string_keys(item, depth + 1) for key, item in value.items()}
     if isinstance(value, list):
-        return [_string_keys(item) for item in value]
+        if depth > _MAX_DEPTH:
+            raise _TooDeep()
+        return [_string_keys(item, depth + 1) for item in value]
     return value
 
 
@@ -182,7 +279,9 @@ def design_from_data(data: Any, lines: LineMap | None = None) -> Design:
     except ValidationError as error:
         problems = []
         for item in error.errors():
-            loc = tuple(part for part in item["loc"] if not _is_pydantic_branch(part))
+            # The last part of an unknown or missing key is that key, however it is spelt (`[x]`, `str`).
+            named = item["loc"][-1:] if item["type"] in ("extra_forbidden", "missing") else ()
+            loc = tuple(part for part in item["loc"][: len(item["loc"]) - len(named)] if not _is_pydantic_branch(part)) + named
             message = item["msg"].removeprefix("Value error, ")
             if item["type"] == "extra_forbidden":
                 message = f"unknown key {loc[-1]!r}"
@@ -198,7 +297,10 @@ def design_from_data(data: Any, lines: LineMap | None = None) -> Design:
 
 def _is_pydantic_branch(part: Any) -> bool:
     # Unions add the branch name to the location ("function-after[...]", "str", "int").
-    return isinstance(part, str) and (part in {"str", "int", "float", "bool"} or "[" in part)
+    return isinstance(part, str) and (part in {"str", "int", "float", "bool"} or _BRANCH.match(part) is not None)
+
+
+_BRANCH = re.compile(r"[a-z][a-z-]*\[.*\]$", re.DOTALL)  # function-after[...], list[...]; not a key `[x]`
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -248,6 +350,8 @@ def _scalar(value: Any) -> yaml.ScalarNode:
     if isinstance(value, int):
         return yaml.ScalarNode("tag:yaml.org,2002:int", str(value))
     if isinstance(value, float):
+        if not math.isfinite(value):  # repr gives `inf`, which YAML reads back as text
+            return yaml.ScalarNode("tag:yaml.org,2002:float", ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf"))
         return yaml.ScalarNode("tag:yaml.org,2002:float", repr(value))
     text = str(value)
     style = "|" if "\n" in text else None
