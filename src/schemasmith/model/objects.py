@@ -100,6 +100,14 @@ class Function(Strict):
     comment: str | None = None
 
 
+class ViewTrigger(Strict):
+    """A trigger on a view, kept as its `CREATE TRIGGER` definition in the SQL of `dialect`."""
+
+    name: str
+    definition: str
+    dialect: Literal["postgres", "sqlite", "mysql"] = "postgres"
+
+
 class View(Strict):
     """A view or materialized view: its query as PostgreSQL prints it, and its options."""
 
@@ -113,6 +121,21 @@ class View(Strict):
     with_data: bool = True  # materialized views: populated on creation
     indexes: list[Index] = Field(default_factory=list)  # materialized views only
     column_comments: dict[str, str] = Field(default_factory=dict)
+    #: Triggers on the view (INSTEAD OF …), kept as definitions: dropping a view drops its
+    #: triggers, so they live with it.
+    triggers: list[ViewTrigger] = Field(default_factory=list)
+    comment: str | None = None
+
+
+class VirtualTable(Strict):
+    """A SQLite virtual table: `CREATE VIRTUAL TABLE name USING module(arguments)`, kept as written.
+
+    The module's own shadow tables (`posts_fts_data`, …) are its storage, not tables of the design:
+    creating the virtual table creates them again.
+    """
+
+    using: str  # fts5(title, body, content='posts'): the module and its arguments as SQLite holds them
+    dialect: Literal["postgres", "sqlite", "mysql"] = "sqlite"  # the SQL `using` is written in
     comment: str | None = None
 
 
