@@ -1362,6 +1362,7 @@ class SqliteDialect(Dialect):
     file_database = True
     keeps_comments = False
     folds_unquoted_names = False
+    views_as_kept_sql = True
 
     def identifier_preparers(self) -> tuple:
         return (identifier_preparer(),)

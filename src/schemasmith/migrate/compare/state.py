@@ -14,6 +14,8 @@ from ..renames import Renames
 PHASE = {
     "create_enum": 10,
     "rename_enum_value": 12,
+    "drop_view": 19,
+    "drop_virtual_table": 19,
     "drop_policy": 20,
     "row_level_security_off": 20,
     "drop_trigger": 21,
@@ -48,6 +50,8 @@ PHASE = {
     "add_foreign_key": 74,
     "create_function": 79,
     "create_trigger": 80,
+    "create_virtual_table": 83,
+    "create_view": 84,
     "row_level_security_on": 81,
     "create_policy": 82,
     "comment": 85,

@@ -14,6 +14,8 @@ from .state import Comparison
 
 def trigger_key(table_name: str, table: Table, trigger: Trigger) -> Any:
     """What a trigger does, from the model: its kind and column, and for max_depth what its function reads."""
+    if trigger.definition is not None:  # kept as SQL: the same text (spacing aside) is the same trigger
+        return ("definition", trigger.dialect, " ".join(trigger.definition.split()))
     if trigger.kind == "updated_at":
         return ("updated_at", trigger.column)
     column = trigger.column or ""
@@ -25,13 +27,20 @@ def trigger_key(table_name: str, table: Table, trigger: Trigger) -> Any:
     return ("max_depth", trigger.column, trigger.depth, table_name, key, postgres.max_depth_function_name(table_name, column))
 
 
+def trigger_name(table_name: str, trigger: Trigger) -> str:
+    """A trigger's name: its own when kept as a definition, else the conventional one of its kind."""
+    if trigger.definition is not None and trigger.name:
+        return trigger.name
+    return naming.trigger_name(table_name, trigger.kind, trigger.column)
+
+
 class TriggerRules(Comparison):
     """Triggers (updated_at, max_depth): renamed, replaced, dropped or created."""
 
     def triggers(self, old_name: str, new_name: str, old_table: Table, new_table: Table, mapping: dict[str, str]) -> None:
         # The updated_at trigger names its column in an argument: a renamed column needs a new trigger.
-        old_items = [Item(naming.trigger_name(old_name, t.kind, t.column), trigger_key(old_name, old_table, t), t) for t in old_table.triggers]
-        new_items = [Item(naming.trigger_name(new_name, t.kind, t.column), trigger_key(new_name, new_table, t), t) for t in new_table.triggers]
+        old_items = [Item(trigger_name(old_name, t), trigger_key(old_name, old_table, t), t) for t in old_table.triggers]
+        new_items = [Item(trigger_name(new_name, t), trigger_key(new_name, new_table, t), t) for t in new_table.triggers]
         _unchanged, renamed, changed, dropped, added = match(old_items, new_items)
         for old, new in renamed:
             self.add("rename_object", ops.RenameTrigger(new_name, old.name, new.name))
