@@ -23,6 +23,14 @@ from sqlite_catalog import catalog_of, differences
 BASE = (REPO / "tests" / "fixtures" / "sqlite_fidelity" / "views_triggers.sql").read_text(encoding="utf-8")
 FTS = (REPO / "tests" / "fixtures" / "sqlite_fidelity" / "fts.sql").read_text(encoding="utf-8")
 
+OPTIONS = """
+CREATE TABLE measurements (id INTEGER PRIMARY KEY, amount INT NOT NULL, label TEXT, kelvin REAL AS (amount + 273) STORED) STRICT;
+CREATE TABLE kv (k TEXT NOT NULL PRIMARY KEY, kv_value BLOB
+) WITHOUT ROWID;
+CREATE TABLE plain (id INTEGER PRIMARY KEY, note TEXT);
+CREATE VIEW labels AS SELECT label FROM measurements;
+"""
+
 CASES = {
     # a CHECK added to accounts rebuilds it: the three views on it (a chain), the INSTEAD OF trigger
     # on one of them and ledger's trigger that updates accounts are dropped and created again
@@ -43,6 +51,13 @@ CASES = {
     "rebuild-under-fts": (
         FTS,
         FTS.replace("  body TEXT NOT NULL\n);", "  body TEXT NOT NULL,\n  created TEXT NOT NULL DEFAULT (datetime('now'))\n);"),
+    ),
+    # STRICT and WITHOUT ROWID come and go, a declared type and a collation change: only a rebuild makes them
+    "table-options": (
+        OPTIONS,
+        OPTIONS.replace(") STRICT;", ");").replace("kv_value BLOB\n) WITHOUT ROWID;", "kv_value BLOB\n);")
+        .replace("amount INT NOT NULL", "amount INTEGER NOT NULL").replace("label TEXT", "label TEXT COLLATE NOCASE")
+        .replace("CREATE TABLE plain (id INTEGER PRIMARY KEY, note TEXT);", "CREATE TABLE plain (id INTEGER PRIMARY KEY, note TEXT) STRICT;"),
     ),
 }
 

@@ -801,6 +801,22 @@ class DropVirtualTable(Operation):
 
 
 @dataclass
+class RebuildTable(Operation):
+    """A table built again into its new definition for a change no ALTER can make (SQLite: STRICT,
+    WITHOUT ROWID, a declared type or collation kept exactly)."""
+
+    KIND: ClassVar[str] = "rebuild_table"
+    table: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"rebuild {self.table} ({self.reason})"
+
+    def inverse(self) -> Operation:
+        return RebuildTable(self.table, self.reason)  # the DOWN rebuilds it into the old definition
+
+
+@dataclass
 class SetRowLevelSecurity(Operation):
     KIND: ClassVar[str] = "row_level_security"
     table: str

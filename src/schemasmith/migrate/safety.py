@@ -107,6 +107,7 @@ FACTS: dict[str, Fact] = {
     "drop_trigger": Fact(ACCESS_EXCLUSIVE, note="brief"),
     "rename_trigger": Fact(ACCESS_EXCLUSIVE, note="brief"),
     "create_function": Fact(NONE),
+    "rebuild_table": Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, note="new table, copy every row, drop, rename"),
     "create_view": Fact(NONE, note="catalog only"),
     "drop_view": Fact(NONE, backward_incompatible=True, note="catalog only; queries that read the view fail"),
     "create_virtual_table": Fact(NONE, note="a new table (and its shadow tables)"),

@@ -156,3 +156,4 @@ class Builder(TableRules, EnumRules, ColumnRules, ConstraintRules, IndexRules, T
     def run(self) -> None:
         super().run()
         self.views()
+        self.table_options()

@@ -42,6 +42,7 @@ PHASE = {
     "nullability": 56,
     "add_identity": 57,
     "copy_rows": 58,
+    "rebuild_table": 59,
     "drop_column": 60,
     "add_primary_key": 70,
     "add_unique": 71,

@@ -9,12 +9,38 @@ by the renderer, which knows which tables it rebuilds.
 from __future__ import annotations
 
 from ...dialects.registry import get_dialect
+from ...model.document import Table
 from .. import operations as ops
 from .state import Comparison
 
 
+#: Column fields only a SQLite build reads: a change to one is a change no ALTER TABLE makes.
+SQLITE_COLUMN_FIELDS = ("declared_type", "declared_default", "collation", "generated_virtual", "key_without_not_null")
+
+
+def option_changes(old_table: Table, new_table: Table, mapping: dict[str, str]) -> list[str]:
+    """What changes between two versions of a table that SQLite can only make by rebuilding it."""
+    changes = [name.replace("_", " ") for name in ("strict", "without_rowid") if getattr(old_table, name) != getattr(new_table, name)]
+    for old_column, column in old_table.columns.items():
+        new_column = new_table.columns.get(mapping.get(old_column, old_column))
+        if new_column is None:
+            continue
+        for name in SQLITE_COLUMN_FIELDS:
+            if getattr(column, name) != getattr(new_column, name):
+                changes.append(f"{mapping.get(old_column, old_column)} {name.replace('_', ' ')}")
+    return changes
+
+
 class ViewRules(Comparison):
-    """Views and virtual tables of a dialect that keeps them as SQL."""
+    """Views and virtual tables of a dialect that keeps them as SQL, and SQLite's table options."""
+
+    def table_options(self) -> None:
+        if not get_dialect(self.dialect).views_as_kept_sql:
+            return
+        for old_name, new_name in self.kept():
+            changes = option_changes(self.old.tables[old_name], self.new.tables[new_name], self.renames.column_map(new_name))
+            if changes:
+                self.add("rebuild_table", ops.RebuildTable(new_name, ", ".join(changes)))
 
     def views(self) -> None:
         target = get_dialect(self.dialect)
