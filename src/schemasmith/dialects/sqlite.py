@@ -503,6 +503,9 @@ def design_expression(sql: str) -> str:
             # sqlglot reads SQLite's `x IS NOT NULL` as NOT (x IS NULL); keep PostgreSQL's spelling
             if isinstance(node, exp.Not) and isinstance(node.this, exp.Is) and isinstance(node.this.expression, (exp.Null, exp.Boolean)):
                 return exp.Is(this=node.this.this, expression=node.this.expression, negate=True)
+            if isinstance(node, exp.Div) and _nonzero_number(node.expression):
+                # SQLite's x / 0 is NULL, hence sqlglot's NULLIF(d, 0); a non-zero constant needs no guard
+                node.set("safe", False)
             return node
 
         translated = sqlglot.parse_one(text, read="sqlite").transform(is_not).sql(dialect="postgres")
@@ -511,6 +514,17 @@ def design_expression(sql: str) -> str:
     if translated == text or normalize_expression(translated) == normalize_expression(text):
         return text
     return translated
+
+
+def _nonzero_number(node) -> bool:
+    from sqlglot import exp
+
+    if not isinstance(node, exp.Literal) or node.is_string:
+        return False
+    try:
+        return float(node.this) != 0
+    except ValueError:
+        return False
 
 
 def strip_parentheses(text: str) -> str:
