@@ -169,3 +169,12 @@ def test_postgres_build_warns_about_sqlite_views_and_virtual_tables():
     assert "view v is written for sqlite; not built for PostgreSQL" in output.warnings
     assert "virtual table search (fts5) is SQLite's; not built for PostgreSQL" in output.warnings
     assert "CREATE VIEW" not in output.files["schema.sql"]
+
+
+def test_a_trigger_on_a_table_left_out_is_reported_not_lost_silently():
+    from schemasmith.importers.sqlite import import_ddl
+
+    # SQLite allows no trigger on a virtual table; one on schemasmith's own history table is left out
+    result = import_ddl("CREATE TABLE schemasmith_migrations (id INTEGER PRIMARY KEY);\nCREATE TABLE log (x TEXT);\n"
+                        "CREATE TRIGGER m_log AFTER INSERT ON schemasmith_migrations BEGIN INSERT INTO log VALUES (new.id); END;")
+    assert "triggers not on a table or view of the design are not imported: m_log" in result.warnings
