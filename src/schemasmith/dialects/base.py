@@ -57,6 +57,9 @@ class Dialect:
     trigger_functions: ClassVar[bool] = False
     #: `COMMENT ON` / inline comments: the database keeps table and column comments.
     keeps_comments: ClassVar[bool] = True
+    #: Views, virtual tables and their triggers are kept in the design as this dialect's own SQL
+    #: (`dialect:` set to it) and the differ creates and drops them from that SQL (SQLite).
+    views_as_kept_sql: ClassVar[bool] = False
     #: Unquoted names fold to one case, so a mixed-case name needs quotes forever (SQLite instead
     #: matches every name without regard to case).
     folds_unquoted_names: ClassVar[bool] = True

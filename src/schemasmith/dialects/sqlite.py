@@ -156,6 +156,7 @@ _KEYWORD_DEFAULTS = {"CURRENT_TIMESTAMP": _NOW, "CURRENT_DATE": "current_date", 
 
 #: Index methods SQLite builds (as its one kind, a b-tree); the others are PostgreSQL-only.
 _BUILDABLE_METHODS = ("btree", "hash")
+_COLLATIONS = ("BINARY", "NOCASE", "RTRIM")  # SQLite's built-in collations
 
 #: SQLite's keywords: quoted even where SQLAlchemy's preparer would leave them bare.
 _SQLITE_KEYWORDS = frozenset(
@@ -502,6 +503,9 @@ def design_expression(sql: str) -> str:
             # sqlglot reads SQLite's `x IS NOT NULL` as NOT (x IS NULL); keep PostgreSQL's spelling
             if isinstance(node, exp.Not) and isinstance(node.this, exp.Is) and isinstance(node.this.expression, (exp.Null, exp.Boolean)):
                 return exp.Is(this=node.this.this, expression=node.this.expression, negate=True)
+            if isinstance(node, exp.Div) and _nonzero_number(node.expression):
+                # SQLite's x / 0 is NULL, hence sqlglot's NULLIF(d, 0); a non-zero constant needs no guard
+                node.set("safe", False)
             return node
 
         translated = sqlglot.parse_one(text, read="sqlite").transform(is_not).sql(dialect="postgres")
@@ -512,7 +516,18 @@ def design_expression(sql: str) -> str:
     return translated
 
 
-def _strip_parentheses(text: str) -> str:
+def _nonzero_number(node) -> bool:
+    from sqlglot import exp
+
+    if not isinstance(node, exp.Literal) or node.is_string:
+        return False
+    try:
+        return float(node.this) != 0
+    except ValueError:
+        return False
+
+
+def strip_parentheses(text: str) -> str:
     text = text.strip()
     while text.startswith("(") and text.endswith(")") and is_self_contained(text[1:-1]):
         # only when the outer pair encloses everything: "(a) + (b)" keeps its parentheses
@@ -565,7 +580,7 @@ def design_default(sql: str | None, portable: PortableType) -> Default | None:
     """A SQLite default (as `PRAGMA table_info` gives it) as a design default."""
     if sql is None:
         return None
-    text = _strip_parentheses(sql)
+    text = strip_parentheses(sql)
     upper = text.upper()
     if not text or upper == "NULL":
         return None
@@ -799,7 +814,7 @@ def table_plan(design: Design, table_name: str, table: Table, warnings: list[str
             warnings.append(f"{table_name}: unique constraint {name}: SQLite has no NULLS NOT DISTINCT; NULLs stay distinct")
 
     for position, check in enumerate(table.checks):
-        name = check.name or naming.check_name(table_name, position)
+        name = check.name if table.unnamed_constraints else check.name or naming.check_name(table_name, position)
         sql = sqlite_expression(check.expression, "check", table_name, columns)
         if sql is None:
             warnings.append(f"{table_name}: check {name} ({check.expression}) has no SQLite equivalent; not created")
@@ -809,6 +824,9 @@ def table_plan(design: Design, table_name: str, table: Table, warnings: list[str
     known = set(table.columns)
     for index, name in zip(table.indexes, naming.index_names(table_name, table)):
         plan.indexes.append(_index_plan(plan, index, name, known, columns, warnings))
+    for trigger in table.triggers:
+        if trigger.definition is not None and trigger.dialect != DIALECT.name:
+            warnings.append(f"{table_name}: trigger {trigger.name} is written for {trigger.dialect}; not built for SQLite")
 
     if table.row_level_security or table.policies:
         policies = ", ".join(policy.name for policy in table.policies)
@@ -854,6 +872,10 @@ def _column_plan(design: Design, plan: TablePlan, column_name: str, column: Colu
             warnings.append(f"{where}: default {column.default.value} has no SQLite equivalent; the column has no default there")
             plan.notes.append(f"Not kept: default {column.default.value} of {where}: SQLite cannot evaluate it.")
     item.checks = implied_checks(column_name, portable)
+    if column.declared_type is not None:  # kept exactly as a SQLite database declared it
+        item.declared, item.checks = column.declared_type, []
+    if column.collation is not None and column.collation.upper() not in _COLLATIONS:
+        warnings.append(f"{where}: SQLite has no collation {column.collation} (only BINARY, NOCASE, RTRIM); built without it")
     if portable.is_enum and portable.enum in design.enums:
         item.enum_check = (
             naming.enum_check_name(table_name, column_name, portable.enum),  # type: ignore[arg-type]
@@ -900,14 +922,40 @@ def _index_plan(plan: TablePlan, index: Index, name: str, known: set[str], colum
 # --- render ---------------------------------------------------------------------------------
 
 
+def _constraint_prefix(name: str | None) -> str:
+    return f"CONSTRAINT {quote_identifier(name)} " if name is not None else ""
+
+
+def primary_key_constraint_name(table_name: str, table: Table) -> str | None:
+    """The primary key's name as built; None when the table keeps its constraints unnamed."""
+    if table.unnamed_constraints:
+        return table.primary_key_name
+    return naming.table_primary_key_name(table_name, table)
+
+
+def declared_default_sql(text: str) -> str:
+    """A default as PRAGMA table_info gives it, as DEFAULT can take it: an expression in parentheses."""
+    bare = text.strip()
+    if _INTEGER.match(bare) or _HEX.match(bare) or _FLOAT.match(bare) or _STRING.match(bare) or bare.upper() in _LITERAL_WORDS:
+        return bare
+    return f"({bare})"
+
+
+_LITERAL_WORDS = {"NULL", "TRUE", "FALSE", "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME"}
+
+
 def column_definition(table_name: str, item: ColumnPlan, table: Table) -> str:
-    parts = [quote_identifier(item.name), item.declared]
+    parts = [quote_identifier(item.name)] + ([item.declared] if item.declared else [])
     if item.rowid_identity:
-        parts.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(table_name, table))} PRIMARY KEY AUTOINCREMENT")
-    elif not item.column.nullable:
+        parts.append(f"{_constraint_prefix(primary_key_constraint_name(table_name, table))}PRIMARY KEY AUTOINCREMENT")
+    elif not item.column.nullable and not item.column.key_without_not_null:
         parts.append("NOT NULL")
+    if item.column.collation is not None and item.column.collation.upper() in _COLLATIONS:
+        parts.append(f"COLLATE {item.column.collation}")
     if item.generated_sql is not None:
-        parts.append(f"GENERATED ALWAYS AS ({item.generated_sql}) STORED")
+        parts.append(f"GENERATED ALWAYS AS ({item.generated_sql}) {'VIRTUAL' if item.column.virtual else 'STORED'}")
+    elif item.column.declared_default is not None:
+        parts.append(f"DEFAULT {declared_default_sql(item.column.declared_default)}")
     elif item.default_sql is not None:
         parts.append(f"DEFAULT {item.default_sql}")
     for check in item.checks:
@@ -921,10 +969,10 @@ def _columns_list(names: list[str]) -> str:
     return ", ".join(quote_identifier(name) for name in names)
 
 
-def _foreign_key_sql(table_name: str, foreign_key: ForeignKey) -> str:
-    name = foreign_key.name or naming.foreign_key_name(table_name, foreign_key.columns)
+def _foreign_key_sql(table_name: str, foreign_key: ForeignKey, unnamed: bool = False) -> str:
+    name = foreign_key.name if unnamed else foreign_key.name or naming.foreign_key_name(table_name, foreign_key.columns)
     text = (
-        f"CONSTRAINT {quote_identifier(name)} FOREIGN KEY ({_columns_list(foreign_key.columns)})"
+        f"{_constraint_prefix(name)}FOREIGN KEY ({_columns_list(foreign_key.columns)})"
         f" REFERENCES {quote_identifier(foreign_key.references.table)} ({_columns_list(foreign_key.references.columns)})"
     )
     if foreign_key.on_delete not in (None, "no action"):
@@ -940,16 +988,17 @@ def create_table_statement(plan: TablePlan) -> str:
     table, name = plan.table, plan.name
     lines = [column_definition(name, item, table) for item in plan.columns]
     if table.primary_key and not any(item.rowid_identity for item in plan.columns):
-        lines.append(f"CONSTRAINT {quote_identifier(naming.table_primary_key_name(name, table))} PRIMARY KEY ({_columns_list(table.primary_key)})")
+        lines.append(f"{_constraint_prefix(primary_key_constraint_name(name, table))}PRIMARY KEY ({_columns_list(table.primary_key)})")
     for unique in table.unique:
-        unique_name = unique.name or naming.unique_name(name, unique.columns)
-        lines.append(f"CONSTRAINT {quote_identifier(unique_name)} UNIQUE ({_columns_list(unique.columns)})")
+        unique_name = unique.name if table.unnamed_constraints else unique.name or naming.unique_name(name, unique.columns)
+        lines.append(f"{_constraint_prefix(unique_name)}UNIQUE ({_columns_list(unique.columns)})")
     for check_name, _check, sql in plan.checks:
         if sql is not None:
-            lines.append(f"CONSTRAINT {quote_identifier(check_name)} CHECK ({sql})")
+            lines.append(f"{_constraint_prefix(check_name)}CHECK ({sql})")
     for foreign_key in table.foreign_keys:
-        lines.append(_foreign_key_sql(name, foreign_key))
-    return f"CREATE TABLE {quote_identifier(name)} (\n  " + ",\n  ".join(lines) + "\n);"
+        lines.append(_foreign_key_sql(name, foreign_key, table.unnamed_constraints))
+    options = [text for text, wanted in (("WITHOUT ROWID", table.without_rowid), ("STRICT", table.strict)) if wanted]
+    return f"CREATE TABLE {quote_identifier(name)} (\n  " + ",\n  ".join(lines) + "\n)" + (" " + ", ".join(options) if options else "") + ";"
 
 
 def index_statement(table_name: str, item: IndexPlan) -> str:
@@ -965,7 +1014,7 @@ def trigger_statements(plan: TablePlan) -> list[str]:
     for trigger in plan.table.triggers:
         if trigger.definition is not None:
             if trigger.dialect == DIALECT.name:
-                statements.append(trigger.definition.strip().rstrip(";") + ";")
+                statements.append(definition_statement(trigger.definition))
             continue  # written for another dialect: not built here
         if trigger.kind == "updated_at":
             statements.append(updated_at_trigger_sql(plan.name, trigger.column or "updated_at", row_match_columns(plan.table)) + ";")
@@ -975,6 +1024,81 @@ def trigger_statements(plan: TablePlan) -> list[str]:
                 continue
             for event in ("insert", "update"):
                 statements.append(max_depth_trigger_sql(plan.name, trigger.column or "", key, trigger.depth or 0, event) + ";")
+    return statements
+
+
+# --- views, virtual tables, triggers on views -------------------------------------------------
+
+
+def names_in(sql: str) -> set[str]:
+    """Every identifier `sql` mentions, lower-cased: what a view or trigger may depend on."""
+    return {token.value.lower() for token in tokenize(sql) if token.kind in ("word", "quoted")}
+
+
+def view_order(views: dict) -> list[str]:
+    """View names so that each comes after the views its query reads; design order otherwise."""
+    lowered = {name.lower(): name for name in views}
+    needs = {name: {lowered[word] for word in names_in(view.query) if word in lowered and lowered[word] != name} for name, view in views.items()}
+    order: list[str] = []
+    placed: set[str] = set()
+    while len(order) < len(views):
+        ready = [name for name in views if name not in placed and needs[name] <= placed]
+        name = ready[0] if ready else next(name for name in views if name not in placed)  # a cycle: SQLite refuses it anyway
+        order.append(name)
+        placed.add(name)
+    return order
+
+
+def view_statement(name: str, view) -> str:
+    columns = f" ({_columns_list(view.columns)})" if view.columns else ""
+    return f"CREATE VIEW {quote_identifier(name)}{columns} AS {view.query.strip().rstrip(';')};"
+
+
+def virtual_table_statement(name: str, virtual) -> str:
+    return f"CREATE VIRTUAL TABLE {quote_identifier(name)} USING {virtual.using.strip().rstrip(';')};"
+
+
+def definition_statement(definition: str) -> str:
+    return definition.strip().rstrip(";") + ";"
+
+
+def schema_rows_created(statement: str) -> int:
+    """How many rows of sqlite_schema a CREATE VIRTUAL TABLE adds (its shadow tables too); 1 if unknown."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute(statement)
+        return connection.execute(_COUNT_OBJECTS).fetchone()[0]
+    except sqlite3.Error:
+        return 1
+    finally:
+        connection.close()
+
+
+def object_statements(design: Design, warnings: list[str]) -> list[tuple[str, int]]:
+    """(statement, rows of sqlite_schema it creates) for the virtual tables, views and their triggers.
+
+    Objects written for another dialect are left out, each with a warning naming it.
+    """
+    statements: list[tuple[str, int]] = []
+    for name, virtual in design.virtual_tables.items():
+        if virtual.dialect != DIALECT.name:
+            warnings.append(f"virtual table {name} is written for {virtual.dialect}; not built for SQLite")
+            continue
+        statement = virtual_table_statement(name, virtual)
+        statements.append((statement, schema_rows_created(statement)))
+    for name in view_order(design.views):
+        view = design.views[name]
+        if view.dialect != DIALECT.name:
+            warnings.append(f"view {name} is written for {view.dialect}; not built for SQLite")
+            continue
+        if view.materialized:
+            warnings.append(f"view {name}: SQLite has no materialized views; built as a plain view")
+        statements.append((view_statement(name, view), 1))
+        for trigger in view.triggers:
+            if trigger.dialect != DIALECT.name:
+                warnings.append(f"view {name}: trigger {trigger.name} is written for {trigger.dialect}; not built for SQLite")
+                continue
+            statements.append((definition_statement(trigger.definition), 1))
     return statements
 
 
@@ -1041,6 +1165,9 @@ def render(design: Design) -> DdlOutput:
         triggers = trigger_statements(plan)
         created += len(triggers)
         blocks.append("\n".join(lines) + ("\n\n" + "\n\n".join(triggers) if triggers else ""))
+    for statement, rows in object_statements(implied, warnings):
+        blocks.append(statement)
+        created += rows
 
     message = quote_literal(f"{FILE_NAME} did not apply completely, so nothing of it was applied")
     blocks.append(
@@ -1137,6 +1264,11 @@ def _projected_table(plan: TablePlan) -> Table:
             default=default,
             identity=identity,
             generated=generated,
+            virtual=column.virtual and generated is not None,
+            collation=column.collation if column.collation is not None and column.collation.upper() in _COLLATIONS else None,
+            declared_type=column.declared_type,
+            key_without_not_null=column.key_without_not_null,
+            declared_default=column.declared_default,
         )
     checks = list(enum_checks)
     for check_name, check, sql in plan.checks:
@@ -1174,7 +1306,11 @@ def _projected_table(plan: TablePlan) -> Table:
             )
         )
         index_names.append(item.name)
-    triggers = [Trigger(kind=t.kind, column=t.column, depth=t.depth) for t in table.triggers]
+    triggers = [
+        Trigger(name=t.name, definition=t.definition, dialect=t.dialect) if t.definition is not None else Trigger(kind=t.kind, column=t.column, depth=t.depth)
+        for t in table.triggers
+        if t.definition is None or t.dialect == DIALECT.name
+    ]
     projected = Table(
         columns=columns,
         primary_key=list(table.primary_key),
@@ -1183,7 +1319,17 @@ def _projected_table(plan: TablePlan) -> Table:
         foreign_keys=foreign_keys,
         indexes=indexes,
         triggers=triggers,
+        strict=table.strict,
+        without_rowid=table.without_rowid,
     )
+    if table.unnamed_constraints:
+        kept = simplify_names(name, projected, index_names)
+        return kept.model_copy(update={
+            "unnamed_constraints": True, "primary_key_name": table.primary_key_name,
+            "unique": [item.model_copy(update={"name": old.name}) for item, old in zip(unique, table.unique)],
+            "checks": checks,
+            "foreign_keys": [item.model_copy(update={"name": old.name}) for item, old in zip(foreign_keys, table.foreign_keys)],
+        })
     return simplify_names(name, projected, index_names)
 
 
@@ -1210,7 +1356,15 @@ def project(design: Design) -> Design:
             if portable.is_enum and portable.enum in implied.enums and portable.enum not in enums:
                 enums[portable.enum] = list(implied.enums[portable.enum])  # type: ignore[index]
     conventions = Conventions(primary_key=infer_primary_key_convention(ordered), enum_style="check")  # type: ignore[arg-type]
-    return Design(name=implied.name, conventions=conventions, enums=enums, tables=ordered)
+    views = {name: _projected_view(view) for name, view in implied.views.items() if view.dialect == DIALECT.name}
+    virtual = {name: item for name, item in implied.virtual_tables.items() if item.dialect == DIALECT.name}
+    return Design(name=implied.name, conventions=conventions, enums=enums, tables=ordered, views=views, virtual_tables=virtual)
+
+
+def _projected_view(view):
+    """What SQLite keeps of a view: its query, column names and its SQLite triggers."""
+    triggers = [trigger for trigger in view.triggers if trigger.dialect == DIALECT.name]
+    return type(view)(query=view.query, dialect=view.dialect, columns=view.columns, triggers=triggers)
 
 
 class SqliteDialect(Dialect):
@@ -1222,6 +1376,7 @@ class SqliteDialect(Dialect):
     file_database = True
     keeps_comments = False
     folds_unquoted_names = False
+    views_as_kept_sql = True
 
     def identifier_preparers(self) -> tuple:
         return (identifier_preparer(),)

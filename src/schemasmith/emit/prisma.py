@@ -466,6 +466,8 @@ class _Renderer:
                     f"trigger: {trigger.column} at most {trigger.depth} level(s) below a root (max_depth, enforced by the database)"
                 )
                 self.warnings.append(f"{table_name}: the max_depth trigger on {trigger.column} is not expressible in Prisma")
+            elif trigger.definition is not None:
+                model.notes.append(f"trigger {trigger.name}: kept as {trigger.dialect} SQL (enforced by the database)")
             elif trigger.column not in table.columns or table.columns[trigger.column].portable_type.kind not in ("timestamp", "timestamptz"):
                 model.notes.append(f"trigger: {trigger.column} is kept current on UPDATE by the database")
         if table.row_level_security:

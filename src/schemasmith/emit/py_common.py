@@ -408,6 +408,10 @@ def module_warnings(view: SchemaView, target: str) -> list[str]:
                     f"{table.name}: the updated_at trigger on {trigger.column} is not part of the {target} models"
                     " (onupdate=func.now() keeps it current for ORM updates; the alembic target creates the trigger)"
                 )
+            elif trigger.definition is not None:
+                warnings.append(
+                    f"{table.name}: trigger {trigger.name} (kept as {trigger.dialect} SQL) is not part of the {target} models"
+                )
             else:
                 warnings.append(
                     f"{table.name}: the max_depth trigger on {trigger.column} (depth {trigger.depth}) is not part of the"

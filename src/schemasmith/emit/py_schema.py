@@ -405,7 +405,8 @@ def _check_views(design: Design, table_name: str, plan) -> list[CheckView]:
     """The table's CHECKs, then the enum CHECKs SQLite needs; PostgreSQL shares an enum CHECK
     only when the design writes enums as checks (otherwise it has a native enum type)."""
     checks: list[CheckView] = []
-    for name, check, sqlite_sql in plan.checks:  # type: ignore[attr-defined]
+    for position, (name, check, sqlite_sql) in enumerate(plan.checks):  # type: ignore[attr-defined]
+        name = name or naming.check_name(table_name, position)  # unnamed in SQLite: the models need a name
         postgresql_sql = check_expression(check.expression, f"{table_name}.{name}", "check")
         checks.append(CheckView(name, postgresql_sql, sqlite_sql))
     for item in plan.columns:  # type: ignore[attr-defined]

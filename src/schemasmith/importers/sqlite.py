@@ -21,6 +21,7 @@ from ..dialects.registry import dialect_for_url
 from ..dialects.sqlite import (
     SqliteDialect,
     Token,
+    declared_type,
     design_default,
     design_expression,
     implied_checks,
@@ -29,6 +30,8 @@ from ..dialects.sqlite import (
     max_depth_trigger_name,
     max_depth_trigger_sql,
     portable_from_declared,
+    render_default,
+    strip_parentheses,
     row_match_columns,
     simplify_names,
     tokenize,
@@ -53,6 +56,7 @@ from ..model.invariants import check_invariants, type_family
 from ..model.types import parse_type
 from ..text.statements import Statement, split_sqlite_script
 from .base import TOOL_TABLES, ImportResult
+from .sqlite_objects import read_objects
 
 # --- statements of a DDL script ---------------------------------------------------------------
 
@@ -497,30 +501,27 @@ def introspect(connection: sqlite3.Connection, name: str) -> ImportResult:
     kinds = _table_kinds(connection)
     tables: dict[str, Table] = {}
     syntaxes: dict[str, TableSyntax] = {}
-    virtual: list[str] = []
-    views = [row[1] for row in rows if row[0] == "view"]
+    views, virtual, shadows = read_objects(connection, rows, context.warnings)
     for kind, table_name, _tbl, sql in rows:
         if kind != "table" or table_name.startswith("sqlite_") or table_name in TOOL_TABLES:
             continue
-        if kinds.get(table_name) == "shadow":
-            continue
-        if (sql or "").upper().lstrip().startswith("CREATE VIRTUAL"):
-            virtual.append(table_name)
+        if kinds.get(table_name) == "shadow" or table_name in shadows or table_name in virtual:
             continue
         syntaxes[table_name] = parse_create_table(sql or "")
-    if virtual:
-        context.warnings.append(f"virtual tables are not imported (the design has no place for them): {', '.join(virtual)}")
-    if views:
-        context.warnings.append(f"views are not imported (the design has no place for them): {', '.join(views)}")
     for table_name, syntax in syntaxes.items():
         tables[table_name] = _table(context, table_name, syntax, rows)
     tables = _checked_foreign_keys(context, tables)
     tables = {table_name: _with_triggers(context, table_name, table, rows) for table_name, table in tables.items()}
+    homeless = [row[1] for row in rows if row[0] == "trigger" and row[2] not in tables and row[2] not in views]
+    if homeless:  # on a table left out above (schemasmith's own history table): said, not dropped silently
+        context.warnings.append(f"triggers not on a table or view of the design are not imported: {', '.join(homeless)}")
     design = Design(
         name=name,
         conventions=Conventions(primary_key=infer_primary_key_convention(tables), enum_style="check"),  # type: ignore[arg-type]
         enums=context.enums,
         tables=tables,
+        views=views,
+        virtual_tables=virtual,
     )
     for problem in check_invariants(design):
         context.warnings.append(f"the imported design breaks a rule schemasmith checks: {problem}")
@@ -544,10 +545,7 @@ def _table(context: _Context, table_name: str, syntax: TableSyntax, rows) -> Tab
         column = _column(context, table_name, syntax, row, primary_key)
         if column is not None:
             columns[row[0]] = column
-    if syntax.without_rowid:
-        context.warnings.append(f"{table_name}: WITHOUT ROWID is not kept (the design has no place for it)")
-    if syntax.strict:
-        context.warnings.append(f"{table_name}: STRICT is not kept (the design has no place for it)")
+    unnamed = _has_unnamed_constraints(syntax, columns)
     primary_key_name, unique, checks, foreign_keys = _constraints(context, table_name, syntax, columns)
     indexes, index_names = [], []
     for kind, index_name, tbl_name, sql in rows:
@@ -565,10 +563,39 @@ def _table(context: _Context, table_name: str, syntax: TableSyntax, rows) -> Tab
         checks=checks,
         foreign_keys=foreign_keys,
         indexes=indexes,
+        strict=syntax.strict,
+        without_rowid=syntax.without_rowid,
+        unnamed_constraints=unnamed,
     )
     for column_name, enum in list(_enum_columns(context, table_name, syntax, columns).items()):
         table.columns[column_name] = table.columns[column_name].model_copy(update={"type": f"enum:{enum}"})
+    if unnamed:  # names are kept exactly as written: leaving out a conventional one would add it back
+        return simplify_names(table_name, table, index_names).model_copy(
+            update={"unique": unique, "checks": table.checks, "foreign_keys": table.foreign_keys}
+        )
     return simplify_names(table_name, table, index_names)
+
+
+def _has_unnamed_constraints(syntax: TableSyntax, columns: dict[str, Column]) -> bool:
+    """Whether the table has a constraint written without a name that a build would name.
+
+    The unnamed CHECKs that stand in for a column's type are not counted: a build writes them
+    unnamed too.
+    """
+    for constraint in syntax.constraints:
+        if constraint.name is not None:
+            continue
+        if constraint.kind == "check" and _implied_for_some_column(constraint.expression or "", columns):
+            continue
+        return True
+    return False
+
+
+def _implied_for_some_column(expression: str, columns: dict[str, Column]) -> bool:
+    return any(
+        column.declared_type is None and any(_same_sql(expression, implied) for implied in implied_checks(name, column.portable_type))
+        for name, column in columns.items()
+    )
 
 
 def _column(context: _Context, table_name: str, syntax: TableSyntax, row, primary_key: list[str]) -> Column | None:
@@ -590,8 +617,6 @@ def _column(context: _Context, table_name: str, syntax: TableSyntax, row, primar
     default = None
     if hidden in (2, 3) and column_syntax.generated is not None:
         generated = design_expression(column_syntax.generated)
-        if hidden == 2:
-            warnings.append(f"{where}: a VIRTUAL generated column; the design keeps generated columns as STORED")
     elif hidden == 1:
         return None
     else:
@@ -606,15 +631,46 @@ def _column(context: _Context, table_name: str, syntax: TableSyntax, row, primar
             and default.value == UUID_DEFAULT
         ):
             default = None  # implied by a uuid key
-    if column_syntax.collate and column_syntax.collate.upper() != "BINARY":
-        warnings.append(f"{where}: collation {column_syntax.collate} is not kept (the design has no collations)")
+    collation = column_syntax.collate if column_syntax.collate and column_syntax.collate.upper() != "BINARY" else None
     return Column(
         type=type_text,
         nullable=not not_null and column_name not in primary_key,
         default=default,
         identity=identity,
         generated=generated,
+        virtual=hidden == 2 and generated is not None,
+        collation=collation,
+        key_without_not_null=column_name in primary_key and not not_null and identity is None,
+        declared_default=_exact_default(default_sql, portable) if generated is None and identity is None else None,
+        declared_type=_exact_declared_type(column_name, declared or "", portable, identity is not None, syntax),
     )
+
+
+def _exact_default(default_sql: str | None, portable) -> str | None:
+    """The default's SQL when a SQLite build from the design's default would write other text."""
+    if default_sql is None:
+        return None
+    default = design_default(default_sql, portable)
+    built = render_default(default, portable) if default is not None else None
+    if built is not None and _squash(strip_parentheses(built)) == _squash(strip_parentheses(default_sql)):
+        return None
+    return default_sql
+
+
+def _exact_declared_type(column_name: str, declared: str, portable, rowid_identity: bool, syntax: TableSyntax) -> str | None:
+    """The declared type when a SQLite build from the portable type would spell it differently.
+
+    A build writes the portable type's spelling and the unnamed CHECKs that stand in for it
+    (`length(x) <= n` for varchar(n)); when the database has another spelling, or lacks one of
+    those CHECKs, the column keeps its declared type exactly (and its CHECKs stay as checks).
+    """
+    spelled = "INTEGER" if rowid_identity else declared_type(portable)
+    implied = implied_checks(column_name, portable)
+    unnamed = [item.expression or "" for item in syntax.constraints if item.kind == "check" and item.name is None]
+    present = [check for check in implied if any(_same_sql(check, expression) for expression in unnamed)]
+    if declared == spelled and len(present) == len(implied):
+        return None
+    return declared
 
 
 def _constraints(context: _Context, table_name: str, syntax: TableSyntax, columns: dict[str, Column]):
@@ -627,7 +683,7 @@ def _constraints(context: _Context, table_name: str, syntax: TableSyntax, column
         if constraint.conflict:
             context.warnings.append(f"{table_name}: ON CONFLICT {constraint.conflict} of a {constraint.kind.replace('_', ' ')} is not kept")
         if constraint.kind == "primary_key":
-            if constraint.name not in (None, naming.primary_key_name(table_name)):
+            if constraint.name not in (None, naming.primary_key_name(table_name)) or _has_unnamed_constraints(syntax, columns):
                 primary_key_name = constraint.name
         elif constraint.kind == "unique":
             unique.append(UniqueConstraint(name=constraint.name, columns=_real_names(constraint.columns, columns)))
@@ -684,9 +740,8 @@ def _enum_columns(context: _Context, table_name: str, syntax: TableSyntax, colum
 def _check(context: _Context, table_name: str, constraint: ConstraintSyntax, columns: dict[str, Column]) -> CheckConstraint | None:
     expression = constraint.expression or ""
     if constraint.name is None:
-        for column_name, column in columns.items():
-            if any(_same_sql(expression, implied) for implied in implied_checks(column_name, column.portable_type)):
-                return None  # stands in for the column's type (varchar length, boolean, json)
+        if _implied_for_some_column(expression, columns):
+            return None  # stands in for the column's type (varchar length, boolean, json)
     else:
         tokens = tokenize(expression)
         if tokens and tokens[0].kind in ("word", "quoted"):
@@ -807,10 +862,8 @@ def _with_triggers(context: _Context, table_name: str, table: Table, rows) -> Ta
         if kind != "trigger" or tbl_name != table_name or sql is None:
             continue
         trigger = _known_trigger(table_name, table, trigger_name, sql)
-        if trigger is None:
-            context.warnings.append(
-                f"{table_name}: trigger {trigger_name} is not one schemasmith knows (updated_at, max_depth); not imported"
-            )
+        if trigger is None:  # any other trigger: kept as SQLite holds it
+            triggers.append(Trigger(name=trigger_name, definition=sql, dialect="sqlite"))
             continue
         if trigger.kind == "max_depth":
             event = "insert" if trigger_name == max_depth_trigger_name(table_name, trigger.column or "", "insert") else "update"
@@ -827,7 +880,9 @@ def _with_triggers(context: _Context, table_name: str, table: Table, rows) -> Ta
                 f"{table_name}: only the {next(iter(events))} half of the max_depth trigger on {column} exists;"
                 " the design's max_depth trigger restores both"
             )
-    if not any(trigger.kind == "updated_at" and trigger.column == "updated_at" for trigger in triggers):
+    if not any(trigger.kind == "updated_at" and trigger.column == "updated_at" for trigger in triggers) and not any(
+        trigger.definition is not None and _hand_written_updated_at(table_name, table, trigger.definition) for trigger in triggers
+    ):
         updated_at = table.columns.get("updated_at")
         if updated_at is not None and updated_at.portable_type.kind in ("timestamp", "timestamptz"):
             context.warnings.append(
@@ -858,7 +913,7 @@ def _known_trigger(table_name: str, table: Table, trigger_name: str, sql: str) -
                 depth = int(match[1])
                 if squashed == _squash(max_depth_trigger_sql(table_name, column_name, key, depth, event)):
                     return Trigger(kind="max_depth", column=column_name, depth=depth)
-    return _hand_written_updated_at(table_name, table, sql)
+    return None
 
 
 def _hand_written_updated_at(table_name: str, table: Table, sql: str) -> Trigger | None:

@@ -20,6 +20,8 @@ from typing import Any, ClassVar
 from ..model.document import (
     CheckConstraint,
     Exclusion,
+    View,
+    VirtualTable,
     Column,
     ForeignKey,
     Index,
@@ -682,6 +684,8 @@ class CreateTrigger(Operation):
     side: str = "new"
 
     def describe(self) -> str:
+        if self.trigger.definition is not None:
+            return f"create trigger {self.trigger.name} on {self.table}"
         return f"create {self.trigger.kind} trigger on {self.table}" + (f" ({self.trigger.column})" if self.trigger.column else "")
 
     def inverse(self) -> Operation:
@@ -697,6 +701,8 @@ class DropTrigger(Operation):
     side: str = "old"
 
     def describe(self) -> str:
+        if self.trigger.definition is not None:
+            return f"drop trigger {self.trigger.name} on {self.table}"
         return f"drop {self.trigger.kind} trigger on {self.table}" + (f" ({self.trigger.column})" if self.trigger.column else "")
 
     def inverse(self) -> Operation:
@@ -737,6 +743,85 @@ class DropUpdatedAtFunction(Operation):
 
     def inverse(self) -> Operation:
         return CreateUpdatedAtFunction()
+
+
+# --- views and virtual tables (kept as their SQL) -----------------------------------------------
+
+
+@dataclass
+class CreateView(Operation):
+    """A view from its kept query, with its triggers (they go and come with it)."""
+
+    KIND: ClassVar[str] = "create_view"
+    name: str
+    view: View
+    side: str = "new"
+
+    def describe(self) -> str:
+        return f"create view {self.name}"
+
+    def inverse(self) -> Operation:
+        return DropView(self.name, self.view, self.side)
+
+
+@dataclass
+class DropView(Operation):
+    KIND: ClassVar[str] = "drop_view"
+    name: str
+    view: View
+    side: str = "old"
+
+    def describe(self) -> str:
+        return f"drop view {self.name}"
+
+    def inverse(self) -> Operation:
+        return CreateView(self.name, self.view, self.side)
+
+
+@dataclass
+class CreateVirtualTable(Operation):
+    KIND: ClassVar[str] = "create_virtual_table"
+    name: str
+    virtual: VirtualTable
+
+    def describe(self) -> str:
+        return f"create virtual table {self.name} using {self.virtual.using.split('(', 1)[0]}"
+
+    def inverse(self) -> Operation:
+        return DropVirtualTable(self.name, self.virtual)
+
+
+@dataclass
+class DropVirtualTable(Operation):
+    KIND: ClassVar[str] = "drop_virtual_table"
+    name: str
+    virtual: VirtualTable
+
+    def describe(self) -> str:
+        return f"drop virtual table {self.name}"
+
+    def inverse(self) -> Operation:
+        return CreateVirtualTable(self.name, self.virtual)
+
+    @property
+    def loses_data(self) -> str | None:
+        return f"the rows of virtual table {self.name} (an external-content index is rebuilt from its table)"
+
+
+@dataclass
+class RebuildTable(Operation):
+    """A table built again into its new definition for a change no ALTER can make (SQLite: STRICT,
+    WITHOUT ROWID, a declared type or collation kept exactly)."""
+
+    KIND: ClassVar[str] = "rebuild_table"
+    table: str
+    reason: str
+
+    def describe(self) -> str:
+        return f"rebuild {self.table} ({self.reason})"
+
+    def inverse(self) -> Operation:
+        return RebuildTable(self.table, self.reason)  # the DOWN rebuilds it into the old definition
 
 
 @dataclass

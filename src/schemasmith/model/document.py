@@ -12,7 +12,19 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_serializer, model_validator
 
-from .objects import Collation, CompositeType, DefaultPrivilege, Domain, Extension, Function, Grant, Schema, Sequence, View
+from .objects import (
+    Collation,
+    CompositeType,
+    DefaultPrivilege,
+    Domain,
+    Extension,
+    Function,
+    Grant,
+    Schema,
+    Sequence,
+    View,
+    VirtualTable,
+)
 from .parts import CheckConstraint, Default, Index, IndexKey, IndexMethod, Strict, Trigger  # noqa: F401 - the document's classes, in one place
 from .types import PortableType, canonical_type, parse_type
 
@@ -30,8 +42,19 @@ class Column(Strict):
     default: Default | None = None
     identity: Literal["always", "by default"] | None = None
     generated: str | None = None  # GENERATED ALWAYS AS (expression) STORED
-    virtual: bool = False  # generated VIRTUAL (PostgreSQL 18, SQLite, MySQL): computed when read, not stored
+    #: A VIRTUAL generated column (PostgreSQL 18, SQLite, MySQL): computed when read, not stored.
+    virtual: bool = False
     collation: str | None = None  # COLLATE, when not the database's default
+    #: SQLite only: the type exactly as the database declared it (`NVARCHAR(120)`, `DATETIME`, `INT`),
+    #: where it is not the portable type's SQLite spelling. The SQLite build writes it verbatim and adds
+    #: no CHECK for the type (an import keeps any the database had as `checks`); other targets ignore it.
+    declared_type: str | None = None
+    #: SQLite only: a primary-key column declared without NOT NULL (SQLite then lets the key of a rowid
+    #: table hold NULL); the SQLite build leaves NOT NULL out, as the database had it.
+    key_without_not_null: bool = False
+    #: SQLite only: the DEFAULT exactly as the database holds it (`0` for a BOOL's false, `NULL`), where
+    #: the portable default's SQLite spelling would differ; the SQLite build writes it verbatim.
+    declared_default: str | None = None
     comment: str | None = None
     renamed_from: str | None = None  # evolution: this column was called so before
     backfill: str | None = None  # evolution: SQL value existing rows get before NOT NULL
@@ -169,6 +192,11 @@ class Table(Strict):
     partition_bound: str | None = None  # FOR VALUES FROM (…) TO (…) | DEFAULT
     inherits: list[str] = Field(default_factory=list)
     storage: dict[str, str | int | float | bool] = Field(default_factory=dict)  # WITH (fillfactor = 70)
+    strict: bool = False  # SQLite: a STRICT table (declared types enforced)
+    without_rowid: bool = False  # SQLite: WITHOUT ROWID (the primary key is the storage key)
+    #: SQLite: constraints keep exactly the names written here, and one without a name is built without
+    #: `CONSTRAINT name` (SQLite keeps only names it was given); set by an import of such a table.
+    unnamed_constraints: bool = False
     notes: list[str] = Field(default_factory=list)  # open design questions, kept with the table
     suppress: list[Suppression] = Field(default_factory=list)  # review rules waived here, each with a reason
 
@@ -221,6 +249,7 @@ class Design(Strict):
     growth: Growth | None = None
     tables: dict[str, Table] = Field(default_factory=dict)
     views: dict[str, View] = Field(default_factory=dict)
+    virtual_tables: dict[str, VirtualTable] = Field(default_factory=dict)
     grants: list[Grant] = Field(default_factory=list)
     default_privileges: list[DefaultPrivilege] = Field(default_factory=list)
     queries: list[Query] = Field(default_factory=list)

@@ -34,7 +34,12 @@ def _table_with_implied(design: Design, table: Table) -> Table:
             elif portable.is_integer and design.conventions.primary_key == "identity":
                 columns[key_name] = key.model_copy(update={"identity": "by default"})
     triggers = list(table.triggers)
-    has_updated_at_trigger = any(trigger.kind == "updated_at" for trigger in triggers)
+    # A trigger kept as its definition that names the column (a hand-written one, imported) keeps it
+    # current already: implying another would run two.
+    has_updated_at_trigger = any(
+        trigger.kind == "updated_at" or (trigger.definition is not None and "updated_at" in trigger.definition.lower())
+        for trigger in triggers
+    )
     updated_at = columns.get("updated_at")
     if (
         not has_updated_at_trigger

@@ -112,8 +112,22 @@ class View(Strict):
     check_option: Literal["local", "cascaded"] | None = None
     with_data: bool = True  # materialized views: populated on creation
     indexes: list[Index] = Field(default_factory=list)  # materialized views only
-    triggers: list[Trigger] = Field(default_factory=list)  # INSTEAD OF (views) and others, as definitions
+    #: Triggers on the view (INSTEAD OF …), kept as definitions: dropping a view drops its
+    #: triggers, so they live with it.
+    triggers: list[Trigger] = Field(default_factory=list)
     column_comments: dict[str, str] = Field(default_factory=dict)
+    comment: str | None = None
+
+
+class VirtualTable(Strict):
+    """A SQLite virtual table: `CREATE VIRTUAL TABLE name USING module(arguments)`, kept as written.
+
+    The module's own shadow tables (`posts_fts_data`, …) are its storage, not tables of the design:
+    creating the virtual table creates them again.
+    """
+
+    using: str  # fts5(title, body, content='posts'): the module and its arguments as SQLite holds them
+    dialect: Literal["postgres", "sqlite", "mysql"] = "sqlite"  # the SQL `using` is written in
     comment: str | None = None
 
 

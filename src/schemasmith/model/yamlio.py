@@ -336,7 +336,7 @@ def load_design(path: str | Path) -> Design:
 #: Inside these keys of a table, each list item is written on one flow line.
 _FLOW_ITEMS = {"unique", "checks", "foreign_keys", "indexes", "triggers", "policies", "suppress"}
 #: Top-level sections whose entries are each written on one flow line.
-_FLOW_ENTRIES = {"enums", "schemas", "extensions", "collations", "domains", "types", "sequences"}
+_FLOW_ENTRIES = {"enums", "schemas", "extensions", "collations", "domains", "types", "sequences", "virtual_tables"}
 #: Top-level lists written one flow line per item.
 _FLOW_LIST_SECTIONS = {"grants", "default_privileges"}
 _WIDTH = 100_000  # never wrap: one line per column, constraint and index keeps git diffs exact

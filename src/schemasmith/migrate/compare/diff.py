@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ...dialects.base import Dialect
 from ...dialects.registry import get_dialect
+from ...dialects.sqlite import names_in
 from ...model.document import Design
 from ...model.implied import with_implied
 from .. import operations as ops
@@ -20,6 +21,7 @@ from .security import SecurityRules
 from .table_options import TableOptionRules
 from .tables import TableRules
 from .triggers import TriggerRules
+from .views import ViewRules
 
 
 @dataclass
@@ -92,10 +94,22 @@ def _involved(old: Design, new: Design, renames: Renames) -> tuple[set[str], set
     for name in list(same):
         if any(fk.references.table in changed or fk.references.table not in new.tables for fk in new.tables[name].foreign_keys):
             same.discard(name)
+    _keep_triggers_that_read(new, same, changed)
     for name in set(new.tables) - set(old.tables):
         for fk in new.tables[name].foreign_keys:
             same.discard(fk.references.table)
     return set(old.tables) - same, set(new.tables) - same
+
+
+def _keep_triggers_that_read(new: Design, same: set[str], changed: set[str]) -> None:
+    """Tables whose kept-as-SQL triggers name a changed table take part: a SQLite rebuild of that
+    table must drop and re-create those triggers (its RENAME refuses a trigger naming a missing table)."""
+    lowered = {name.lower() for name in changed}
+    for name in list(same):
+        for trigger in new.tables[name].triggers:
+            if trigger.definition is not None and lowered & names_in(trigger.definition):
+                same.discard(name)
+                break
 
 
 def _subset(design: Design, names: set[str]) -> Design:
@@ -140,9 +154,11 @@ def _diff(old_raw: Design, new_raw: Design, dialect: str, backfills, rows, postg
 
 
 class Builder(TableRules, EnumRules, ColumnRules, ConstraintRules, IndexRules, TriggerRules, SecurityRules, TableOptionRules,
-              ObjectRules):
+              ObjectRules, ViewRules):
     """One comparison of OLD and NEW: every concern's rules over the shared state."""
 
     def run(self) -> None:
         super().run()  # the tables first: the objects beside them look at what changes there
         self.objects()
+        self.views()
+        self.sqlite_rebuild_options()

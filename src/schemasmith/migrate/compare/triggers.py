@@ -14,8 +14,8 @@ from .state import Comparison
 
 def trigger_key(table_name: str, table: Table, trigger: Trigger) -> Any:
     """What a trigger does, from the model: its kind and column, and for max_depth what its function reads."""
-    if trigger.definition is not None:
-        return ("definition", " ".join(trigger.definition.split()), trigger.enabled, trigger.dialect)
+    if trigger.definition is not None:  # kept as SQL: the same text (spacing aside) is the same trigger
+        return ("definition", trigger.dialect, " ".join(trigger.definition.split()), trigger.enabled)
     if trigger.kind == "updated_at":
         return ("updated_at", trigger.column)
     column = trigger.column or ""

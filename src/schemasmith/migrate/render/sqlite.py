@@ -18,6 +18,7 @@ from ...model.document import Default, Design, Trigger
 from ...model.types import PortableType
 from .. import operations as ops
 from .common import FileText, comment_lines, copy_rows
+from .sqlite_views import ObjectChanges, closing_statements, opening_statements
 
 sq = sqlite_dialect.quote_identifier
 
@@ -72,6 +73,8 @@ def _sqlite_trigger(design: Design, name: str, trigger: Trigger) -> list[str]:
 
 
 def _sqlite_trigger_names(name: str, trigger: Trigger) -> list[str]:
+    if trigger.definition is not None:
+        return [trigger.name or ""]
     if trigger.kind == "updated_at":
         return [naming.trigger_name(name, "updated_at", trigger.column)]
     return [sqlite_dialect.max_depth_trigger_name(name, trigger.column or "", event) for event in ("insert", "update")]
@@ -107,6 +110,7 @@ class StepOperations:
     dropped: list[str] = field(default_factory=list)
     copies: list[ops.CopyRows] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # PostgreSQL objects (views, routines, …) SQLite does not take
+    objects: ObjectChanges = field(default_factory=ObjectChanges)  # views and virtual tables
 
     def add_to_table(self, op: ops.Operation, after: Design, table_renames: dict[str, str]) -> None:
         for name in op.tables[:1]:
@@ -168,6 +172,26 @@ def _(op: ops.CopyRows, step: StepOperations, after: Design, table_renames: dict
 @sort_operation.register(ops.Noop)
 def _(op: ops.Operation, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
     """Enum types are CHECKs in SQLite (their tables are rebuilt by the swap); a no-op does nothing."""
+
+
+@sort_operation.register
+def _(op: ops.DropView, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.objects.views_dropped[op.name] = op
+
+
+@sort_operation.register
+def _(op: ops.CreateView, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.objects.views_created[op.name] = op
+
+
+@sort_operation.register
+def _(op: ops.DropVirtualTable, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.objects.virtual_dropped.append(op)
+
+
+@sort_operation.register
+def _(op: ops.CreateVirtualTable, step: StepOperations, after: Design, table_renames: dict[str, str]) -> None:
+    step.objects.virtual_created.append(op)
 
 
 @sort_operation.register
@@ -339,6 +363,9 @@ def sqlite_step(operations: list[ops.Operation], before: Design, after: Design, 
     if step.skipped:
         result.notes += [f"not migrated for SQLite (a PostgreSQL object): {text}" for text in step.skipped]
         statements.append("\n".join(comment_lines("Not migrated for SQLite, which has no such objects: " + "; ".join(step.skipped))))
+    touched_before = {table.old_name for table in tables.values()} | set(step.dropped)
+    touched_after = {table.name for table in tables.values()}
+    statements += opening_statements(step.objects, before, touched_before)
     for table in tables.values():
         if not table.rebuild:
             statements += _drops_before_renames(table)
@@ -358,6 +385,7 @@ def sqlite_step(operations: list[ops.Operation], before: Design, after: Design, 
     # Values copied back out of a table about to be dropped.
     statements += [statement for op in step.copies if op.back for statement in copy_rows(op, sq)]
     statements += [f"DROP TABLE {sq(name)};" for name in step.dropped]
+    statements += closing_statements(step.objects, after, touched_after)
     return result
 
 
