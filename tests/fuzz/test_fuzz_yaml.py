@@ -54,7 +54,8 @@ def assert_usable(design) -> None:
         try:
             render_target(design, target)
         except SchemasmithError as error:
-            identifiers = [*design.tables, *(column for table in design.tables.values() for column in table.columns)]
+            identifiers = [*design.tables, *(column for table in design.tables.values() for column in table.columns),
+                           *design.views, *design.functions, *design.domains, *design.types, *design.sequences]
             assert any(name and name in str(error) for name in identifiers), f"{target}: {error}"
 
 

@@ -160,5 +160,5 @@ class Builder(TableRules, EnumRules, ColumnRules, ConstraintRules, IndexRules, T
     def run(self) -> None:
         super().run()  # the tables first: the objects beside them look at what changes there
         self.objects()
-        self.views()
+        self.kept_sql_views()
         self.sqlite_rebuild_options()

@@ -42,7 +42,7 @@ class ViewRules(Comparison):
             if changes:
                 self.add("rebuild_table", ops.RebuildTable(new_name, ", ".join(changes)))
 
-    def views(self) -> None:
+    def kept_sql_views(self) -> None:
         target = get_dialect(self.dialect)
         if not target.views_as_kept_sql:
             return
