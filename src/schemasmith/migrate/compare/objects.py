@@ -144,6 +144,10 @@ class ObjectRules(Comparison):
             before = old.sequences.get(name)
             if sequence.owned_by != (before.owned_by if before is not None else None) and (before is not None or sequence.owned_by):
                 self.add("sequence_owner", ops.SetSequenceOwner(name, before.owned_by if before is not None else None, sequence.owned_by))
+        for name, sequence in old.sequences.items():
+            if name not in new.sequences and sequence.owned_by:
+                # let go of the owner first: the DOWN sets it again once the table is back
+                self.add("sequence_owner", ops.SetSequenceOwner(name, sequence.owned_by, None))
         self.routines()
         self.views()
         self.privileges()
@@ -276,6 +280,9 @@ class ObjectRules(Comparison):
                     found.add((normal_key(self.renames.old_table(operation.table)), operation.column))
                 elif isinstance(operation, ops.EnumSwap):
                     found.update((normal_key(self.renames.old_table(column.table)), column.column) for column in operation.columns)
+                elif isinstance(operation, ops.AddEnumValues) and operation.undo is not None:
+                    # the DOWN of added values swaps the type: the views over its columns go both ways
+                    found.update((normal_key(self.renames.old_table(column.table)), column.column) for column in operation.undo.columns)
                 elif isinstance(operation, ops.DropTable):
                     found.add((normal_key(operation.table), "*"))
         return found

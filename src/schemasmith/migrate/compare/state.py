@@ -27,6 +27,7 @@ PHASE = {
     "create_sequence": 14,
     "alter_sequence": 14,
     "drop_view": 15,
+    "drop_table_for_view": 16,
     "create_routine": 16,
     "replace_routine": 16,
     "drop_virtual_table": 19,

@@ -152,7 +152,9 @@ class TableRules(Comparison):
                 self.add("row_level_security_off", ops.SetRowLevelSecurity(name, False))
             for trigger in table.triggers:
                 self.add("drop_trigger", ops.DropTrigger(name, trigger, table, "old"))
-            self.add("drop_table", ops.DropTable(name, table, frozenset(deferred), "old"))
+            # A view takes the table's name in NEW: the table goes before the views are created.
+            phase = "drop_table_for_view" if name in self.new.views else "drop_table"
+            self.add(phase, ops.DropTable(name, table, frozenset(deferred), "old"))
 
     def functions(self) -> None:
         def uses(design: Design) -> bool:
