@@ -954,13 +954,15 @@ def project(design: Design) -> Design:
     enum_types = set(enums) if not check_style else set()
     tables = {}
     for name, table in design.tables.items():
-        tables[name] = _project_table(name, table, deferred, check_style, enum_types)
+        tables[name] = _project_table(name, table, deferred, check_style, enum_types, design.conventions.implied)
     projected = design.model_copy(update={"enums": enums, "tables": tables})
     style = "check" if check_style and enums else "native"
-    return projected.model_copy(update={"conventions": infer_conventions(projected, style)})
+    conventions = infer_conventions(projected, style).model_copy(update={"implied": design.conventions.implied})
+    return projected.model_copy(update={"conventions": conventions})
 
 
-def _project_table(name: str, table: Table, deferred: set[tuple[str, int]], check_style: bool, enum_types: set[str]) -> Table:
+def _project_table(name: str, table: Table, deferred: set[tuple[str, int]], check_style: bool, enum_types: set[str],
+                   implied: bool = True) -> Table:
     """One table as the catalog gives it back (see `project`)."""
     textual = {column_name for column_name, column in table.columns.items() if column.portable_type.is_textual}
 
@@ -988,7 +990,8 @@ def _project_table(name: str, table: Table, deferred: set[tuple[str, int]], chec
         if default is not None:
             if default.is_expression:
                 if (
-                    column_name == single_key
+                    implied
+                    and column_name == single_key
                     and portable.kind == "uuid"
                     and function_name(str(default.value)) in ("gen_random_uuid", "uuidv7")
                 ):
