@@ -123,6 +123,7 @@ def import_(
     format: Annotated[OutputFormat, typer.Option("--format", help="text or json summary.")] = OutputFormat.text,
 ) -> None:
     """Reverse-engineer a design document from DDL or a live database (through a real database)."""
+    from .model.document import object_counts
     from .model.yamlio import save_design
     from .sources import load_source, require_consistent, require_objects
     from .text.redaction import redact_url
@@ -138,7 +139,7 @@ def import_(
     if format is OutputFormat.json:
         print(json.dumps({"output": str(output), "tables": len(loaded.design.tables), "warnings": loaded.warnings}, indent=2))
         return
-    out.print(f"wrote {output} ({len(loaded.design.tables)} tables, {len(loaded.design.enums)} enums)", highlight=False)
+    out.print(f"wrote {output} ({object_counts(loaded.design)})", highlight=False)
 
 
 @app.command()

@@ -305,3 +305,12 @@ class Design(Strict):
         data["conventions"] = self.conventions.model_dump(mode="json")
         order = list(type(self).model_fields)
         return {key: data[key] for key in order if key in data}
+
+
+def object_counts(design: Design) -> str:
+    """`20 tables, 1 enums, 4 functions`: what a design holds, the classes it has any of (tables and enums always)."""
+    counts = {"tables": len(design.tables), "enums": len(design.enums)}
+    for section in ("schemas", "extensions", "domains", "types", "sequences", "functions", "views", "virtual_tables", "grants"):
+        if getattr(design, section):
+            counts[section.replace("_", " ")] = len(getattr(design, section))
+    return ", ".join(f"{count} {name}" for name, count in counts.items())

@@ -12,106 +12,106 @@ INSERT INTO temp.schemasmith_apply_guard SELECT count(*) FROM main.sqlite_master
 
 CREATE TABLE "Artist" (
   "ArtistId" INTEGER NOT NULL,
-  "Name" VARCHAR(120) CHECK (length("Name") <= 120),
+  "Name" NVARCHAR(120),
   CONSTRAINT "PK_Artist" PRIMARY KEY ("ArtistId")
 );
 
 CREATE TABLE "Album" (
   "AlbumId" INTEGER NOT NULL,
-  "Title" VARCHAR(160) NOT NULL CHECK (length("Title") <= 160),
+  "Title" NVARCHAR(160) NOT NULL,
   "ArtistId" INTEGER NOT NULL,
   CONSTRAINT "PK_Album" PRIMARY KEY ("AlbumId"),
-  CONSTRAINT "Album_ArtistId_fkey" FOREIGN KEY ("ArtistId") REFERENCES "Artist" ("ArtistId")
+  FOREIGN KEY ("ArtistId") REFERENCES "Artist" ("ArtistId")
 );
 CREATE INDEX "IFK_AlbumArtistId" ON "Album" ("ArtistId");
 
 CREATE TABLE "Employee" (
   "EmployeeId" INTEGER NOT NULL,
-  "LastName" VARCHAR(20) NOT NULL CHECK (length("LastName") <= 20),
-  "FirstName" VARCHAR(20) NOT NULL CHECK (length("FirstName") <= 20),
-  "Title" VARCHAR(30) CHECK (length("Title") <= 30),
+  "LastName" NVARCHAR(20) NOT NULL,
+  "FirstName" NVARCHAR(20) NOT NULL,
+  "Title" NVARCHAR(30),
   "ReportsTo" INTEGER,
-  "BirthDate" TIMESTAMP,
-  "HireDate" TIMESTAMP,
-  "Address" VARCHAR(70) CHECK (length("Address") <= 70),
-  "City" VARCHAR(40) CHECK (length("City") <= 40),
-  "State" VARCHAR(40) CHECK (length("State") <= 40),
-  "Country" VARCHAR(40) CHECK (length("Country") <= 40),
-  "PostalCode" VARCHAR(10) CHECK (length("PostalCode") <= 10),
-  "Phone" VARCHAR(24) CHECK (length("Phone") <= 24),
-  "Fax" VARCHAR(24) CHECK (length("Fax") <= 24),
-  "Email" VARCHAR(60) CHECK (length("Email") <= 60),
+  "BirthDate" DATETIME,
+  "HireDate" DATETIME,
+  "Address" NVARCHAR(70),
+  "City" NVARCHAR(40),
+  "State" NVARCHAR(40),
+  "Country" NVARCHAR(40),
+  "PostalCode" NVARCHAR(10),
+  "Phone" NVARCHAR(24),
+  "Fax" NVARCHAR(24),
+  "Email" NVARCHAR(60),
   CONSTRAINT "PK_Employee" PRIMARY KEY ("EmployeeId"),
-  CONSTRAINT "Employee_ReportsTo_fkey" FOREIGN KEY ("ReportsTo") REFERENCES "Employee" ("EmployeeId")
+  FOREIGN KEY ("ReportsTo") REFERENCES "Employee" ("EmployeeId")
 );
 CREATE INDEX "IFK_EmployeeReportsTo" ON "Employee" ("ReportsTo");
 
 CREATE TABLE "Customer" (
   "CustomerId" INTEGER NOT NULL,
-  "FirstName" VARCHAR(40) NOT NULL CHECK (length("FirstName") <= 40),
-  "LastName" VARCHAR(20) NOT NULL CHECK (length("LastName") <= 20),
-  "Company" VARCHAR(80) CHECK (length("Company") <= 80),
-  "Address" VARCHAR(70) CHECK (length("Address") <= 70),
-  "City" VARCHAR(40) CHECK (length("City") <= 40),
-  "State" VARCHAR(40) CHECK (length("State") <= 40),
-  "Country" VARCHAR(40) CHECK (length("Country") <= 40),
-  "PostalCode" VARCHAR(10) CHECK (length("PostalCode") <= 10),
-  "Phone" VARCHAR(24) CHECK (length("Phone") <= 24),
-  "Fax" VARCHAR(24) CHECK (length("Fax") <= 24),
-  "Email" VARCHAR(60) NOT NULL CHECK (length("Email") <= 60),
+  "FirstName" NVARCHAR(40) NOT NULL,
+  "LastName" NVARCHAR(20) NOT NULL,
+  "Company" NVARCHAR(80),
+  "Address" NVARCHAR(70),
+  "City" NVARCHAR(40),
+  "State" NVARCHAR(40),
+  "Country" NVARCHAR(40),
+  "PostalCode" NVARCHAR(10),
+  "Phone" NVARCHAR(24),
+  "Fax" NVARCHAR(24),
+  "Email" NVARCHAR(60) NOT NULL,
   "SupportRepId" INTEGER,
   CONSTRAINT "PK_Customer" PRIMARY KEY ("CustomerId"),
-  CONSTRAINT "Customer_SupportRepId_fkey" FOREIGN KEY ("SupportRepId") REFERENCES "Employee" ("EmployeeId")
+  FOREIGN KEY ("SupportRepId") REFERENCES "Employee" ("EmployeeId")
 );
 CREATE INDEX "IFK_CustomerSupportRepId" ON "Customer" ("SupportRepId");
 
 CREATE TABLE "Genre" (
   "GenreId" INTEGER NOT NULL,
-  "Name" VARCHAR(120) CHECK (length("Name") <= 120),
+  "Name" NVARCHAR(120),
   CONSTRAINT "PK_Genre" PRIMARY KEY ("GenreId")
 );
 
 CREATE TABLE "Invoice" (
   "InvoiceId" INTEGER NOT NULL,
   "CustomerId" INTEGER NOT NULL,
-  "InvoiceDate" TIMESTAMP NOT NULL,
-  "BillingAddress" VARCHAR(70) CHECK (length("BillingAddress") <= 70),
-  "BillingCity" VARCHAR(40) CHECK (length("BillingCity") <= 40),
-  "BillingState" VARCHAR(40) CHECK (length("BillingState") <= 40),
-  "BillingCountry" VARCHAR(40) CHECK (length("BillingCountry") <= 40),
-  "BillingPostalCode" VARCHAR(10) CHECK (length("BillingPostalCode") <= 10),
+  "InvoiceDate" DATETIME NOT NULL,
+  "BillingAddress" NVARCHAR(70),
+  "BillingCity" NVARCHAR(40),
+  "BillingState" NVARCHAR(40),
+  "BillingCountry" NVARCHAR(40),
+  "BillingPostalCode" NVARCHAR(10),
   "Total" NUMERIC(10,2) NOT NULL,
   CONSTRAINT "PK_Invoice" PRIMARY KEY ("InvoiceId"),
-  CONSTRAINT "Invoice_CustomerId_fkey" FOREIGN KEY ("CustomerId") REFERENCES "Customer" ("CustomerId")
+  FOREIGN KEY ("CustomerId") REFERENCES "Customer" ("CustomerId")
 );
 CREATE INDEX "IFK_InvoiceCustomerId" ON "Invoice" ("CustomerId");
 
 CREATE TABLE "MediaType" (
   "MediaTypeId" INTEGER NOT NULL,
-  "Name" VARCHAR(120) CHECK (length("Name") <= 120),
+  "Name" NVARCHAR(120),
   CONSTRAINT "PK_MediaType" PRIMARY KEY ("MediaTypeId")
 );
 
 CREATE TABLE "Playlist" (
   "PlaylistId" INTEGER NOT NULL,
-  "Name" VARCHAR(120) CHECK (length("Name") <= 120),
+  "Name" NVARCHAR(120),
   CONSTRAINT "PK_Playlist" PRIMARY KEY ("PlaylistId")
 );
 
 CREATE TABLE "Track" (
   "TrackId" INTEGER NOT NULL,
-  "Name" VARCHAR(200) NOT NULL CHECK (length("Name") <= 200),
+  "Name" NVARCHAR(200) NOT NULL,
   "AlbumId" INTEGER,
   "MediaTypeId" INTEGER NOT NULL,
   "GenreId" INTEGER,
-  "Composer" VARCHAR(220) CHECK (length("Composer") <= 220),
+  "Composer" NVARCHAR(220),
   "Milliseconds" INTEGER NOT NULL,
   "Bytes" INTEGER,
   "UnitPrice" NUMERIC(10,2) NOT NULL,
   CONSTRAINT "PK_Track" PRIMARY KEY ("TrackId"),
-  CONSTRAINT "Track_AlbumId_fkey" FOREIGN KEY ("AlbumId") REFERENCES "Album" ("AlbumId"),
-  CONSTRAINT "Track_GenreId_fkey" FOREIGN KEY ("GenreId") REFERENCES "Genre" ("GenreId"),
-  CONSTRAINT "Track_MediaTypeId_fkey" FOREIGN KEY ("MediaTypeId") REFERENCES "MediaType" ("MediaTypeId")
+  FOREIGN KEY ("AlbumId") REFERENCES "Album" ("AlbumId"),
+  FOREIGN KEY ("GenreId") REFERENCES "Genre" ("GenreId"),
+  FOREIGN KEY ("MediaTypeId") REFERENCES "MediaType" ("MediaTypeId")
 );
 CREATE INDEX "IFK_TrackAlbumId" ON "Track" ("AlbumId");
 CREATE INDEX "IFK_TrackGenreId" ON "Track" ("GenreId");
@@ -124,8 +124,8 @@ CREATE TABLE "InvoiceLine" (
   "UnitPrice" NUMERIC(10,2) NOT NULL,
   "Quantity" INTEGER NOT NULL,
   CONSTRAINT "PK_InvoiceLine" PRIMARY KEY ("InvoiceLineId"),
-  CONSTRAINT "InvoiceLine_InvoiceId_fkey" FOREIGN KEY ("InvoiceId") REFERENCES "Invoice" ("InvoiceId"),
-  CONSTRAINT "InvoiceLine_TrackId_fkey" FOREIGN KEY ("TrackId") REFERENCES "Track" ("TrackId")
+  FOREIGN KEY ("InvoiceId") REFERENCES "Invoice" ("InvoiceId"),
+  FOREIGN KEY ("TrackId") REFERENCES "Track" ("TrackId")
 );
 CREATE INDEX "IFK_InvoiceLineInvoiceId" ON "InvoiceLine" ("InvoiceId");
 CREATE INDEX "IFK_InvoiceLineTrackId" ON "InvoiceLine" ("TrackId");
@@ -134,8 +134,8 @@ CREATE TABLE "PlaylistTrack" (
   "PlaylistId" INTEGER NOT NULL,
   "TrackId" INTEGER NOT NULL,
   CONSTRAINT "PK_PlaylistTrack" PRIMARY KEY ("PlaylistId", "TrackId"),
-  CONSTRAINT "PlaylistTrack_PlaylistId_fkey" FOREIGN KEY ("PlaylistId") REFERENCES "Playlist" ("PlaylistId"),
-  CONSTRAINT "PlaylistTrack_TrackId_fkey" FOREIGN KEY ("TrackId") REFERENCES "Track" ("TrackId")
+  FOREIGN KEY ("PlaylistId") REFERENCES "Playlist" ("PlaylistId"),
+  FOREIGN KEY ("TrackId") REFERENCES "Track" ("TrackId")
 );
 CREATE INDEX "IFK_PlaylistTrackPlaylistId" ON "PlaylistTrack" ("PlaylistId");
 CREATE INDEX "IFK_PlaylistTrackTrackId" ON "PlaylistTrack" ("TrackId");

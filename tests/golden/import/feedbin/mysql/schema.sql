@@ -8,39 +8,39 @@ SET NAMES utf8mb4;
 SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','));
 
 CREATE TABLE account_migration_items (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     account_migration_id BIGINT NOT NULL,
     status BIGINT NOT NULL DEFAULT 0,
     data JSON NULL DEFAULT ('{}'),
     message TEXT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_account_migration_items_on_account_migration_id ON account_migration_items (account_migration_id);
 
 CREATE TABLE account_migrations (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     api_token TEXT NOT NULL,
     status BIGINT NOT NULL DEFAULT 0,
     data JSON NULL DEFAULT ('{}'),
     message TEXT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_account_migrations_on_user_id ON account_migrations (user_id);
 
 CREATE TABLE actions (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     query TEXT NULL,
     actions JSON NULL DEFAULT ('[]'),
     feed_ids JSON NULL DEFAULT ('[]'),
     all_feeds BOOLEAN NULL DEFAULT FALSE,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     title TEXT NULL,
     tag_ids JSON NULL DEFAULT ('[]'),
     action_type BIGINT NULL DEFAULT 0,
@@ -51,7 +51,7 @@ CREATE TABLE actions (
 CREATE INDEX index_actions_on_user_id ON actions (user_id);
 
 CREATE TABLE app_store_notifications (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     original_transaction_id VARCHAR(255) NOT NULL,
     notification_id CHAR(36) NOT NULL,
@@ -60,7 +60,7 @@ CREATE TABLE app_store_notifications (
     version TEXT NOT NULL,
     processed_at DATETIME(6) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     data JSON NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -72,29 +72,29 @@ CREATE TABLE ar_internal_metadata (
     `key` VARCHAR(255) NOT NULL,
     value VARCHAR(255) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (`key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE attribute_changes (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     trackable_type VARCHAR(255) NULL,
     trackable_id BIGINT NULL,
     name VARCHAR(255) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE UNIQUE INDEX index_attribute_changes_on_trackable_and_name ON attribute_changes (trackable_id, trackable_type, name);
 
 CREATE TABLE billing_events (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     details TEXT NULL,
     event_type VARCHAR(255) NULL,
     billable_id BIGINT NULL,
     billable_type VARCHAR(255) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     event_id VARCHAR(255) NULL,
     info JSON NULL,
     PRIMARY KEY (id)
@@ -103,36 +103,36 @@ CREATE INDEX index_billing_events_on_billable_id_and_billable_type ON billing_ev
 CREATE UNIQUE INDEX index_billing_events_on_event_id ON billing_events (event_id);
 
 CREATE TABLE coupons (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     coupon_code VARCHAR(255) NULL,
     sent_to VARCHAR(255) NULL,
     redeemed BOOLEAN NULL DEFAULT FALSE,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_coupons_on_user_id ON coupons (user_id);
 
 CREATE TABLE deleted_users (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     email VARCHAR(255) NULL,
     customer_id TEXT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     original_user_id BIGINT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_deleted_users_on_email ON deleted_users (email);
 
 CREATE TABLE devices (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     token TEXT NOT NULL,
     model TEXT NULL,
     device_type BIGINT NOT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     application TEXT NULL,
     operating_system TEXT NULL,
     active BOOLEAN NULL DEFAULT TRUE,
@@ -142,33 +142,33 @@ CREATE TABLE devices (
 CREATE INDEX index_devices_on_user_id ON devices (user_id);
 
 CREATE TABLE discovered_feeds (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     title TEXT NULL,
     site_url VARCHAR(255) NULL,
     feed_url VARCHAR(255) NULL,
     host TEXT NULL,
     verified_at DATETIME(6) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE UNIQUE INDEX index_discovered_feeds_on_site_url_and_feed_url ON discovered_feeds (site_url, feed_url);
 
 CREATE TABLE embeds (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     provider_id VARCHAR(255) NOT NULL,
     parent_id VARCHAR(255) NULL,
     source INT NOT NULL,
     data JSON NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_embeds_on_parent_id ON embeds (parent_id);
 CREATE UNIQUE INDEX index_embeds_on_source_and_provider_id ON embeds (source, provider_id);
 
 CREATE TABLE entries (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     feed_id BIGINT NULL,
     title TEXT NULL,
     url TEXT NULL,
@@ -178,7 +178,7 @@ CREATE TABLE entries (
     published DATETIME(6) NULL,
     updated DATETIME(6) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     entry_id TEXT NULL,
     public_id VARCHAR(255) NULL,
     old_public_id VARCHAR(255) NULL,
@@ -210,11 +210,11 @@ CREATE UNIQUE INDEX index_entries_on_public_id ON entries (public_id);
 CREATE INDEX index_entries_on_thread_id ON entries (thread_id);
 
 CREATE TABLE favicons (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     host VARCHAR(255) NULL,
     favicon TEXT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     data JSON NULL,
     url VARCHAR(255) NULL,
     PRIMARY KEY (id)
@@ -222,24 +222,24 @@ CREATE TABLE favicons (
 CREATE UNIQUE INDEX index_favicons_on_host ON favicons (host);
 
 CREATE TABLE feed_stats (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     feed_id BIGINT NULL,
     day DATE NULL,
     entries_count BIGINT NULL DEFAULT 0,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_feed_stats_on_feed_id ON feed_stats (feed_id);
 CREATE INDEX index_feed_stats_on_feed_id_and_day ON feed_stats (feed_id, day);
 
 CREATE TABLE feeds (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     title TEXT NULL,
     feed_url VARCHAR(255) NULL,
     site_url TEXT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     subscriptions_count BIGINT NOT NULL DEFAULT 0,
     protected BOOLEAN NULL DEFAULT FALSE,
     push_expiration DATETIME(6) NULL,
@@ -267,11 +267,11 @@ CREATE INDEX index_feeds_on_redirected_to ON feeds (redirected_to);
 CREATE INDEX index_feeds_on_standalone_request_at ON feeds (standalone_request_at DESC);
 
 CREATE TABLE import_items (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     import_id BIGINT NULL,
     details TEXT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     item_type VARCHAR(255) NULL,
     status BIGINT NOT NULL DEFAULT 0,
     error JSON NULL,
@@ -283,24 +283,24 @@ CREATE INDEX index_import_items_on_import_id ON import_items (import_id);
 CREATE INDEX index_import_items_on_import_id_and_status ON import_items (import_id, status);
 
 CREATE TABLE imports (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     complete BOOLEAN NULL DEFAULT FALSE,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     upload VARCHAR(255) NULL,
     filename TEXT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE in_app_purchases (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     transaction_id VARCHAR(255) NULL,
     purchase_date DATETIME(6) NULL,
     receipt JSON NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     response JSON NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -308,7 +308,7 @@ CREATE UNIQUE INDEX index_in_app_purchases_on_transaction_id ON in_app_purchases
 CREATE INDEX index_in_app_purchases_on_user_id ON in_app_purchases (user_id);
 
 CREATE TABLE newsletter_senders (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     feed_id BIGINT NOT NULL,
     active BOOLEAN NOT NULL DEFAULT TRUE,
     token VARCHAR(255) NOT NULL,
@@ -316,7 +316,7 @@ CREATE TABLE newsletter_senders (
     email TEXT NOT NULL,
     name TEXT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_1aa815fea5 FOREIGN KEY (feed_id) REFERENCES feeds (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -324,34 +324,34 @@ CREATE UNIQUE INDEX index_newsletter_senders_on_feed_id ON newsletter_senders (f
 CREATE INDEX index_newsletter_senders_on_token ON newsletter_senders (token);
 
 CREATE TABLE oauth_servers (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     host VARCHAR(255) NOT NULL,
     data JSON NOT NULL DEFAULT ('{}'),
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE UNIQUE INDEX index_oauth_servers_on_host ON oauth_servers (host);
 
 CREATE TABLE plans (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     stripe_id VARCHAR(255) NULL,
     name VARCHAR(255) NULL,
     price DECIMAL(65,30) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     price_tier BIGINT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE recently_played_entries (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     entry_id BIGINT NOT NULL,
     progress BIGINT NOT NULL DEFAULT 0,
     duration BIGINT NOT NULL DEFAULT 0,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_recently_played_entries_on_entry_id ON recently_played_entries (entry_id);
@@ -360,11 +360,11 @@ CREATE INDEX index_recently_played_entries_on_user_id_and_created_at ON recently
 CREATE UNIQUE INDEX index_recently_played_entries_on_user_id_and_entry_id ON recently_played_entries (user_id, entry_id);
 
 CREATE TABLE recently_read_entries (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     entry_id BIGINT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_recently_read_entries_on_created_at ON recently_read_entries (created_at);
@@ -374,25 +374,25 @@ CREATE UNIQUE INDEX index_recently_read_entries_on_user_id_and_entry_id ON recen
 CREATE INDEX index_recently_read_entries_on_user_id_and_id ON recently_read_entries (user_id, id DESC);
 
 CREATE TABLE remote_files (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     fingerprint CHAR(36) NOT NULL,
     original_url TEXT NOT NULL,
     storage_url TEXT NOT NULL,
     data JSON NULL DEFAULT ('{}'),
     settings JSON NULL DEFAULT ('{}'),
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE UNIQUE INDEX index_remote_files_on_fingerprint ON remote_files (fingerprint);
 
 CREATE TABLE saved_searches (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     name TEXT NOT NULL,
     query TEXT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_saved_searches_on_user_id ON saved_searches (user_id);
@@ -403,24 +403,24 @@ CREATE TABLE schema_migrations (
 CREATE UNIQUE INDEX unique_schema_migrations ON schema_migrations (version);
 
 CREATE TABLE sharing_services (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     label TEXT NULL,
     url TEXT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_sharing_services_on_user_id ON sharing_services (user_id);
 
 CREATE TABLE starred_entries (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     feed_id BIGINT NULL,
     entry_id BIGINT NULL,
     published DATETIME(6) NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     source TEXT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -431,11 +431,11 @@ CREATE INDEX index_starred_entries_on_user_id ON starred_entries (user_id);
 CREATE UNIQUE INDEX index_starred_entries_on_user_id_and_entry_id ON starred_entries (user_id, entry_id);
 
 CREATE TABLE subscriptions (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     feed_id BIGINT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     title TEXT NULL,
     view_inline BOOLEAN NULL DEFAULT FALSE,
     active BOOLEAN NULL DEFAULT TRUE,
@@ -462,32 +462,32 @@ CREATE INDEX index_subscriptions_on_user_id ON subscriptions (user_id);
 CREATE UNIQUE INDEX index_subscriptions_on_user_id_and_feed_id ON subscriptions (user_id, feed_id);
 
 CREATE TABLE suggested_categories (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     name TEXT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE suggested_feeds (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     suggested_category_id BIGINT NULL,
     feed_id BIGINT NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_suggested_feeds_on_feed_id ON suggested_feeds (feed_id);
 CREATE INDEX index_suggested_feeds_on_suggested_category_id ON suggested_feeds (suggested_category_id);
 
 CREATE TABLE supported_sharing_services (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     service_id VARCHAR(255) NOT NULL,
     settings JSON NULL,
     service_options JSON NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     status BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -495,11 +495,11 @@ CREATE INDEX index_supported_sharing_services_on_user_id ON supported_sharing_se
 CREATE UNIQUE INDEX index_supported_sharing_services_on_user_id_and_service_id ON supported_sharing_services (user_id, service_id);
 
 CREATE TABLE taggings (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     feed_id BIGINT NULL,
     user_id BIGINT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     tag_id BIGINT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -509,33 +509,33 @@ CREATE INDEX index_taggings_on_user_id_and_feed_id ON taggings (user_id, feed_id
 CREATE INDEX index_taggings_on_user_id_and_tag_id ON taggings (user_id, tag_id);
 
 CREATE TABLE tags (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     name VARCHAR(255) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_tags_on_name ON tags (name);
 
 CREATE TABLE twitter_users (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     screen_name TEXT NOT NULL,
     data JSON NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     profile_image_url TEXT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE unreads (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     feed_id BIGINT NOT NULL,
     entry_id BIGINT NOT NULL,
     published DATETIME(6) NOT NULL,
     entry_created_at DATETIME(6) NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_90f07702a3 FOREIGN KEY (entry_id) REFERENCES entries (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -548,14 +548,14 @@ CREATE INDEX index_unreads_on_user_id_and_feed_id_and_published ON unreads (user
 CREATE INDEX index_unreads_on_user_id_and_published ON unreads (user_id, published);
 
 CREATE TABLE updated_entries (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NULL,
     entry_id BIGINT NULL,
     feed_id BIGINT NULL,
     published DATETIME(6) NULL,
     updated DATETIME(6) NULL,
     created_at DATETIME(6) NULL,
-    updated_at DATETIME(6) NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_updated_entries_on_entry_id ON updated_entries (entry_id);
@@ -564,7 +564,7 @@ CREATE INDEX index_updated_entries_on_user_id ON updated_entries (user_id);
 CREATE UNIQUE INDEX index_updated_entries_on_user_id_and_entry_id ON updated_entries (user_id, entry_id);
 
 CREATE TABLE users (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     email VARCHAR(255) NULL,
     password_digest VARCHAR(255) NULL,
     customer_id VARCHAR(255) NULL,
@@ -573,7 +573,7 @@ CREATE TABLE users (
     `admin` BOOLEAN NULL DEFAULT FALSE,
     suspended BOOLEAN NULL DEFAULT FALSE,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     auth_token VARCHAR(255) NULL,
     password_reset_token VARCHAR(255) NULL,
     password_reset_sent_at DATETIME(6) NULL,
@@ -601,13 +601,13 @@ CREATE UNIQUE INDEX index_users_on_starred_token ON users (starred_token);
 CREATE INDEX index_users_on_twitter_auth_failures ON users (twitter_auth_failures);
 
 CREATE TABLE authentication_tokens (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     token VARCHAR(255) NOT NULL,
     purpose INT NOT NULL,
     data JSON NULL DEFAULT ('{}'),
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     active BOOLEAN NOT NULL DEFAULT TRUE,
     uuid CHAR(36) NOT NULL DEFAULT (UUID()),
     PRIMARY KEY (id),
@@ -619,12 +619,12 @@ CREATE INDEX index_authentication_tokens_on_user_id ON authentication_tokens (us
 CREATE INDEX index_authentication_tokens_on_uuid ON authentication_tokens (uuid);
 
 CREATE TABLE playlists (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     title VARCHAR(255) NOT NULL,
     sort_order BIGINT NOT NULL DEFAULT 0,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_d67ef1eb45 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -632,13 +632,13 @@ CREATE INDEX index_playlists_on_user_id ON playlists (user_id);
 CREATE UNIQUE INDEX index_playlists_on_user_id_and_title ON playlists (user_id, title);
 
 CREATE TABLE podcast_subscriptions (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     feed_id BIGINT NOT NULL,
     status BIGINT NOT NULL DEFAULT 0,
     title TEXT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     playlist_id BIGINT NULL,
     download_filter VARCHAR(255) NULL,
     download_filter_type BIGINT NOT NULL DEFAULT 0,
@@ -653,7 +653,7 @@ CREATE INDEX index_podcast_subscriptions_on_user_id ON podcast_subscriptions (us
 CREATE UNIQUE INDEX index_podcast_subscriptions_on_user_id_and_feed_id ON podcast_subscriptions (user_id, feed_id);
 
 CREATE TABLE queued_entries (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     user_id BIGINT NOT NULL,
     entry_id BIGINT NOT NULL,
     feed_id BIGINT NOT NULL,
@@ -661,7 +661,7 @@ CREATE TABLE queued_entries (
     progress BIGINT NOT NULL DEFAULT 0,
     duration BIGINT NOT NULL DEFAULT 0,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     playlist_id BIGINT NULL,
     skipped_chapters JSON NOT NULL DEFAULT ('[]'),
     PRIMARY KEY (id),

@@ -10,47 +10,36 @@ BEGIN;
 CREATE TABLE temp.schemasmith_apply_guard (objects INTEGER NOT NULL);
 INSERT INTO temp.schemasmith_apply_guard SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\';
 
+-- Not kept: default nextval('account_migration_items_id_seq'::regclass) of account_migration_items.id: SQLite cannot evaluate it.
 CREATE TABLE account_migration_items (
-  id INTEGER CONSTRAINT account_migration_items_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   account_migration_id BIGINT NOT NULL,
   status BIGINT NOT NULL DEFAULT 0,
   data JSON_TEXT DEFAULT '{}' CHECK (data IS NULL OR json_valid(data)),
   message TEXT,
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT account_migration_items_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_account_migration_items_on_account_migration_id ON account_migration_items (account_migration_id);
 
-CREATE TRIGGER account_migration_items_set_updated_at
-AFTER UPDATE ON account_migration_items
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE account_migration_items SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('account_migrations_id_seq'::regclass) of account_migrations.id: SQLite cannot evaluate it.
 CREATE TABLE account_migrations (
-  id INTEGER CONSTRAINT account_migrations_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   api_token TEXT NOT NULL,
   status BIGINT NOT NULL DEFAULT 0,
   data JSON_TEXT DEFAULT '{}' CHECK (data IS NULL OR json_valid(data)),
   message TEXT,
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT account_migrations_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_account_migrations_on_user_id ON account_migrations (user_id);
 
-CREATE TRIGGER account_migrations_set_updated_at
-AFTER UPDATE ON account_migrations
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE account_migrations SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('actions_id_seq'::regclass) of actions.id: SQLite cannot evaluate it.
 CREATE TABLE actions (
-  id INTEGER CONSTRAINT actions_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   "query" TEXT,
   actions JSON_TEXT DEFAULT '{}' CHECK (actions IS NULL OR json_valid(actions)),
@@ -62,20 +51,14 @@ CREATE TABLE actions (
   tag_ids JSON_TEXT DEFAULT '{}' CHECK (tag_ids IS NULL OR json_valid(tag_ids)),
   action_type BIGINT DEFAULT 0,
   computed_feed_ids JSON_TEXT DEFAULT '{}' CHECK (computed_feed_ids IS NULL OR json_valid(computed_feed_ids)),
-  status BIGINT DEFAULT 0
+  status BIGINT DEFAULT 0,
+  CONSTRAINT actions_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_actions_on_user_id ON actions (user_id);
 
-CREATE TRIGGER actions_set_updated_at
-AFTER UPDATE ON actions
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE actions SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('app_store_notifications_id_seq'::regclass) of app_store_notifications.id: SQLite cannot evaluate it.
 CREATE TABLE app_store_notifications (
-  id INTEGER CONSTRAINT app_store_notifications_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   original_transaction_id TEXT NOT NULL,
   notification_id UUID_TEXT NOT NULL,
@@ -85,19 +68,12 @@ CREATE TABLE app_store_notifications (
   processed_at TIMESTAMP,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
-  data JSON_TEXT NOT NULL CHECK (data IS NULL OR json_valid(data))
+  data JSON_TEXT NOT NULL CHECK (data IS NULL OR json_valid(data)),
+  CONSTRAINT app_store_notifications_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_app_store_notifications_on_notification_id ON app_store_notifications (notification_id);
 CREATE INDEX index_app_store_notifications_on_original_transaction_id ON app_store_notifications (original_transaction_id);
 CREATE INDEX index_app_store_notifications_on_user_id ON app_store_notifications (user_id);
-
-CREATE TRIGGER app_store_notifications_set_updated_at
-AFTER UPDATE ON app_store_notifications
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE app_store_notifications SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
 
 CREATE TABLE ar_internal_metadata (
   "key" VARCHAR NOT NULL,
@@ -107,34 +83,21 @@ CREATE TABLE ar_internal_metadata (
   CONSTRAINT ar_internal_metadata_pkey PRIMARY KEY ("key")
 );
 
-CREATE TRIGGER ar_internal_metadata_set_updated_at
-AFTER UPDATE ON ar_internal_metadata
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE ar_internal_metadata SET updated_at = CURRENT_TIMESTAMP WHERE "key" = NEW."key";
-END;
-
+-- Not kept: default nextval('attribute_changes_id_seq'::regclass) of attribute_changes.id: SQLite cannot evaluate it.
 CREATE TABLE attribute_changes (
-  id INTEGER CONSTRAINT attribute_changes_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   trackable_type VARCHAR,
   trackable_id BIGINT,
   name TEXT,
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT attribute_changes_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_attribute_changes_on_trackable_and_name ON attribute_changes (trackable_id, trackable_type, name);
 
-CREATE TRIGGER attribute_changes_set_updated_at
-AFTER UPDATE ON attribute_changes
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE attribute_changes SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('billing_events_id_seq'::regclass) of billing_events.id: SQLite cannot evaluate it.
 CREATE TABLE billing_events (
-  id INTEGER CONSTRAINT billing_events_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   details TEXT,
   event_type VARCHAR(255) CHECK (length(event_type) <= 255),
   billable_id BIGINT,
@@ -142,58 +105,40 @@ CREATE TABLE billing_events (
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
   event_id VARCHAR(255) CHECK (length(event_id) <= 255),
-  info JSON_TEXT CHECK (info IS NULL OR json_valid(info))
+  info JSON_TEXT CHECK (info IS NULL OR json_valid(info)),
+  CONSTRAINT billing_events_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_billing_events_on_billable_id_and_billable_type ON billing_events (billable_id, billable_type);
 CREATE UNIQUE INDEX index_billing_events_on_event_id ON billing_events (event_id);
 
-CREATE TRIGGER billing_events_set_updated_at
-AFTER UPDATE ON billing_events
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE billing_events SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('coupons_id_seq'::regclass) of coupons.id: SQLite cannot evaluate it.
 CREATE TABLE coupons (
-  id INTEGER CONSTRAINT coupons_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   coupon_code VARCHAR(255) CHECK (length(coupon_code) <= 255),
   sent_to VARCHAR(255) CHECK (length(sent_to) <= 255),
   redeemed BOOLEAN DEFAULT FALSE CHECK (redeemed IN (0, 1)),
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT coupons_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_coupons_on_user_id ON coupons (user_id);
 
-CREATE TRIGGER coupons_set_updated_at
-AFTER UPDATE ON coupons
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE coupons SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('deleted_users_id_seq'::regclass) of deleted_users.id: SQLite cannot evaluate it.
 CREATE TABLE deleted_users (
-  id INTEGER CONSTRAINT deleted_users_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   email TEXT,
   customer_id TEXT,
   created_at TIMESTAMP,
   updated_at TIMESTAMP,
-  original_user_id BIGINT
+  original_user_id BIGINT,
+  CONSTRAINT deleted_users_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_deleted_users_on_email ON deleted_users (email);
 
-CREATE TRIGGER deleted_users_set_updated_at
-AFTER UPDATE ON deleted_users
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE deleted_users SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('devices_id_seq'::regclass) of devices.id: SQLite cannot evaluate it.
 CREATE TABLE devices (
-  id INTEGER CONSTRAINT devices_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   token TEXT NOT NULL,
   model TEXT,
@@ -203,61 +148,43 @@ CREATE TABLE devices (
   application TEXT,
   operating_system TEXT,
   active BOOLEAN DEFAULT TRUE CHECK (active IN (0, 1)),
-  data JSON_TEXT DEFAULT '{}' CHECK (data IS NULL OR json_valid(data))
+  data JSON_TEXT DEFAULT '{}' CHECK (data IS NULL OR json_valid(data)),
+  CONSTRAINT devices_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_devices_on_lower_tokens ON devices (lower(token));
 CREATE INDEX index_devices_on_user_id ON devices (user_id);
 
-CREATE TRIGGER devices_set_updated_at
-AFTER UPDATE ON devices
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE devices SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('discovered_feeds_id_seq'::regclass) of discovered_feeds.id: SQLite cannot evaluate it.
 CREATE TABLE discovered_feeds (
-  id INTEGER CONSTRAINT discovered_feeds_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   title TEXT,
   site_url TEXT,
   feed_url TEXT,
   host TEXT,
   verified_at TIMESTAMP,
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT discovered_feeds_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_discovered_feeds_on_site_url_and_feed_url ON discovered_feeds (site_url, feed_url);
 
-CREATE TRIGGER discovered_feeds_set_updated_at
-AFTER UPDATE ON discovered_feeds
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE discovered_feeds SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('embeds_id_seq'::regclass) of embeds.id: SQLite cannot evaluate it.
 CREATE TABLE embeds (
-  id INTEGER CONSTRAINT embeds_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   provider_id TEXT NOT NULL,
   parent_id TEXT,
   source INTEGER NOT NULL,
   data JSON_TEXT NOT NULL CHECK (data IS NULL OR json_valid(data)),
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT embeds_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_embeds_on_parent_id ON embeds (parent_id);
 CREATE UNIQUE INDEX index_embeds_on_source_and_provider_id ON embeds (source, provider_id);
 
-CREATE TRIGGER embeds_set_updated_at
-AFTER UPDATE ON embeds
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE embeds SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('entries_id_seq'::regclass) of entries.id: SQLite cannot evaluate it.
 CREATE TABLE entries (
-  id INTEGER CONSTRAINT entries_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   feed_id BIGINT,
   title TEXT,
   url TEXT,
@@ -289,7 +216,8 @@ CREATE TABLE entries (
   provider_id TEXT,
   provider_parent_id TEXT,
   chapters JSON_TEXT CHECK (chapters IS NULL OR json_valid(chapters)),
-  categories JSON_TEXT CHECK (categories IS NULL OR json_valid(categories))
+  categories JSON_TEXT CHECK (categories IS NULL OR json_valid(categories)),
+  CONSTRAINT entries_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_entries_on_feed_id_include_id_published_created_at ON entries (feed_id);
 CREATE INDEX index_entries_on_main_tweet_id ON entries (main_tweet_id) WHERE main_tweet_id IS NOT NULL;
@@ -297,54 +225,35 @@ CREATE INDEX index_entries_on_provider_and_provider_id ON entries (provider, pro
 CREATE UNIQUE INDEX index_entries_on_public_id ON entries (public_id);
 CREATE INDEX index_entries_on_thread_id ON entries (thread_id) WHERE thread_id IS NOT NULL;
 
-CREATE TRIGGER entries_set_updated_at
-AFTER UPDATE ON entries
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE entries SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('favicons_id_seq'::regclass) of favicons.id: SQLite cannot evaluate it.
 CREATE TABLE favicons (
-  id INTEGER CONSTRAINT favicons_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   host TEXT,
   favicon TEXT,
   created_at TIMESTAMP,
   updated_at TIMESTAMP,
   data JSON_TEXT CHECK (data IS NULL OR json_valid(data)),
-  url VARCHAR
+  url VARCHAR,
+  CONSTRAINT favicons_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_favicons_on_host ON favicons (host);
 
-CREATE TRIGGER favicons_set_updated_at
-AFTER UPDATE ON favicons
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE favicons SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('feed_stats_id_seq'::regclass) of feed_stats.id: SQLite cannot evaluate it.
 CREATE TABLE feed_stats (
-  id INTEGER CONSTRAINT feed_stats_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   feed_id BIGINT,
   day DATE,
   entries_count BIGINT DEFAULT 0,
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT feed_stats_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_feed_stats_on_feed_id ON feed_stats (feed_id);
 CREATE INDEX index_feed_stats_on_feed_id_and_day ON feed_stats (feed_id, day);
 
-CREATE TRIGGER feed_stats_set_updated_at
-AFTER UPDATE ON feed_stats
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE feed_stats SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('feeds_id_seq'::regclass) of feeds.id: SQLite cannot evaluate it.
 CREATE TABLE feeds (
-  id INTEGER CONSTRAINT feeds_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   title TEXT,
   feed_url TEXT,
   site_url TEXT,
@@ -364,7 +273,8 @@ CREATE TABLE feeds (
   standalone_request_at TIMESTAMP,
   last_change_check TIMESTAMP,
   crawl_data JSON_TEXT CHECK (crawl_data IS NULL OR json_valid(crawl_data)),
-  redirected_to TEXT
+  redirected_to TEXT,
+  CONSTRAINT feeds_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_feeds_on_active ON feeds (active);
 CREATE INDEX index_feeds_on_feed_type ON feeds (feed_type);
@@ -376,16 +286,9 @@ CREATE INDEX index_feeds_on_push_expiration ON feeds (push_expiration) WHERE pus
 CREATE INDEX index_feeds_on_redirected_to ON feeds (redirected_to) WHERE redirected_to IS NOT NULL;
 CREATE INDEX index_feeds_on_standalone_request_at ON feeds (standalone_request_at DESC) WHERE standalone_request_at IS NOT NULL;
 
-CREATE TRIGGER feeds_set_updated_at
-AFTER UPDATE ON feeds
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE feeds SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('import_items_id_seq'::regclass) of import_items.id: SQLite cannot evaluate it.
 CREATE TABLE import_items (
-  id INTEGER CONSTRAINT import_items_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   import_id BIGINT,
   details TEXT,
   created_at TIMESTAMP NOT NULL,
@@ -394,60 +297,42 @@ CREATE TABLE import_items (
   status BIGINT NOT NULL DEFAULT 0,
   error JSON_TEXT CHECK (error IS NULL OR json_valid(error)),
   site_url TEXT,
-  host TEXT
+  host TEXT,
+  CONSTRAINT import_items_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_import_items_on_import_id ON import_items (import_id);
 CREATE INDEX index_import_items_on_import_id_and_status ON import_items (import_id, status);
 
-CREATE TRIGGER import_items_set_updated_at
-AFTER UPDATE ON import_items
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE import_items SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('imports_id_seq'::regclass) of imports.id: SQLite cannot evaluate it.
 CREATE TABLE imports (
-  id INTEGER CONSTRAINT imports_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   complete BOOLEAN DEFAULT FALSE CHECK (complete IN (0, 1)),
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
   upload VARCHAR(255) CHECK (length(upload) <= 255),
-  filename TEXT
+  filename TEXT,
+  CONSTRAINT imports_pkey PRIMARY KEY (id)
 );
 
-CREATE TRIGGER imports_set_updated_at
-AFTER UPDATE ON imports
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE imports SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('in_app_purchases_id_seq'::regclass) of in_app_purchases.id: SQLite cannot evaluate it.
 CREATE TABLE in_app_purchases (
-  id INTEGER CONSTRAINT in_app_purchases_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   transaction_id TEXT,
   purchase_date TIMESTAMP,
   receipt JSON_TEXT CHECK (receipt IS NULL OR json_valid(receipt)),
   created_at TIMESTAMP,
   updated_at TIMESTAMP,
-  response JSON_TEXT CHECK (response IS NULL OR json_valid(response))
+  response JSON_TEXT CHECK (response IS NULL OR json_valid(response)),
+  CONSTRAINT in_app_purchases_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_in_app_purchases_on_transaction_id ON in_app_purchases (transaction_id);
 CREATE INDEX index_in_app_purchases_on_user_id ON in_app_purchases (user_id);
 
-CREATE TRIGGER in_app_purchases_set_updated_at
-AFTER UPDATE ON in_app_purchases
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE in_app_purchases SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('newsletter_senders_id_seq'::regclass) of newsletter_senders.id: SQLite cannot evaluate it.
 CREATE TABLE newsletter_senders (
-  id INTEGER CONSTRAINT newsletter_senders_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   feed_id BIGINT NOT NULL,
   active BOOLEAN NOT NULL DEFAULT TRUE CHECK (active IN (0, 1)),
   token TEXT NOT NULL,
@@ -456,82 +341,59 @@ CREATE TABLE newsletter_senders (
   name TEXT,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT newsletter_senders_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_1aa815fea5 FOREIGN KEY (feed_id) REFERENCES feeds (id)
 );
 CREATE UNIQUE INDEX index_newsletter_senders_on_feed_id ON newsletter_senders (feed_id);
 CREATE INDEX index_newsletter_senders_on_token ON newsletter_senders (token);
 
-CREATE TRIGGER newsletter_senders_set_updated_at
-AFTER UPDATE ON newsletter_senders
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE newsletter_senders SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('oauth_servers_id_seq'::regclass) of oauth_servers.id: SQLite cannot evaluate it.
 CREATE TABLE oauth_servers (
-  id INTEGER CONSTRAINT oauth_servers_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   host TEXT NOT NULL,
   data JSON_TEXT NOT NULL DEFAULT '{}' CHECK (data IS NULL OR json_valid(data)),
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT oauth_servers_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_oauth_servers_on_host ON oauth_servers (host);
 
-CREATE TRIGGER oauth_servers_set_updated_at
-AFTER UPDATE ON oauth_servers
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE oauth_servers SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('plans_id_seq'::regclass) of plans.id: SQLite cannot evaluate it.
 CREATE TABLE plans (
-  id INTEGER CONSTRAINT plans_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   stripe_id VARCHAR(255) CHECK (length(stripe_id) <= 255),
   name VARCHAR(255) CHECK (length(name) <= 255),
   price NUMERIC,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
-  price_tier BIGINT
+  price_tier BIGINT,
+  CONSTRAINT plans_pkey PRIMARY KEY (id)
 );
 
-CREATE TRIGGER plans_set_updated_at
-AFTER UPDATE ON plans
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE plans SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('recently_played_entries_id_seq'::regclass) of recently_played_entries.id: SQLite cannot evaluate it.
 CREATE TABLE recently_played_entries (
-  id INTEGER CONSTRAINT recently_played_entries_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   entry_id BIGINT NOT NULL,
   progress BIGINT NOT NULL DEFAULT 0,
   duration BIGINT NOT NULL DEFAULT 0,
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT recently_played_entries_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_recently_played_entries_on_entry_id ON recently_played_entries (entry_id);
 CREATE INDEX index_recently_played_entries_on_user_id ON recently_played_entries (user_id);
 CREATE INDEX index_recently_played_entries_on_user_id_and_created_at ON recently_played_entries (user_id, created_at);
 CREATE UNIQUE INDEX index_recently_played_entries_on_user_id_and_entry_id ON recently_played_entries (user_id, entry_id);
 
-CREATE TRIGGER recently_played_entries_set_updated_at
-AFTER UPDATE ON recently_played_entries
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE recently_played_entries SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('recently_read_entries_id_seq'::regclass) of recently_read_entries.id: SQLite cannot evaluate it.
 CREATE TABLE recently_read_entries (
-  id INTEGER CONSTRAINT recently_read_entries_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   entry_id BIGINT,
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT recently_read_entries_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_recently_read_entries_on_created_at ON recently_read_entries (created_at);
 CREATE INDEX index_recently_read_entries_on_entry_id ON recently_read_entries (entry_id);
@@ -539,84 +401,60 @@ CREATE INDEX index_recently_read_entries_on_user_id ON recently_read_entries (us
 CREATE UNIQUE INDEX index_recently_read_entries_on_user_id_and_entry_id ON recently_read_entries (user_id, entry_id);
 CREATE INDEX index_recently_read_entries_on_user_id_and_id ON recently_read_entries (user_id, id DESC);
 
-CREATE TRIGGER recently_read_entries_set_updated_at
-AFTER UPDATE ON recently_read_entries
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE recently_read_entries SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('remote_files_id_seq'::regclass) of remote_files.id: SQLite cannot evaluate it.
 CREATE TABLE remote_files (
-  id INTEGER CONSTRAINT remote_files_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   fingerprint UUID_TEXT NOT NULL,
   original_url TEXT NOT NULL,
   storage_url TEXT NOT NULL,
   data JSON_TEXT DEFAULT '{}' CHECK (data IS NULL OR json_valid(data)),
   settings JSON_TEXT DEFAULT '{}' CHECK (settings IS NULL OR json_valid(settings)),
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT remote_files_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_remote_files_on_fingerprint ON remote_files (fingerprint);
 
-CREATE TRIGGER remote_files_set_updated_at
-AFTER UPDATE ON remote_files
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE remote_files SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('saved_searches_id_seq'::regclass) of saved_searches.id: SQLite cannot evaluate it.
 CREATE TABLE saved_searches (
-  id INTEGER CONSTRAINT saved_searches_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   name TEXT NOT NULL,
   "query" TEXT,
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT saved_searches_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_saved_searches_on_user_id ON saved_searches (user_id);
-
-CREATE TRIGGER saved_searches_set_updated_at
-AFTER UPDATE ON saved_searches
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE saved_searches SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
 
 CREATE TABLE schema_migrations (
   version VARCHAR(255) NOT NULL CHECK (length(version) <= 255)
 );
 CREATE UNIQUE INDEX unique_schema_migrations ON schema_migrations (version);
 
+-- Not kept: default nextval('sharing_services_id_seq'::regclass) of sharing_services.id: SQLite cannot evaluate it.
 CREATE TABLE sharing_services (
-  id INTEGER CONSTRAINT sharing_services_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   label TEXT,
   url TEXT,
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT sharing_services_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_sharing_services_on_user_id ON sharing_services (user_id);
 
-CREATE TRIGGER sharing_services_set_updated_at
-AFTER UPDATE ON sharing_services
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE sharing_services SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('starred_entries_id_seq'::regclass) of starred_entries.id: SQLite cannot evaluate it.
 CREATE TABLE starred_entries (
-  id INTEGER CONSTRAINT starred_entries_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   feed_id BIGINT,
   entry_id BIGINT,
   published TIMESTAMP,
   created_at TIMESTAMP,
   updated_at TIMESTAMP,
-  source TEXT
+  source TEXT,
+  CONSTRAINT starred_entries_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_starred_entries_on_entry_id ON starred_entries (entry_id);
 CREATE INDEX index_starred_entries_on_feed_id ON starred_entries (feed_id);
@@ -624,16 +462,9 @@ CREATE INDEX index_starred_entries_on_published ON starred_entries (published);
 CREATE INDEX index_starred_entries_on_user_id ON starred_entries (user_id);
 CREATE UNIQUE INDEX index_starred_entries_on_user_id_and_entry_id ON starred_entries (user_id, entry_id);
 
-CREATE TRIGGER starred_entries_set_updated_at
-AFTER UPDATE ON starred_entries
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE starred_entries SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('subscriptions_id_seq'::regclass) of subscriptions.id: SQLite cannot evaluate it.
 CREATE TABLE subscriptions (
-  id INTEGER CONSTRAINT subscriptions_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   feed_id BIGINT,
   created_at TIMESTAMP NOT NULL,
@@ -649,7 +480,8 @@ CREATE TABLE subscriptions (
   kind BIGINT DEFAULT 0,
   view_mode BIGINT DEFAULT 0,
   show_status BIGINT NOT NULL DEFAULT 0,
-  fix_status BIGINT DEFAULT 0
+  fix_status BIGINT DEFAULT 0,
+  CONSTRAINT subscriptions_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_subscriptions_on_created_at ON subscriptions (created_at);
 CREATE INDEX index_subscriptions_on_feed_id ON subscriptions (feed_id);
@@ -662,125 +494,82 @@ CREATE INDEX index_subscriptions_on_updates ON subscriptions (feed_id, active, m
 CREATE INDEX index_subscriptions_on_user_id ON subscriptions (user_id);
 CREATE UNIQUE INDEX index_subscriptions_on_user_id_and_feed_id ON subscriptions (user_id, feed_id);
 
-CREATE TRIGGER subscriptions_set_updated_at
-AFTER UPDATE ON subscriptions
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE subscriptions SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('suggested_categories_id_seq'::regclass) of suggested_categories.id: SQLite cannot evaluate it.
 CREATE TABLE suggested_categories (
-  id INTEGER CONSTRAINT suggested_categories_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   name TEXT,
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT suggested_categories_pkey PRIMARY KEY (id)
 );
 
-CREATE TRIGGER suggested_categories_set_updated_at
-AFTER UPDATE ON suggested_categories
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE suggested_categories SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('suggested_feeds_id_seq'::regclass) of suggested_feeds.id: SQLite cannot evaluate it.
 CREATE TABLE suggested_feeds (
-  id INTEGER CONSTRAINT suggested_feeds_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   suggested_category_id BIGINT,
   feed_id BIGINT,
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT suggested_feeds_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_suggested_feeds_on_feed_id ON suggested_feeds (feed_id);
 CREATE INDEX index_suggested_feeds_on_suggested_category_id ON suggested_feeds (suggested_category_id);
 
-CREATE TRIGGER suggested_feeds_set_updated_at
-AFTER UPDATE ON suggested_feeds
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE suggested_feeds SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('supported_sharing_services_id_seq'::regclass) of supported_sharing_services.id: SQLite cannot evaluate it.
 CREATE TABLE supported_sharing_services (
-  id INTEGER CONSTRAINT supported_sharing_services_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   service_id VARCHAR(255) NOT NULL CHECK (length(service_id) <= 255),
   settings JSON_TEXT CHECK (settings IS NULL OR json_valid(settings)),
   service_options JSON_TEXT CHECK (service_options IS NULL OR json_valid(service_options)),
   created_at TIMESTAMP,
   updated_at TIMESTAMP,
-  status BIGINT NOT NULL DEFAULT 0
+  status BIGINT NOT NULL DEFAULT 0,
+  CONSTRAINT supported_sharing_services_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_supported_sharing_services_on_user_id ON supported_sharing_services (user_id);
 CREATE UNIQUE INDEX index_supported_sharing_services_on_user_id_and_service_id ON supported_sharing_services (user_id, service_id);
 
-CREATE TRIGGER supported_sharing_services_set_updated_at
-AFTER UPDATE ON supported_sharing_services
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE supported_sharing_services SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('taggings_id_seq'::regclass) of taggings.id: SQLite cannot evaluate it.
 CREATE TABLE taggings (
-  id INTEGER CONSTRAINT taggings_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   feed_id BIGINT,
   user_id BIGINT,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
-  tag_id BIGINT
+  tag_id BIGINT,
+  CONSTRAINT taggings_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_taggings_on_tag_id ON taggings (tag_id);
 CREATE INDEX index_taggings_on_user_id ON taggings (user_id);
 CREATE INDEX index_taggings_on_user_id_and_feed_id ON taggings (user_id, feed_id);
 CREATE INDEX index_taggings_on_user_id_and_tag_id ON taggings (user_id, tag_id);
 
-CREATE TRIGGER taggings_set_updated_at
-AFTER UPDATE ON taggings
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE taggings SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('tags_id_seq'::regclass) of tags.id: SQLite cannot evaluate it.
 CREATE TABLE tags (
-  id INTEGER CONSTRAINT tags_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   name VARCHAR(255) CHECK (length(name) <= 255),
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT tags_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_tags_on_name ON tags (name);
 
-CREATE TRIGGER tags_set_updated_at
-AFTER UPDATE ON tags
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE tags SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('twitter_users_id_seq'::regclass) of twitter_users.id: SQLite cannot evaluate it.
 CREATE TABLE twitter_users (
-  id INTEGER CONSTRAINT twitter_users_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   screen_name TEXT NOT NULL,
   data JSON_TEXT NOT NULL CHECK (data IS NULL OR json_valid(data)),
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
-  profile_image_url TEXT
+  profile_image_url TEXT,
+  CONSTRAINT twitter_users_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_twitter_users_on_lower_screen_name ON twitter_users (lower(screen_name));
 
-CREATE TRIGGER twitter_users_set_updated_at
-AFTER UPDATE ON twitter_users
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE twitter_users SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('unreads_id_seq'::regclass) of unreads.id: SQLite cannot evaluate it.
 CREATE TABLE unreads (
-  id INTEGER CONSTRAINT unreads_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   feed_id BIGINT NOT NULL,
   entry_id BIGINT NOT NULL,
@@ -788,6 +577,7 @@ CREATE TABLE unreads (
   entry_created_at TIMESTAMP NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT unreads_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_90f07702a3 FOREIGN KEY (entry_id) REFERENCES entries (id) ON DELETE CASCADE
 );
 CREATE INDEX index_unreads_on_entry_id ON unreads (entry_id);
@@ -798,39 +588,26 @@ CREATE UNIQUE INDEX index_unreads_on_user_id_and_entry_id ON unreads (user_id, e
 CREATE INDEX index_unreads_on_user_id_and_feed_id_and_published ON unreads (user_id, feed_id, published);
 CREATE INDEX index_unreads_on_user_id_and_published ON unreads (user_id, published);
 
-CREATE TRIGGER unreads_set_updated_at
-AFTER UPDATE ON unreads
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE unreads SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('updated_entries_id_seq'::regclass) of updated_entries.id: SQLite cannot evaluate it.
 CREATE TABLE updated_entries (
-  id INTEGER CONSTRAINT updated_entries_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT,
   entry_id BIGINT,
   feed_id BIGINT,
   published TIMESTAMP,
   updated TIMESTAMP,
   created_at TIMESTAMP,
-  updated_at TIMESTAMP
+  updated_at TIMESTAMP,
+  CONSTRAINT updated_entries_pkey PRIMARY KEY (id)
 );
 CREATE INDEX index_updated_entries_on_entry_id ON updated_entries (entry_id);
 CREATE INDEX index_updated_entries_on_feed_id ON updated_entries (feed_id);
 CREATE INDEX index_updated_entries_on_user_id ON updated_entries (user_id);
 CREATE UNIQUE INDEX index_updated_entries_on_user_id_and_entry_id ON updated_entries (user_id, entry_id);
 
-CREATE TRIGGER updated_entries_set_updated_at
-AFTER UPDATE ON updated_entries
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE updated_entries SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('users_id_seq'::regclass) of users.id: SQLite cannot evaluate it.
 CREATE TABLE users (
-  id INTEGER CONSTRAINT users_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   email VARCHAR(255) CHECK (length(email) <= 255),
   password_digest VARCHAR(255) CHECK (length(password_digest) <= 255),
   customer_id VARCHAR(255) CHECK (length(customer_id) <= 255),
@@ -851,7 +628,8 @@ CREATE TABLE users (
   newsletter_token VARCHAR,
   price_tier BIGINT,
   page_token VARCHAR,
-  twitter_auth_failures BIGINT
+  twitter_auth_failures BIGINT,
+  CONSTRAINT users_pkey PRIMARY KEY (id)
 );
 CREATE UNIQUE INDEX index_users_on_auth_token ON users (auth_token);
 CREATE UNIQUE INDEX index_users_on_customer_id ON users (customer_id);
@@ -864,16 +642,9 @@ CREATE UNIQUE INDEX index_users_on_password_reset_token ON users (password_reset
 CREATE UNIQUE INDEX index_users_on_starred_token ON users (starred_token);
 CREATE INDEX index_users_on_twitter_auth_failures ON users (twitter_auth_failures);
 
-CREATE TRIGGER users_set_updated_at
-AFTER UPDATE ON users
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE users SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('authentication_tokens_id_seq'::regclass) of authentication_tokens.id: SQLite cannot evaluate it.
 CREATE TABLE authentication_tokens (
-  id INTEGER CONSTRAINT authentication_tokens_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   token TEXT NOT NULL,
   purpose INTEGER NOT NULL,
@@ -882,6 +653,7 @@ CREATE TABLE authentication_tokens (
   updated_at TIMESTAMP NOT NULL,
   active BOOLEAN NOT NULL DEFAULT TRUE CHECK (active IN (0, 1)),
   uuid UUID_TEXT NOT NULL DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
+  CONSTRAINT authentication_tokens_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_ad331ebb27 FOREIGN KEY (user_id) REFERENCES users (id)
 );
 CREATE UNIQUE INDEX index_authentication_tokens_on_purpose_and_token ON authentication_tokens (purpose, token);
@@ -889,36 +661,23 @@ CREATE INDEX index_authentication_tokens_on_purpose_and_token_and_active ON auth
 CREATE INDEX index_authentication_tokens_on_user_id ON authentication_tokens (user_id);
 CREATE INDEX index_authentication_tokens_on_uuid ON authentication_tokens (uuid);
 
-CREATE TRIGGER authentication_tokens_set_updated_at
-AFTER UPDATE ON authentication_tokens
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE authentication_tokens SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('playlists_id_seq'::regclass) of playlists.id: SQLite cannot evaluate it.
 CREATE TABLE playlists (
-  id INTEGER CONSTRAINT playlists_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   title TEXT NOT NULL,
   sort_order BIGINT NOT NULL DEFAULT 0,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT playlists_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_d67ef1eb45 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 );
 CREATE INDEX index_playlists_on_user_id ON playlists (user_id);
 CREATE UNIQUE INDEX index_playlists_on_user_id_and_title ON playlists (user_id, title);
 
-CREATE TRIGGER playlists_set_updated_at
-AFTER UPDATE ON playlists
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE playlists SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('podcast_subscriptions_id_seq'::regclass) of podcast_subscriptions.id: SQLite cannot evaluate it.
 CREATE TABLE podcast_subscriptions (
-  id INTEGER CONSTRAINT podcast_subscriptions_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   feed_id BIGINT NOT NULL,
   status BIGINT NOT NULL DEFAULT 0,
@@ -930,6 +689,7 @@ CREATE TABLE podcast_subscriptions (
   download_filter_type BIGINT NOT NULL DEFAULT 0,
   chapter_filter VARCHAR,
   chapter_filter_type BIGINT NOT NULL DEFAULT 1,
+  CONSTRAINT podcast_subscriptions_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_146c1d2d35 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
   CONSTRAINT fk_rails_4bb4824ec6 FOREIGN KEY (feed_id) REFERENCES feeds (id) ON DELETE CASCADE
 );
@@ -937,17 +697,10 @@ CREATE INDEX index_podcast_subscriptions_on_feed_id ON podcast_subscriptions (fe
 CREATE INDEX index_podcast_subscriptions_on_user_id ON podcast_subscriptions (user_id);
 CREATE UNIQUE INDEX index_podcast_subscriptions_on_user_id_and_feed_id ON podcast_subscriptions (user_id, feed_id);
 
-CREATE TRIGGER podcast_subscriptions_set_updated_at
-AFTER UPDATE ON podcast_subscriptions
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE podcast_subscriptions SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('queued_entries_id_seq'::regclass) of queued_entries.id: SQLite cannot evaluate it.
 -- Not kept: default date_part('epoch', now()) of queued_entries.order: SQLite cannot evaluate it.
 CREATE TABLE queued_entries (
-  id INTEGER CONSTRAINT queued_entries_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   user_id BIGINT NOT NULL,
   entry_id BIGINT NOT NULL,
   feed_id BIGINT NOT NULL,
@@ -958,6 +711,7 @@ CREATE TABLE queued_entries (
   updated_at TIMESTAMP NOT NULL,
   playlist_id BIGINT,
   skipped_chapters JSON_TEXT NOT NULL DEFAULT '[]' CHECK (skipped_chapters IS NULL OR json_valid(skipped_chapters)),
+  CONSTRAINT queued_entries_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_83978fda52 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
   CONSTRAINT fk_rails_9556652818 FOREIGN KEY (entry_id) REFERENCES entries (id) ON DELETE CASCADE
 );
@@ -967,16 +721,8 @@ CREATE INDEX index_queued_entries_on_user_id ON queued_entries (user_id);
 CREATE UNIQUE INDEX index_queued_entries_on_user_id_and_entry_id ON queued_entries (user_id, entry_id);
 CREATE INDEX index_queued_entries_on_user_id_and_order ON queued_entries (user_id, "order");
 
-CREATE TRIGGER queued_entries_set_updated_at
-AFTER UPDATE ON queued_entries
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE queued_entries SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
 CREATE TRIGGER temp.schemasmith_apply_check BEFORE DELETE ON schemasmith_apply_guard
-WHEN (SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\') <> OLD.objects + 198
+WHEN (SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\') <> OLD.objects + 156
 BEGIN
   SELECT RAISE(ROLLBACK, 'schema.sql did not apply completely, so nothing of it was applied');
 END;

@@ -8,61 +8,61 @@ SET NAMES utf8mb4;
 SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','));
 
 CREATE TABLE actor (
-    actor_id INT NOT NULL AUTO_INCREMENT,
+    actor_id INT NOT NULL,
     first_name TEXT NOT NULL,
     last_name VARCHAR(255) NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (actor_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX idx_actor_last_name ON actor (last_name);
 
 CREATE TABLE category (
-    category_id INT NOT NULL AUTO_INCREMENT,
+    category_id INT NOT NULL,
     name TEXT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (category_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE country (
-    country_id INT NOT NULL AUTO_INCREMENT,
+    country_id INT NOT NULL,
     country TEXT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (country_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE city (
-    city_id INT NOT NULL AUTO_INCREMENT,
+    city_id INT NOT NULL,
     city TEXT NOT NULL,
     country_id INT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (city_id),
     CONSTRAINT city_country_id_fkey FOREIGN KEY (country_id) REFERENCES country (country_id) ON DELETE RESTRICT ON UPDATE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX idx_fk_country_id ON city (country_id);
 
 CREATE TABLE address (
-    address_id INT NOT NULL AUTO_INCREMENT,
+    address_id INT NOT NULL,
     address TEXT NOT NULL,
     address2 TEXT NULL,
     district TEXT NOT NULL,
     city_id INT NOT NULL,
     postal_code TEXT NULL,
     phone TEXT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (address_id),
     CONSTRAINT address_city_id_fkey FOREIGN KEY (city_id) REFERENCES city (city_id) ON DELETE RESTRICT ON UPDATE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX idx_fk_city_id ON address (city_id);
 
 CREATE TABLE language (
-    language_id INT NOT NULL AUTO_INCREMENT,
+    language_id INT NOT NULL,
     name TEXT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (language_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE film (
-    film_id INT NOT NULL AUTO_INCREMENT,
+    film_id INT NOT NULL,
     title VARCHAR(255) NOT NULL,
     description TEXT NULL,
     release_year INT NULL,
@@ -73,15 +73,15 @@ CREATE TABLE film (
     length SMALLINT NULL,
     replacement_cost DECIMAL(5,2) NOT NULL DEFAULT 19.99,
     rating ENUM('G', 'PG', 'PG-13', 'R', 'NC-17') NULL DEFAULT 'G',
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     special_features JSON NULL,
-    `fulltext` TEXT NOT NULL,
+    `fulltext` VARCHAR(255) NOT NULL,
     length_hours DECIMAL(4,2) GENERATED ALWAYS AS (ROUND(`length` / 60.0, 2)) STORED NULL,
     PRIMARY KEY (film_id),
-    CONSTRAINT film_check CHECK (`release_year` >= 1901 AND `release_year` <= 2155),
     CONSTRAINT film_language_id_fkey FOREIGN KEY (language_id) REFERENCES language (language_id) ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT film_original_language_id_fkey FOREIGN KEY (original_language_id) REFERENCES language (language_id) ON DELETE RESTRICT ON UPDATE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX film_fulltext_idx ON film (`fulltext`);
 CREATE INDEX idx_fk_language_id ON film (language_id);
 CREATE INDEX idx_fk_original_language_id ON film (original_language_id);
 CREATE INDEX idx_title ON film (title);
@@ -89,7 +89,7 @@ CREATE INDEX idx_title ON film (title);
 CREATE TABLE film_actor (
     actor_id INT NOT NULL,
     film_id INT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (actor_id, film_id),
     CONSTRAINT film_actor_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES actor (actor_id) ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT film_actor_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -99,7 +99,7 @@ CREATE INDEX idx_fk_film_id ON film_actor (film_id);
 CREATE TABLE film_category (
     film_id INT NOT NULL,
     category_id INT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (film_id, category_id),
     CONSTRAINT film_category_category_id_fkey FOREIGN KEY (category_id) REFERENCES category (category_id) ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT film_category_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -107,14 +107,15 @@ CREATE TABLE film_category (
 
 CREATE TABLE film_embedding (
     film_id INT NOT NULL,
-    embedding JSON NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    embedding VARCHAR(255) NOT NULL,
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (film_id),
     CONSTRAINT film_embedding_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE CASCADE ON UPDATE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX film_embedding_embedding_hnsw_idx ON film_embedding (embedding);
 
 CREATE TABLE payment (
-    payment_id INT NOT NULL AUTO_INCREMENT,
+    payment_id INT NOT NULL,
     customer_id INT NOT NULL,
     staff_id INT NOT NULL,
     rental_id INT NOT NULL,
@@ -125,18 +126,508 @@ CREATE TABLE payment (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE UNIQUE INDEX payment_uuid_key ON payment (uuid, payment_date);
 
+CREATE TABLE payment_p2022_07 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2022_08 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2022_09 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2022_10 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2022_11 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2022_12 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_01 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_02 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_03 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_04 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_05 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_06 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_07 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_08 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_09 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_10 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_11 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2023_12 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_01 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_02 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_03 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_04 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_05 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_06 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_07 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_08 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_09 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_10 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_11 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2024_12 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_01 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_02 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_03 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_04 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_05 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_06 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_07 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_08 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_09 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_10 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_11 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2025_12 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2026_01 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2026_02 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2026_03 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2026_04 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2026_05 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2026_06 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE payment_p2026_07 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID())
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
 CREATE TABLE store (
-    store_id INT NOT NULL AUTO_INCREMENT,
+    store_id INT NOT NULL,
     manager_staff_id INT NOT NULL,
     address_id INT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (store_id),
     CONSTRAINT store_address_id_fkey FOREIGN KEY (address_id) REFERENCES address (address_id) ON DELETE RESTRICT ON UPDATE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE UNIQUE INDEX idx_unq_manager_staff_id ON store (manager_staff_id);
 
 CREATE TABLE customer (
-    customer_id INT NOT NULL AUTO_INCREMENT,
+    customer_id INT NOT NULL,
     store_id INT NOT NULL,
     first_name TEXT NOT NULL,
     last_name VARCHAR(255) NOT NULL,
@@ -144,7 +635,7 @@ CREATE TABLE customer (
     address_id INT NOT NULL,
     activebool BOOLEAN NOT NULL DEFAULT TRUE,
     create_date DATE NOT NULL DEFAULT (CURRENT_DATE),
-    last_update DATETIME(6) NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NULL DEFAULT CURRENT_TIMESTAMP(6),
     active INT NULL,
     uuid CHAR(36) NOT NULL DEFAULT (UUID()),
     PRIMARY KEY (customer_id),
@@ -157,10 +648,10 @@ CREATE INDEX idx_last_name ON customer (last_name);
 CREATE UNIQUE INDEX customer_uuid_key ON customer (uuid);
 
 CREATE TABLE inventory (
-    inventory_id INT NOT NULL AUTO_INCREMENT,
+    inventory_id INT NOT NULL,
     film_id INT NOT NULL,
     store_id INT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     PRIMARY KEY (inventory_id),
     CONSTRAINT inventory_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT inventory_store_id_fkey FOREIGN KEY (store_id) REFERENCES store (store_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -168,7 +659,7 @@ CREATE TABLE inventory (
 CREATE INDEX idx_store_id_film_id ON inventory (store_id, film_id);
 
 CREATE TABLE staff (
-    staff_id INT NOT NULL AUTO_INCREMENT,
+    staff_id INT NOT NULL,
     first_name TEXT NOT NULL,
     last_name TEXT NOT NULL,
     address_id INT NOT NULL,
@@ -177,7 +668,7 @@ CREATE TABLE staff (
     active BOOLEAN NOT NULL DEFAULT TRUE,
     username TEXT NOT NULL,
     password TEXT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     picture LONGBLOB NULL,
     PRIMARY KEY (staff_id),
     CONSTRAINT staff_address_id_fkey FOREIGN KEY (address_id) REFERENCES address (address_id) ON DELETE RESTRICT ON UPDATE CASCADE,
@@ -185,13 +676,13 @@ CREATE TABLE staff (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE rental (
-    rental_id INT NOT NULL AUTO_INCREMENT,
+    rental_id INT NOT NULL,
     rental_date DATETIME(6) NOT NULL,
     inventory_id INT NOT NULL,
     customer_id INT NOT NULL,
     return_date DATETIME(6) NULL,
     staff_id INT NOT NULL,
-    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+    last_update DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
     uuid CHAR(36) NOT NULL DEFAULT (UUID()),
     PRIMARY KEY (rental_id),
     CONSTRAINT rental_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id) ON DELETE RESTRICT ON UPDATE CASCADE,
@@ -201,3 +692,99 @@ CREATE TABLE rental (
 CREATE INDEX idx_fk_inventory_id ON rental (inventory_id);
 CREATE UNIQUE INDEX idx_unq_rental_rental_date_inventory_id_customer_id ON rental (rental_date, inventory_id, customer_id);
 CREATE UNIQUE INDEX rental_uuid_key ON rental (uuid);
+
+CREATE TABLE payment_p2022_01 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID()),
+    CONSTRAINT payment_p2022_01_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_01_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_01_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX idx_fk_payment_p2022_01_customer_id ON payment_p2022_01 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_01_staff_id ON payment_p2022_01 (staff_id);
+CREATE INDEX payment_p2022_01_customer_id_idx ON payment_p2022_01 (customer_id);
+
+CREATE TABLE payment_p2022_02 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID()),
+    CONSTRAINT payment_p2022_02_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_02_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_02_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX idx_fk_payment_p2022_02_customer_id ON payment_p2022_02 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_02_staff_id ON payment_p2022_02 (staff_id);
+CREATE INDEX payment_p2022_02_customer_id_idx ON payment_p2022_02 (customer_id);
+
+CREATE TABLE payment_p2022_03 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID()),
+    CONSTRAINT payment_p2022_03_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_03_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_03_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX idx_fk_payment_p2022_03_customer_id ON payment_p2022_03 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_03_staff_id ON payment_p2022_03 (staff_id);
+CREATE INDEX payment_p2022_03_customer_id_idx ON payment_p2022_03 (customer_id);
+
+CREATE TABLE payment_p2022_04 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID()),
+    CONSTRAINT payment_p2022_04_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_04_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_04_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX idx_fk_payment_p2022_04_customer_id ON payment_p2022_04 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_04_staff_id ON payment_p2022_04 (staff_id);
+CREATE INDEX payment_p2022_04_customer_id_idx ON payment_p2022_04 (customer_id);
+
+CREATE TABLE payment_p2022_05 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID()),
+    CONSTRAINT payment_p2022_05_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_05_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_05_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX idx_fk_payment_p2022_05_customer_id ON payment_p2022_05 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_05_staff_id ON payment_p2022_05 (staff_id);
+CREATE INDEX payment_p2022_05_customer_id_idx ON payment_p2022_05 (customer_id);
+
+CREATE TABLE payment_p2022_06 (
+    payment_id INT NOT NULL,
+    customer_id INT NOT NULL,
+    staff_id INT NOT NULL,
+    rental_id INT NOT NULL,
+    amount DECIMAL(5,2) NOT NULL,
+    payment_date DATETIME(6) NOT NULL,
+    uuid CHAR(36) NOT NULL DEFAULT (UUID()),
+    CONSTRAINT payment_p2022_06_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_06_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_06_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX idx_fk_payment_p2022_06_customer_id ON payment_p2022_06 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_06_staff_id ON payment_p2022_06 (staff_id);
+CREATE INDEX payment_p2022_06_customer_id_idx ON payment_p2022_06 (customer_id);

@@ -4,10 +4,177 @@
 
 BEGIN;
 
+SET check_function_bodies = false;
+
+CREATE EXTENSION IF NOT EXISTS vector VERSION '0.8.6';
+
 CREATE TYPE mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
 
+CREATE DOMAIN bıgınt AS bigint;
+
+CREATE DOMAIN year AS integer
+    CONSTRAINT year_check CHECK (((VALUE >= 1901) AND (VALUE <= 2155)));
+
+CREATE SEQUENCE customer_customer_id_seq;
+CREATE SEQUENCE actor_actor_id_seq;
+CREATE SEQUENCE category_category_id_seq;
+CREATE SEQUENCE film_film_id_seq;
+CREATE SEQUENCE address_address_id_seq;
+CREATE SEQUENCE city_city_id_seq;
+CREATE SEQUENCE country_country_id_seq;
+CREATE SEQUENCE inventory_inventory_id_seq;
+CREATE SEQUENCE language_language_id_seq;
+CREATE SEQUENCE payment_payment_id_seq;
+CREATE SEQUENCE rental_rental_id_seq;
+CREATE SEQUENCE staff_staff_id_seq;
+CREATE SEQUENCE store_store_id_seq;
+
+CREATE OR REPLACE FUNCTION public._group_concat(text, text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+AS $function$
+SELECT CASE
+  WHEN $2 IS NULL THEN $1
+  WHEN $1 IS NULL THEN $2
+  ELSE $1 || ', ' || $2
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.film_in_stock(p_film_id integer, p_store_id integer, OUT p_film_count integer)
+ RETURNS SETOF integer
+ LANGUAGE sql
+AS $function$
+     SELECT inventory_id
+     FROM inventory
+     WHERE film_id = $1
+     AND store_id = $2
+     AND inventory_in_stock(inventory_id);
+$function$;
+
+CREATE OR REPLACE FUNCTION public.film_not_in_stock(p_film_id integer, p_store_id integer, OUT p_film_count integer)
+ RETURNS SETOF integer
+ LANGUAGE sql
+AS $function$
+    SELECT inventory_id
+    FROM inventory
+    WHERE film_id = $1
+    AND store_id = $2
+    AND NOT inventory_in_stock(inventory_id);
+$function$;
+
+CREATE OR REPLACE FUNCTION public.get_customer_balance(p_customer_id integer, p_effective_date timestamp with time zone)
+ RETURNS numeric
+ LANGUAGE plpgsql
+AS $function$
+       --#OK, WE NEED TO CALCULATE THE CURRENT BALANCE GIVEN A CUSTOMER_ID AND A DATE
+       --#THAT WE WANT THE BALANCE TO BE EFFECTIVE FOR. THE BALANCE IS:
+       --#   1) RENTAL FEES FOR ALL PREVIOUS RENTALS
+       --#   2) ONE DOLLAR FOR EVERY DAY THE PREVIOUS RENTALS ARE OVERDUE
+       --#   3) IF A FILM IS MORE THAN RENTAL_DURATION * 2 OVERDUE, CHARGE THE REPLACEMENT_COST
+       --#   4) SUBTRACT ALL PAYMENTS MADE BEFORE THE DATE SPECIFIED
+DECLARE
+    v_rentfees DECIMAL(5,2); --#FEES PAID TO RENT THE VIDEOS INITIALLY
+    v_overfees INTEGER;      --#LATE FEES FOR PRIOR RENTALS
+    v_payments DECIMAL(5,2); --#SUM OF PAYMENTS MADE PREVIOUSLY
+BEGIN
+    SELECT COALESCE(SUM(film.rental_rate),0) INTO v_rentfees
+    FROM film, inventory, rental
+    WHERE film.film_id = inventory.film_id
+      AND inventory.inventory_id = rental.inventory_id
+      AND rental.rental_date <= p_effective_date
+      AND rental.customer_id = p_customer_id;
+
+    SELECT COALESCE(SUM(IF((rental.return_date - rental.rental_date) > (film.rental_duration * '1 day'::interval),
+        ((rental.return_date - rental.rental_date) - (film.rental_duration * '1 day'::interval)),0)),0) INTO v_overfees
+    FROM rental, inventory, film
+    WHERE film.film_id = inventory.film_id
+      AND inventory.inventory_id = rental.inventory_id
+      AND rental.rental_date <= p_effective_date
+      AND rental.customer_id = p_customer_id;
+
+    SELECT COALESCE(SUM(payment.amount),0) INTO v_payments
+    FROM payment
+    WHERE payment.payment_date <= p_effective_date
+    AND payment.customer_id = p_customer_id;
+
+    RETURN v_rentfees + v_overfees - v_payments;
+END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.inventory_held_by_customer(p_inventory_id integer)
+ RETURNS integer
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    v_customer_id INTEGER;
+BEGIN
+
+  SELECT customer_id INTO v_customer_id
+  FROM rental
+  WHERE return_date IS NULL
+  AND inventory_id = p_inventory_id;
+
+  RETURN v_customer_id;
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.inventory_in_stock(p_inventory_id integer)
+ RETURNS boolean
+ LANGUAGE plpgsql
+AS $function$
+DECLARE
+    v_rentals INTEGER;
+    v_out     INTEGER;
+BEGIN
+    -- AN ITEM IS IN-STOCK IF THERE ARE EITHER NO ROWS IN THE rental TABLE
+    -- FOR THE ITEM OR ALL ROWS HAVE return_date POPULATED
+
+    SELECT count(*) INTO v_rentals
+    FROM rental
+    WHERE inventory_id = p_inventory_id;
+
+    IF v_rentals = 0 THEN
+      RETURN TRUE;
+    END IF;
+
+    SELECT COUNT(rental_id) INTO v_out
+    FROM inventory LEFT JOIN rental USING(inventory_id)
+    WHERE inventory.inventory_id = p_inventory_id
+    AND rental.return_date IS NULL;
+
+    IF v_out > 0 THEN
+      RETURN FALSE;
+    ELSE
+      RETURN TRUE;
+    END IF;
+END $function$;
+
+CREATE OR REPLACE FUNCTION public.last_day(timestamp with time zone)
+ RETURNS date
+ LANGUAGE sql
+ IMMUTABLE STRICT
+AS $function$
+  SELECT CASE
+    WHEN EXTRACT(MONTH FROM $1) = 12 THEN
+      (((EXTRACT(YEAR FROM $1) + 1) operator(pg_catalog.||) '-01-01')::date - INTERVAL '1 day')::date
+    ELSE
+      ((EXTRACT(YEAR FROM $1) operator(pg_catalog.||) '-' operator(pg_catalog.||) (EXTRACT(MONTH FROM $1) + 1) operator(pg_catalog.||) '-01')::date - INTERVAL '1 day')::date
+    END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.last_updated()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+BEGIN
+    NEW.last_update = CURRENT_TIMESTAMP;
+    RETURN NEW;
+END $function$;
+
+CREATE AGGREGATE group_concat(text) (SFUNC = _group_concat, STYPE = text);
+
 CREATE TABLE actor (
-    actor_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    actor_id integer DEFAULT nextval('actor_actor_id_seq'::regclass) NOT NULL,
     first_name text NOT NULL,
     last_name text NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
@@ -16,21 +183,21 @@ CREATE TABLE actor (
 CREATE INDEX idx_actor_last_name ON actor USING btree (last_name);
 
 CREATE TABLE category (
-    category_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    category_id integer DEFAULT nextval('category_category_id_seq'::regclass) NOT NULL,
     name text NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
     CONSTRAINT category_pkey PRIMARY KEY (category_id)
 );
 
 CREATE TABLE country (
-    country_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    country_id integer DEFAULT nextval('country_country_id_seq'::regclass) NOT NULL,
     country text NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
     CONSTRAINT country_pkey PRIMARY KEY (country_id)
 );
 
 CREATE TABLE city (
-    city_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    city_id integer DEFAULT nextval('city_city_id_seq'::regclass) NOT NULL,
     city text NOT NULL,
     country_id integer NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
@@ -40,7 +207,7 @@ CREATE TABLE city (
 CREATE INDEX idx_fk_country_id ON city USING btree (country_id);
 
 CREATE TABLE address (
-    address_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    address_id integer DEFAULT nextval('address_address_id_seq'::regclass) NOT NULL,
     address text NOT NULL,
     address2 text,
     district text NOT NULL,
@@ -54,17 +221,17 @@ CREATE TABLE address (
 CREATE INDEX idx_fk_city_id ON address USING btree (city_id);
 
 CREATE TABLE language (
-    language_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    language_id integer DEFAULT nextval('language_language_id_seq'::regclass) NOT NULL,
     name text NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
     CONSTRAINT language_pkey PRIMARY KEY (language_id)
 );
 
 CREATE TABLE film (
-    film_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    film_id integer DEFAULT nextval('film_film_id_seq'::regclass) NOT NULL,
     title text NOT NULL,
     description text,
-    release_year integer,
+    release_year year,
     language_id integer NOT NULL,
     original_language_id integer,
     rental_duration smallint DEFAULT 3 NOT NULL,
@@ -74,13 +241,13 @@ CREATE TABLE film (
     rating mpaa_rating DEFAULT 'G',
     last_update timestamptz DEFAULT now() NOT NULL,
     special_features text[],
-    fulltext text NOT NULL,
-    length_hours numeric(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) STORED,
+    fulltext tsvector NOT NULL,
+    length_hours numeric(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) VIRTUAL,
     CONSTRAINT film_pkey PRIMARY KEY (film_id),
-    CONSTRAINT film_check CHECK (release_year >= 1901 AND release_year <= 2155),
     CONSTRAINT film_language_id_fkey FOREIGN KEY (language_id) REFERENCES language (language_id) ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT film_original_language_id_fkey FOREIGN KEY (original_language_id) REFERENCES language (language_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
+CREATE INDEX film_fulltext_idx ON film USING gist (fulltext);
 CREATE INDEX idx_fk_language_id ON film USING btree (language_id);
 CREATE INDEX idx_fk_original_language_id ON film USING btree (original_language_id);
 CREATE INDEX idx_title ON film USING btree (title);
@@ -106,14 +273,15 @@ CREATE TABLE film_category (
 
 CREATE TABLE film_embedding (
     film_id integer NOT NULL,
-    embedding real[] NOT NULL,
+    embedding vector(20) NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
     CONSTRAINT film_embedding_pkey PRIMARY KEY (film_id),
     CONSTRAINT film_embedding_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE CASCADE ON UPDATE CASCADE
 );
+CREATE INDEX film_embedding_embedding_hnsw_idx ON public.film_embedding USING hnsw (embedding vector_cosine_ops);
 
 CREATE TABLE payment (
-    payment_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    payment_id integer DEFAULT nextval('payment_payment_id_seq'::regclass) NOT NULL,
     customer_id integer NOT NULL,
     staff_id integer NOT NULL,
     rental_id integer NOT NULL,
@@ -121,11 +289,158 @@ CREATE TABLE payment (
     payment_date timestamptz NOT NULL,
     uuid uuid DEFAULT uuidv7() NOT NULL,
     CONSTRAINT payment_pkey PRIMARY KEY (payment_date, payment_id)
-);
+) PARTITION BY RANGE (payment_date);
 CREATE UNIQUE INDEX payment_uuid_key ON payment USING btree (uuid, payment_date);
 
+CREATE TABLE payment_p2022_07 PARTITION OF payment
+    FOR VALUES FROM ('2022-07-01 00:00:00+00') TO ('2022-08-01 00:00:00+00');
+
+CREATE TABLE payment_p2022_08 PARTITION OF payment
+    FOR VALUES FROM ('2022-08-01 00:00:00+00') TO ('2022-09-01 00:00:00+00');
+
+CREATE TABLE payment_p2022_09 PARTITION OF payment
+    FOR VALUES FROM ('2022-09-01 00:00:00+00') TO ('2022-10-01 00:00:00+00');
+
+CREATE TABLE payment_p2022_10 PARTITION OF payment
+    FOR VALUES FROM ('2022-10-01 00:00:00+00') TO ('2022-11-01 00:00:00+00');
+
+CREATE TABLE payment_p2022_11 PARTITION OF payment
+    FOR VALUES FROM ('2022-11-01 00:00:00+00') TO ('2022-12-01 00:00:00+00');
+
+CREATE TABLE payment_p2022_12 PARTITION OF payment
+    FOR VALUES FROM ('2022-12-01 00:00:00+00') TO ('2023-01-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_01 PARTITION OF payment
+    FOR VALUES FROM ('2023-01-01 00:00:00+00') TO ('2023-02-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_02 PARTITION OF payment
+    FOR VALUES FROM ('2023-02-01 00:00:00+00') TO ('2023-03-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_03 PARTITION OF payment
+    FOR VALUES FROM ('2023-03-01 00:00:00+00') TO ('2023-04-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_04 PARTITION OF payment
+    FOR VALUES FROM ('2023-04-01 00:00:00+00') TO ('2023-05-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_05 PARTITION OF payment
+    FOR VALUES FROM ('2023-05-01 00:00:00+00') TO ('2023-06-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_06 PARTITION OF payment
+    FOR VALUES FROM ('2023-06-01 00:00:00+00') TO ('2023-07-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_07 PARTITION OF payment
+    FOR VALUES FROM ('2023-07-01 00:00:00+00') TO ('2023-08-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_08 PARTITION OF payment
+    FOR VALUES FROM ('2023-08-01 00:00:00+00') TO ('2023-09-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_09 PARTITION OF payment
+    FOR VALUES FROM ('2023-09-01 00:00:00+00') TO ('2023-10-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_10 PARTITION OF payment
+    FOR VALUES FROM ('2023-10-01 00:00:00+00') TO ('2023-11-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_11 PARTITION OF payment
+    FOR VALUES FROM ('2023-11-01 00:00:00+00') TO ('2023-12-01 00:00:00+00');
+
+CREATE TABLE payment_p2023_12 PARTITION OF payment
+    FOR VALUES FROM ('2023-12-01 00:00:00+00') TO ('2024-01-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_01 PARTITION OF payment
+    FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2024-02-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_02 PARTITION OF payment
+    FOR VALUES FROM ('2024-02-01 00:00:00+00') TO ('2024-03-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_03 PARTITION OF payment
+    FOR VALUES FROM ('2024-03-01 00:00:00+00') TO ('2024-04-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_04 PARTITION OF payment
+    FOR VALUES FROM ('2024-04-01 00:00:00+00') TO ('2024-05-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_05 PARTITION OF payment
+    FOR VALUES FROM ('2024-05-01 00:00:00+00') TO ('2024-06-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_06 PARTITION OF payment
+    FOR VALUES FROM ('2024-06-01 00:00:00+00') TO ('2024-07-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_07 PARTITION OF payment
+    FOR VALUES FROM ('2024-07-01 00:00:00+00') TO ('2024-08-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_08 PARTITION OF payment
+    FOR VALUES FROM ('2024-08-01 00:00:00+00') TO ('2024-09-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_09 PARTITION OF payment
+    FOR VALUES FROM ('2024-09-01 00:00:00+00') TO ('2024-10-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_10 PARTITION OF payment
+    FOR VALUES FROM ('2024-10-01 00:00:00+00') TO ('2024-11-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_11 PARTITION OF payment
+    FOR VALUES FROM ('2024-11-01 00:00:00+00') TO ('2024-12-01 00:00:00+00');
+
+CREATE TABLE payment_p2024_12 PARTITION OF payment
+    FOR VALUES FROM ('2024-12-01 00:00:00+00') TO ('2025-01-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_01 PARTITION OF payment
+    FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2025-02-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_02 PARTITION OF payment
+    FOR VALUES FROM ('2025-02-01 00:00:00+00') TO ('2025-03-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_03 PARTITION OF payment
+    FOR VALUES FROM ('2025-03-01 00:00:00+00') TO ('2025-04-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_04 PARTITION OF payment
+    FOR VALUES FROM ('2025-04-01 00:00:00+00') TO ('2025-05-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_05 PARTITION OF payment
+    FOR VALUES FROM ('2025-05-01 00:00:00+00') TO ('2025-06-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_06 PARTITION OF payment
+    FOR VALUES FROM ('2025-06-01 00:00:00+00') TO ('2025-07-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_07 PARTITION OF payment
+    FOR VALUES FROM ('2025-07-01 00:00:00+00') TO ('2025-08-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_08 PARTITION OF payment
+    FOR VALUES FROM ('2025-08-01 00:00:00+00') TO ('2025-09-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_09 PARTITION OF payment
+    FOR VALUES FROM ('2025-09-01 00:00:00+00') TO ('2025-10-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_10 PARTITION OF payment
+    FOR VALUES FROM ('2025-10-01 00:00:00+00') TO ('2025-11-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_11 PARTITION OF payment
+    FOR VALUES FROM ('2025-11-01 00:00:00+00') TO ('2025-12-01 00:00:00+00');
+
+CREATE TABLE payment_p2025_12 PARTITION OF payment
+    FOR VALUES FROM ('2025-12-01 00:00:00+00') TO ('2026-01-01 00:00:00+00');
+
+CREATE TABLE payment_p2026_01 PARTITION OF payment
+    FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');
+
+CREATE TABLE payment_p2026_02 PARTITION OF payment
+    FOR VALUES FROM ('2026-02-01 00:00:00+00') TO ('2026-03-01 00:00:00+00');
+
+CREATE TABLE payment_p2026_03 PARTITION OF payment
+    FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');
+
+CREATE TABLE payment_p2026_04 PARTITION OF payment
+    FOR VALUES FROM ('2026-04-01 00:00:00+00') TO ('2026-05-01 00:00:00+00');
+
+CREATE TABLE payment_p2026_05 PARTITION OF payment
+    FOR VALUES FROM ('2026-05-01 00:00:00+00') TO ('2026-06-01 00:00:00+00');
+
+CREATE TABLE payment_p2026_06 PARTITION OF payment
+    FOR VALUES FROM ('2026-06-01 00:00:00+00') TO ('2026-07-01 00:00:00+00');
+
+CREATE TABLE payment_p2026_07 PARTITION OF payment
+    FOR VALUES FROM ('2026-07-01 00:00:00+00') TO ('2026-08-01 00:00:00+00');
+
 CREATE TABLE store (
-    store_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    store_id integer DEFAULT nextval('store_store_id_seq'::regclass) NOT NULL,
     manager_staff_id integer NOT NULL,
     address_id integer NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
@@ -135,7 +450,7 @@ CREATE TABLE store (
 CREATE UNIQUE INDEX idx_unq_manager_staff_id ON store USING btree (manager_staff_id);
 
 CREATE TABLE customer (
-    customer_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    customer_id integer DEFAULT nextval('customer_customer_id_seq'::regclass) NOT NULL,
     store_id integer NOT NULL,
     first_name text NOT NULL,
     last_name text NOT NULL,
@@ -156,7 +471,7 @@ CREATE INDEX idx_last_name ON customer USING btree (last_name);
 CREATE UNIQUE INDEX customer_uuid_key ON customer USING btree (uuid);
 
 CREATE TABLE inventory (
-    inventory_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    inventory_id integer DEFAULT nextval('inventory_inventory_id_seq'::regclass) NOT NULL,
     film_id integer NOT NULL,
     store_id integer NOT NULL,
     last_update timestamptz DEFAULT now() NOT NULL,
@@ -167,7 +482,7 @@ CREATE TABLE inventory (
 CREATE INDEX idx_store_id_film_id ON inventory USING btree (store_id, film_id);
 
 CREATE TABLE staff (
-    staff_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    staff_id integer DEFAULT nextval('staff_staff_id_seq'::regclass) NOT NULL,
     first_name text NOT NULL,
     last_name text NOT NULL,
     address_id integer NOT NULL,
@@ -184,7 +499,7 @@ CREATE TABLE staff (
 );
 
 CREATE TABLE rental (
-    rental_id integer GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    rental_id integer DEFAULT nextval('rental_rental_id_seq'::regclass) NOT NULL,
     rental_date timestamptz NOT NULL,
     inventory_id integer NOT NULL,
     customer_id integer NOT NULL,
@@ -201,58 +516,261 @@ CREATE INDEX idx_fk_inventory_id ON rental USING btree (inventory_id);
 CREATE UNIQUE INDEX idx_unq_rental_rental_date_inventory_id_customer_id ON rental USING btree (rental_date, inventory_id, customer_id);
 CREATE UNIQUE INDEX rental_uuid_key ON rental USING btree (uuid);
 
-CREATE OR REPLACE FUNCTION schemasmith_set_updated_at() RETURNS trigger
-LANGUAGE plpgsql AS $schemasmith$
+CREATE TABLE payment_p2022_01 PARTITION OF payment (
+    CONSTRAINT payment_p2022_01_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_01_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_01_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+)
+    FOR VALUES FROM ('2022-01-01 00:00:00+00') TO ('2022-02-01 00:00:00+00');
+CREATE INDEX idx_fk_payment_p2022_01_customer_id ON payment_p2022_01 USING btree (customer_id);
+CREATE INDEX idx_fk_payment_p2022_01_staff_id ON payment_p2022_01 USING btree (staff_id);
+CREATE INDEX payment_p2022_01_customer_id_idx ON payment_p2022_01 USING btree (customer_id);
+
+CREATE TABLE payment_p2022_02 PARTITION OF payment (
+    CONSTRAINT payment_p2022_02_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_02_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_02_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+)
+    FOR VALUES FROM ('2022-02-01 00:00:00+00') TO ('2022-03-01 00:00:00+00');
+CREATE INDEX idx_fk_payment_p2022_02_customer_id ON payment_p2022_02 USING btree (customer_id);
+CREATE INDEX idx_fk_payment_p2022_02_staff_id ON payment_p2022_02 USING btree (staff_id);
+CREATE INDEX payment_p2022_02_customer_id_idx ON payment_p2022_02 USING btree (customer_id);
+
+CREATE TABLE payment_p2022_03 PARTITION OF payment (
+    CONSTRAINT payment_p2022_03_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_03_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_03_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+)
+    FOR VALUES FROM ('2022-03-01 00:00:00+00') TO ('2022-04-01 00:00:00+00');
+CREATE INDEX idx_fk_payment_p2022_03_customer_id ON payment_p2022_03 USING btree (customer_id);
+CREATE INDEX idx_fk_payment_p2022_03_staff_id ON payment_p2022_03 USING btree (staff_id);
+CREATE INDEX payment_p2022_03_customer_id_idx ON payment_p2022_03 USING btree (customer_id);
+
+CREATE TABLE payment_p2022_04 PARTITION OF payment (
+    CONSTRAINT payment_p2022_04_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_04_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_04_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+)
+    FOR VALUES FROM ('2022-04-01 00:00:00+00') TO ('2022-05-01 00:00:00+00');
+CREATE INDEX idx_fk_payment_p2022_04_customer_id ON payment_p2022_04 USING btree (customer_id);
+CREATE INDEX idx_fk_payment_p2022_04_staff_id ON payment_p2022_04 USING btree (staff_id);
+CREATE INDEX payment_p2022_04_customer_id_idx ON payment_p2022_04 USING btree (customer_id);
+
+CREATE TABLE payment_p2022_05 PARTITION OF payment (
+    CONSTRAINT payment_p2022_05_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_05_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_05_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+)
+    FOR VALUES FROM ('2022-05-01 00:00:00+00') TO ('2022-06-01 00:00:00+00');
+CREATE INDEX idx_fk_payment_p2022_05_customer_id ON payment_p2022_05 USING btree (customer_id);
+CREATE INDEX idx_fk_payment_p2022_05_staff_id ON payment_p2022_05 USING btree (staff_id);
+CREATE INDEX payment_p2022_05_customer_id_idx ON payment_p2022_05 USING btree (customer_id);
+
+CREATE TABLE payment_p2022_06 PARTITION OF payment (
+    CONSTRAINT payment_p2022_06_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+    CONSTRAINT payment_p2022_06_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+    CONSTRAINT payment_p2022_06_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+)
+    FOR VALUES FROM ('2022-06-01 00:00:00+00') TO ('2022-07-01 00:00:00+00');
+CREATE INDEX idx_fk_payment_p2022_06_customer_id ON payment_p2022_06 USING btree (customer_id);
+CREATE INDEX idx_fk_payment_p2022_06_staff_id ON payment_p2022_06 USING btree (staff_id);
+CREATE INDEX payment_p2022_06_customer_id_idx ON payment_p2022_06 USING btree (customer_id);
+
+CREATE OR REPLACE FUNCTION public.rewards_report(min_monthly_purchases integer, min_dollar_amount_purchased numeric)
+ RETURNS SETOF customer
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+AS $function$
+DECLARE
+    last_month_start DATE;
+    last_month_end DATE;
+rr RECORD;
+tmpSQL TEXT;
 BEGIN
-    -- TG_ARGV[0] names the column to keep current; jsonb_populate_record sets it by name.
-    NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], now()));
-    RETURN NEW;
+
+    /* Some sanity checks... */
+    IF min_monthly_purchases = 0 THEN
+        RAISE EXCEPTION 'Minimum monthly purchases parameter must be > 0';
+    END IF;
+    IF min_dollar_amount_purchased = 0.00 THEN
+        RAISE EXCEPTION 'Minimum monthly dollar amount purchased parameter must be > $0.00';
+    END IF;
+
+    last_month_start := CURRENT_DATE - '3 month'::interval;
+    last_month_start := to_date((extract(YEAR FROM last_month_start) || '-' || extract(MONTH FROM last_month_start) || '-01'),'YYYY-MM-DD');
+    last_month_end := LAST_DAY(last_month_start);
+
+    /*
+    Create a temporary storage area for Customer IDs.
+    */
+    CREATE TEMPORARY TABLE tmpCustomer (customer_id INTEGER NOT NULL PRIMARY KEY);
+
+    /*
+    Find all customers meeting the monthly purchase requirements
+    */
+
+    tmpSQL := 'INSERT INTO tmpCustomer (customer_id)
+        SELECT p.customer_id
+        FROM payment AS p
+        WHERE DATE(p.payment_date) BETWEEN '||quote_literal(last_month_start) ||' AND '|| quote_literal(last_month_end) || '
+        GROUP BY customer_id
+        HAVING SUM(p.amount) > '|| min_dollar_amount_purchased || '
+        AND COUNT(customer_id) > ' ||min_monthly_purchases ;
+
+    EXECUTE tmpSQL;
+
+    /*
+    Output ALL customer information of matching rewardees.
+    Customize output as needed.
+    */
+    FOR rr IN EXECUTE 'SELECT c.* FROM tmpCustomer AS t INNER JOIN customer AS c ON t.customer_id = c.customer_id' LOOP
+        RETURN NEXT rr;
+    END LOOP;
+
+    /* Clean up */
+    tmpSQL := 'DROP TABLE tmpCustomer';
+    EXECUTE tmpSQL;
+
+RETURN;
 END
-$schemasmith$;
+$function$;
 
-CREATE TRIGGER actor_set_last_update BEFORE UPDATE ON actor
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE VIEW actor_info AS
+SELECT a.actor_id,
+    a.first_name,
+    a.last_name,
+    jsonb_object_agg(c.name, ( SELECT array_agg(f.title) AS array_agg
+           FROM ((film f
+             JOIN film_category fc_1 ON ((f.film_id = fc_1.film_id)))
+             JOIN film_actor fa_1 ON ((f.film_id = fa_1.film_id)))
+          WHERE ((fc_1.category_id = c.category_id) AND (fa_1.actor_id = a.actor_id))
+          GROUP BY fa_1.actor_id)) FILTER (WHERE (c.name IS NOT NULL)) AS film_info
+   FROM (((actor a
+     LEFT JOIN film_actor fa ON ((a.actor_id = fa.actor_id)))
+     LEFT JOIN film_category fc ON ((fa.film_id = fc.film_id)))
+     LEFT JOIN category c ON ((fc.category_id = c.category_id)))
+  GROUP BY a.actor_id, a.first_name, a.last_name;
 
-CREATE TRIGGER category_set_last_update BEFORE UPDATE ON category
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE VIEW customer_list AS
+SELECT cu.customer_id AS id,
+    ((cu.first_name || ' '::text) || cu.last_name) AS name,
+    a.address,
+    a.postal_code AS "zip code",
+    a.phone,
+    city.city,
+    country.country,
+        CASE
+            WHEN cu.activebool THEN 'active'::text
+            ELSE ''::text
+        END AS notes,
+    cu.store_id AS sid
+   FROM (((customer cu
+     JOIN address a ON ((cu.address_id = a.address_id)))
+     JOIN city ON ((a.city_id = city.city_id)))
+     JOIN country ON ((city.country_id = country.country_id)));
 
-CREATE TRIGGER country_set_last_update BEFORE UPDATE ON country
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE VIEW film_list AS
+SELECT film.film_id AS fid,
+    film.title,
+    film.description,
+    category.name AS category,
+    film.rental_rate AS price,
+    film.length,
+    film.rating,
+    group_concat(((actor.first_name || ' '::text) || actor.last_name)) AS actors
+   FROM ((((category
+     LEFT JOIN film_category ON ((category.category_id = film_category.category_id)))
+     LEFT JOIN film ON ((film_category.film_id = film.film_id)))
+     JOIN film_actor ON ((film.film_id = film_actor.film_id)))
+     JOIN actor ON ((film_actor.actor_id = actor.actor_id)))
+  GROUP BY film.film_id, film.title, film.description, category.name, film.rental_rate, film.length, film.rating;
 
-CREATE TRIGGER city_set_last_update BEFORE UPDATE ON city
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE VIEW nicer_but_slower_film_list AS
+SELECT film.film_id AS fid,
+    film.title,
+    film.description,
+    category.name AS category,
+    film.rental_rate AS price,
+    film.length,
+    film.rating,
+    group_concat((((upper("substring"(actor.first_name, 1, 1)) || lower("substring"(actor.first_name, 2))) || upper("substring"(actor.last_name, 1, 1))) || lower("substring"(actor.last_name, 2)))) AS actors
+   FROM ((((category
+     LEFT JOIN film_category ON ((category.category_id = film_category.category_id)))
+     LEFT JOIN film ON ((film_category.film_id = film.film_id)))
+     JOIN film_actor ON ((film.film_id = film_actor.film_id)))
+     JOIN actor ON ((film_actor.actor_id = actor.actor_id)))
+  GROUP BY film.film_id, film.title, film.description, category.name, film.rental_rate, film.length, film.rating;
 
-CREATE TRIGGER address_set_last_update BEFORE UPDATE ON address
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE VIEW sales_by_film_category AS
+SELECT c.name AS category,
+    sum(p.amount) AS total_sales
+   FROM (((((payment p
+     JOIN rental r ON ((p.rental_id = r.rental_id)))
+     JOIN inventory i ON ((r.inventory_id = i.inventory_id)))
+     JOIN film f ON ((i.film_id = f.film_id)))
+     JOIN film_category fc ON ((f.film_id = fc.film_id)))
+     JOIN category c ON ((fc.category_id = c.category_id)))
+  GROUP BY c.name
+  ORDER BY (sum(p.amount)) DESC;
 
-CREATE TRIGGER language_set_last_update BEFORE UPDATE ON language
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE VIEW sales_by_store AS
+SELECT ((c.city || ','::text) || cy.country) AS store,
+    ((m.first_name || ' '::text) || m.last_name) AS manager,
+    sum(p.amount) AS total_sales
+   FROM (((((((payment p
+     JOIN rental r ON ((p.rental_id = r.rental_id)))
+     JOIN inventory i ON ((r.inventory_id = i.inventory_id)))
+     JOIN store s ON ((i.store_id = s.store_id)))
+     JOIN address a ON ((s.address_id = a.address_id)))
+     JOIN city c ON ((a.city_id = c.city_id)))
+     JOIN country cy ON ((c.country_id = cy.country_id)))
+     JOIN staff m ON ((s.manager_staff_id = m.staff_id)))
+  GROUP BY cy.country, c.city, s.store_id, m.first_name, m.last_name
+  ORDER BY cy.country, c.city;
 
-CREATE TRIGGER film_set_last_update BEFORE UPDATE ON film
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE VIEW staff_list AS
+SELECT s.staff_id AS id,
+    ((s.first_name || ' '::text) || s.last_name) AS name,
+    a.address,
+    a.postal_code AS "zip code",
+    a.phone,
+    city.city,
+    country.country,
+    s.store_id AS sid
+   FROM (((staff s
+     JOIN address a ON ((s.address_id = a.address_id)))
+     JOIN city ON ((a.city_id = city.city_id)))
+     JOIN country ON ((city.country_id = country.country_id)));
 
-CREATE TRIGGER film_actor_set_last_update BEFORE UPDATE ON film_actor
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE MATERIALIZED VIEW rental_by_category AS
+SELECT c.name AS category,
+    sum(p.amount) AS total_sales
+   FROM (((((payment p
+     JOIN rental r ON ((p.rental_id = r.rental_id)))
+     JOIN inventory i ON ((r.inventory_id = i.inventory_id)))
+     JOIN film f ON ((i.film_id = f.film_id)))
+     JOIN film_category fc ON ((f.film_id = fc.film_id)))
+     JOIN category c ON ((fc.category_id = c.category_id)))
+  GROUP BY c.name
+  ORDER BY (sum(p.amount)) DESC
+WITH NO DATA;
+CREATE UNIQUE INDEX rental_category ON public.rental_by_category USING btree (category);
 
-CREATE TRIGGER film_category_set_last_update BEFORE UPDATE ON film_category
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
-
-CREATE TRIGGER film_embedding_set_last_update BEFORE UPDATE ON film_embedding
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
-
-CREATE TRIGGER store_set_last_update BEFORE UPDATE ON store
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
-
-CREATE TRIGGER customer_set_last_update BEFORE UPDATE ON customer
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
-
-CREATE TRIGGER inventory_set_last_update BEFORE UPDATE ON inventory
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
-
-CREATE TRIGGER staff_set_last_update BEFORE UPDATE ON staff
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
-
-CREATE TRIGGER rental_set_last_update BEFORE UPDATE ON rental
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('last_update');
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.actor FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.category FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.country FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.city FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.address FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.language FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER film_fulltext_trigger BEFORE INSERT OR UPDATE ON public.film FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger('fulltext', 'pg_catalog.english', 'title', 'description');
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.film FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.film_actor FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.film_category FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.film_embedding FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.store FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.customer FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.inventory FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.staff FOR EACH ROW EXECUTE FUNCTION last_updated();
+CREATE TRIGGER last_updated BEFORE UPDATE ON public.rental FOR EACH ROW EXECUTE FUNCTION last_updated();
 
 COMMIT;

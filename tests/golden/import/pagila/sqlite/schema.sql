@@ -10,69 +10,46 @@ BEGIN;
 CREATE TABLE temp.schemasmith_apply_guard (objects INTEGER NOT NULL);
 INSERT INTO temp.schemasmith_apply_guard SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\';
 
+-- Not kept: default nextval('actor_actor_id_seq'::regclass) of actor.actor_id: SQLite cannot evaluate it.
 CREATE TABLE actor (
-  actor_id INTEGER CONSTRAINT actor_pkey PRIMARY KEY AUTOINCREMENT,
+  actor_id INTEGER NOT NULL,
   first_name TEXT NOT NULL,
   last_name TEXT NOT NULL,
-  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT actor_pkey PRIMARY KEY (actor_id)
 );
 CREATE INDEX idx_actor_last_name ON actor (last_name);
 
-CREATE TRIGGER actor_set_last_update
-AFTER UPDATE ON actor
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE actor SET last_update = CURRENT_TIMESTAMP WHERE actor_id = NEW.actor_id;
-END;
-
+-- Not kept: default nextval('category_category_id_seq'::regclass) of category.category_id: SQLite cannot evaluate it.
 CREATE TABLE category (
-  category_id INTEGER CONSTRAINT category_pkey PRIMARY KEY AUTOINCREMENT,
+  category_id INTEGER NOT NULL,
   name TEXT NOT NULL,
-  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT category_pkey PRIMARY KEY (category_id)
 );
 
-CREATE TRIGGER category_set_last_update
-AFTER UPDATE ON category
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE category SET last_update = CURRENT_TIMESTAMP WHERE category_id = NEW.category_id;
-END;
-
+-- Not kept: default nextval('country_country_id_seq'::regclass) of country.country_id: SQLite cannot evaluate it.
 CREATE TABLE country (
-  country_id INTEGER CONSTRAINT country_pkey PRIMARY KEY AUTOINCREMENT,
+  country_id INTEGER NOT NULL,
   country TEXT NOT NULL,
-  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT country_pkey PRIMARY KEY (country_id)
 );
 
-CREATE TRIGGER country_set_last_update
-AFTER UPDATE ON country
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE country SET last_update = CURRENT_TIMESTAMP WHERE country_id = NEW.country_id;
-END;
-
+-- Not kept: default nextval('city_city_id_seq'::regclass) of city.city_id: SQLite cannot evaluate it.
 CREATE TABLE city (
-  city_id INTEGER CONSTRAINT city_pkey PRIMARY KEY AUTOINCREMENT,
+  city_id INTEGER NOT NULL,
   city TEXT NOT NULL,
   country_id INTEGER NOT NULL,
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT city_pkey PRIMARY KEY (city_id),
   CONSTRAINT city_country_id_fkey FOREIGN KEY (country_id) REFERENCES country (country_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
 CREATE INDEX idx_fk_country_id ON city (country_id);
 
-CREATE TRIGGER city_set_last_update
-AFTER UPDATE ON city
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE city SET last_update = CURRENT_TIMESTAMP WHERE city_id = NEW.city_id;
-END;
-
+-- Not kept: default nextval('address_address_id_seq'::regclass) of address.address_id: SQLite cannot evaluate it.
 CREATE TABLE address (
-  address_id INTEGER CONSTRAINT address_pkey PRIMARY KEY AUTOINCREMENT,
+  address_id INTEGER NOT NULL,
   address TEXT NOT NULL,
   address2 TEXT,
   district TEXT NOT NULL,
@@ -80,34 +57,23 @@ CREATE TABLE address (
   postal_code TEXT,
   phone TEXT NOT NULL,
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT address_pkey PRIMARY KEY (address_id),
   CONSTRAINT address_city_id_fkey FOREIGN KEY (city_id) REFERENCES city (city_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
 CREATE INDEX idx_fk_city_id ON address (city_id);
 
-CREATE TRIGGER address_set_last_update
-AFTER UPDATE ON address
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE address SET last_update = CURRENT_TIMESTAMP WHERE address_id = NEW.address_id;
-END;
-
+-- Not kept: default nextval('language_language_id_seq'::regclass) of language.language_id: SQLite cannot evaluate it.
 CREATE TABLE language (
-  language_id INTEGER CONSTRAINT language_pkey PRIMARY KEY AUTOINCREMENT,
+  language_id INTEGER NOT NULL,
   name TEXT NOT NULL,
-  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP
+  last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT language_pkey PRIMARY KEY (language_id)
 );
 
-CREATE TRIGGER language_set_last_update
-AFTER UPDATE ON language
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE language SET last_update = CURRENT_TIMESTAMP WHERE language_id = NEW.language_id;
-END;
-
+-- Not kept: default nextval('film_film_id_seq'::regclass) of film.film_id: SQLite cannot evaluate it.
+-- Not built: index film_fulltext_idx (gist on fulltext): SQLite has no gist indexes.
 CREATE TABLE film (
-  film_id INTEGER CONSTRAINT film_pkey PRIMARY KEY AUTOINCREMENT,
+  film_id INTEGER NOT NULL,
   title TEXT NOT NULL,
   description TEXT,
   release_year INTEGER,
@@ -121,22 +87,14 @@ CREATE TABLE film (
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   special_features JSON_TEXT CHECK (special_features IS NULL OR json_valid(special_features)),
   fulltext TEXT NOT NULL,
-  length_hours NUMERIC(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) STORED,
-  CONSTRAINT film_check CHECK (release_year >= 1901 AND release_year <= 2155),
+  length_hours NUMERIC(4,2) GENERATED ALWAYS AS (round(length / 60.0, 2)) VIRTUAL,
+  CONSTRAINT film_pkey PRIMARY KEY (film_id),
   CONSTRAINT film_language_id_fkey FOREIGN KEY (language_id) REFERENCES language (language_id) ON DELETE RESTRICT ON UPDATE CASCADE,
   CONSTRAINT film_original_language_id_fkey FOREIGN KEY (original_language_id) REFERENCES language (language_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
 CREATE INDEX idx_fk_language_id ON film (language_id);
 CREATE INDEX idx_fk_original_language_id ON film (original_language_id);
 CREATE INDEX idx_title ON film (title);
-
-CREATE TRIGGER film_set_last_update
-AFTER UPDATE ON film
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE film SET last_update = CURRENT_TIMESTAMP WHERE film_id = NEW.film_id;
-END;
 
 CREATE TABLE film_actor (
   actor_id INTEGER NOT NULL,
@@ -148,14 +106,6 @@ CREATE TABLE film_actor (
 );
 CREATE INDEX idx_fk_film_id ON film_actor (film_id);
 
-CREATE TRIGGER film_actor_set_last_update
-AFTER UPDATE ON film_actor
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE film_actor SET last_update = CURRENT_TIMESTAMP WHERE actor_id = NEW.actor_id AND film_id = NEW.film_id;
-END;
-
 CREATE TABLE film_category (
   film_id INTEGER NOT NULL,
   category_id INTEGER NOT NULL,
@@ -165,31 +115,16 @@ CREATE TABLE film_category (
   CONSTRAINT film_category_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
-CREATE TRIGGER film_category_set_last_update
-AFTER UPDATE ON film_category
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE film_category SET last_update = CURRENT_TIMESTAMP WHERE film_id = NEW.film_id AND category_id = NEW.category_id;
-END;
-
 CREATE TABLE film_embedding (
   film_id INTEGER NOT NULL,
-  embedding JSON_TEXT NOT NULL CHECK (embedding IS NULL OR json_valid(embedding)),
+  embedding TEXT NOT NULL,
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   CONSTRAINT film_embedding_pkey PRIMARY KEY (film_id),
   CONSTRAINT film_embedding_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE CASCADE ON UPDATE CASCADE
 );
+CREATE INDEX film_embedding_embedding_hnsw_idx ON film_embedding (embedding);
 
-CREATE TRIGGER film_embedding_set_last_update
-AFTER UPDATE ON film_embedding
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE film_embedding SET last_update = CURRENT_TIMESTAMP WHERE film_id = NEW.film_id;
-END;
-
--- Not kept: identity of payment.payment_id (SQLite generates only INTEGER PRIMARY KEY values).
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment.payment_id: SQLite cannot evaluate it.
 -- Not kept: default uuidv7() of payment.uuid: SQLite cannot evaluate it.
 CREATE TABLE payment (
   payment_id INTEGER NOT NULL,
@@ -203,26 +138,609 @@ CREATE TABLE payment (
 );
 CREATE UNIQUE INDEX payment_uuid_key ON payment (uuid, payment_date);
 
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_07.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_07.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_07 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_08.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_08.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_08 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_09.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_09.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_09 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_10.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_10.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_10 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_11.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_11.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_11 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_12.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_12.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_12 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_01.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_01.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_01 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_02.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_02.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_02 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_03.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_03.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_03 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_04.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_04.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_04 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_05.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_05.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_05 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_06.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_06.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_06 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_07.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_07.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_07 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_08.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_08.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_08 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_09.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_09.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_09 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_10.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_10.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_10 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_11.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_11.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_11 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2023_12.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2023_12.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2023_12 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_01.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_01.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_01 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_02.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_02.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_02 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_03.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_03.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_03 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_04.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_04.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_04 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_05.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_05.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_05 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_06.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_06.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_06 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_07.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_07.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_07 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_08.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_08.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_08 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_09.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_09.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_09 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_10.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_10.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_10 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_11.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_11.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_11 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2024_12.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2024_12.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2024_12 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_01.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_01.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_01 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_02.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_02.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_02 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_03.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_03.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_03 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_04.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_04.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_04 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_05.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_05.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_05 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_06.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_06.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_06 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_07.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_07.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_07 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_08.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_08.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_08 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_09.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_09.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_09 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_10.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_10.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_10 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_11.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_11.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_11 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2025_12.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2025_12.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2025_12 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2026_01.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2026_01.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2026_01 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2026_02.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2026_02.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2026_02 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2026_03.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2026_03.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2026_03 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2026_04.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2026_04.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2026_04 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2026_05.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2026_05.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2026_05 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2026_06.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2026_06.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2026_06 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2026_07.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2026_07.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2026_07 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL
+);
+
+-- Not kept: default nextval('store_store_id_seq'::regclass) of store.store_id: SQLite cannot evaluate it.
 CREATE TABLE store (
-  store_id INTEGER CONSTRAINT store_pkey PRIMARY KEY AUTOINCREMENT,
+  store_id INTEGER NOT NULL,
   manager_staff_id INTEGER NOT NULL,
   address_id INTEGER NOT NULL,
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT store_pkey PRIMARY KEY (store_id),
   CONSTRAINT store_address_id_fkey FOREIGN KEY (address_id) REFERENCES address (address_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
 CREATE UNIQUE INDEX idx_unq_manager_staff_id ON store (manager_staff_id);
 
-CREATE TRIGGER store_set_last_update
-AFTER UPDATE ON store
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE store SET last_update = CURRENT_TIMESTAMP WHERE store_id = NEW.store_id;
-END;
-
+-- Not kept: default nextval('customer_customer_id_seq'::regclass) of customer.customer_id: SQLite cannot evaluate it.
 -- Not kept: default uuidv7() of customer.uuid: SQLite cannot evaluate it.
 CREATE TABLE customer (
-  customer_id INTEGER CONSTRAINT customer_pkey PRIMARY KEY AUTOINCREMENT,
+  customer_id INTEGER NOT NULL,
   store_id INTEGER NOT NULL,
   first_name TEXT NOT NULL,
   last_name TEXT NOT NULL,
@@ -233,6 +751,7 @@ CREATE TABLE customer (
   last_update TIMESTAMPTZ DEFAULT CURRENT_TIMESTAMP,
   active INTEGER,
   uuid UUID_TEXT NOT NULL,
+  CONSTRAINT customer_pkey PRIMARY KEY (customer_id),
   CONSTRAINT customer_address_id_fkey FOREIGN KEY (address_id) REFERENCES address (address_id) ON DELETE RESTRICT ON UPDATE CASCADE,
   CONSTRAINT customer_store_id_fkey FOREIGN KEY (store_id) REFERENCES store (store_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
@@ -241,34 +760,21 @@ CREATE INDEX idx_fk_store_id ON customer (store_id);
 CREATE INDEX idx_last_name ON customer (last_name);
 CREATE UNIQUE INDEX customer_uuid_key ON customer (uuid);
 
-CREATE TRIGGER customer_set_last_update
-AFTER UPDATE ON customer
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE customer SET last_update = CURRENT_TIMESTAMP WHERE customer_id = NEW.customer_id;
-END;
-
+-- Not kept: default nextval('inventory_inventory_id_seq'::regclass) of inventory.inventory_id: SQLite cannot evaluate it.
 CREATE TABLE inventory (
-  inventory_id INTEGER CONSTRAINT inventory_pkey PRIMARY KEY AUTOINCREMENT,
+  inventory_id INTEGER NOT NULL,
   film_id INTEGER NOT NULL,
   store_id INTEGER NOT NULL,
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT inventory_pkey PRIMARY KEY (inventory_id),
   CONSTRAINT inventory_film_id_fkey FOREIGN KEY (film_id) REFERENCES film (film_id) ON DELETE RESTRICT ON UPDATE CASCADE,
   CONSTRAINT inventory_store_id_fkey FOREIGN KEY (store_id) REFERENCES store (store_id) ON DELETE RESTRICT ON UPDATE CASCADE
 );
 CREATE INDEX idx_store_id_film_id ON inventory (store_id, film_id);
 
-CREATE TRIGGER inventory_set_last_update
-AFTER UPDATE ON inventory
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE inventory SET last_update = CURRENT_TIMESTAMP WHERE inventory_id = NEW.inventory_id;
-END;
-
+-- Not kept: default nextval('staff_staff_id_seq'::regclass) of staff.staff_id: SQLite cannot evaluate it.
 CREATE TABLE staff (
-  staff_id INTEGER CONSTRAINT staff_pkey PRIMARY KEY AUTOINCREMENT,
+  staff_id INTEGER NOT NULL,
   first_name TEXT NOT NULL,
   last_name TEXT NOT NULL,
   address_id INTEGER NOT NULL,
@@ -279,21 +785,15 @@ CREATE TABLE staff (
   password TEXT,
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   picture BLOB,
+  CONSTRAINT staff_pkey PRIMARY KEY (staff_id),
   CONSTRAINT staff_address_id_fkey FOREIGN KEY (address_id) REFERENCES address (address_id) ON DELETE RESTRICT ON UPDATE CASCADE,
   CONSTRAINT staff_store_id_fkey FOREIGN KEY (store_id) REFERENCES store (store_id)
 );
 
-CREATE TRIGGER staff_set_last_update
-AFTER UPDATE ON staff
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE staff SET last_update = CURRENT_TIMESTAMP WHERE staff_id = NEW.staff_id;
-END;
-
+-- Not kept: default nextval('rental_rental_id_seq'::regclass) of rental.rental_id: SQLite cannot evaluate it.
 -- Not kept: default uuidv7() of rental.uuid: SQLite cannot evaluate it.
 CREATE TABLE rental (
-  rental_id INTEGER CONSTRAINT rental_pkey PRIMARY KEY AUTOINCREMENT,
+  rental_id INTEGER NOT NULL,
   rental_date TIMESTAMPTZ NOT NULL,
   inventory_id INTEGER NOT NULL,
   customer_id INTEGER NOT NULL,
@@ -301,6 +801,7 @@ CREATE TABLE rental (
   staff_id INTEGER NOT NULL,
   last_update TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
   uuid UUID_TEXT NOT NULL,
+  CONSTRAINT rental_pkey PRIMARY KEY (rental_id),
   CONSTRAINT rental_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id) ON DELETE RESTRICT ON UPDATE CASCADE,
   CONSTRAINT rental_inventory_id_fkey FOREIGN KEY (inventory_id) REFERENCES inventory (inventory_id) ON DELETE RESTRICT ON UPDATE CASCADE,
   CONSTRAINT rental_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id) ON DELETE RESTRICT ON UPDATE CASCADE
@@ -309,16 +810,116 @@ CREATE INDEX idx_fk_inventory_id ON rental (inventory_id);
 CREATE UNIQUE INDEX idx_unq_rental_rental_date_inventory_id_customer_id ON rental (rental_date, inventory_id, customer_id);
 CREATE UNIQUE INDEX rental_uuid_key ON rental (uuid);
 
-CREATE TRIGGER rental_set_last_update
-AFTER UPDATE ON rental
-FOR EACH ROW
-WHEN NEW.last_update IS OLD.last_update AND NEW.last_update IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE rental SET last_update = CURRENT_TIMESTAMP WHERE rental_id = NEW.rental_id;
-END;
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_01.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_01.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_01 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL,
+  CONSTRAINT payment_p2022_01_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+  CONSTRAINT payment_p2022_01_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+  CONSTRAINT payment_p2022_01_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+);
+CREATE INDEX idx_fk_payment_p2022_01_customer_id ON payment_p2022_01 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_01_staff_id ON payment_p2022_01 (staff_id);
+CREATE INDEX payment_p2022_01_customer_id_idx ON payment_p2022_01 (customer_id);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_02.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_02.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_02 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL,
+  CONSTRAINT payment_p2022_02_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+  CONSTRAINT payment_p2022_02_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+  CONSTRAINT payment_p2022_02_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+);
+CREATE INDEX idx_fk_payment_p2022_02_customer_id ON payment_p2022_02 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_02_staff_id ON payment_p2022_02 (staff_id);
+CREATE INDEX payment_p2022_02_customer_id_idx ON payment_p2022_02 (customer_id);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_03.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_03.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_03 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL,
+  CONSTRAINT payment_p2022_03_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+  CONSTRAINT payment_p2022_03_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+  CONSTRAINT payment_p2022_03_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+);
+CREATE INDEX idx_fk_payment_p2022_03_customer_id ON payment_p2022_03 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_03_staff_id ON payment_p2022_03 (staff_id);
+CREATE INDEX payment_p2022_03_customer_id_idx ON payment_p2022_03 (customer_id);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_04.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_04.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_04 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL,
+  CONSTRAINT payment_p2022_04_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+  CONSTRAINT payment_p2022_04_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+  CONSTRAINT payment_p2022_04_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+);
+CREATE INDEX idx_fk_payment_p2022_04_customer_id ON payment_p2022_04 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_04_staff_id ON payment_p2022_04 (staff_id);
+CREATE INDEX payment_p2022_04_customer_id_idx ON payment_p2022_04 (customer_id);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_05.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_05.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_05 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL,
+  CONSTRAINT payment_p2022_05_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+  CONSTRAINT payment_p2022_05_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+  CONSTRAINT payment_p2022_05_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+);
+CREATE INDEX idx_fk_payment_p2022_05_customer_id ON payment_p2022_05 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_05_staff_id ON payment_p2022_05 (staff_id);
+CREATE INDEX payment_p2022_05_customer_id_idx ON payment_p2022_05 (customer_id);
+
+-- Not kept: default nextval('payment_payment_id_seq'::regclass) of payment_p2022_06.payment_id: SQLite cannot evaluate it.
+-- Not kept: default uuidv7() of payment_p2022_06.uuid: SQLite cannot evaluate it.
+CREATE TABLE payment_p2022_06 (
+  payment_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  staff_id INTEGER NOT NULL,
+  rental_id INTEGER NOT NULL,
+  amount NUMERIC(5,2) NOT NULL,
+  payment_date TIMESTAMPTZ NOT NULL,
+  uuid UUID_TEXT NOT NULL,
+  CONSTRAINT payment_p2022_06_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customer (customer_id),
+  CONSTRAINT payment_p2022_06_rental_id_fkey FOREIGN KEY (rental_id) REFERENCES rental (rental_id),
+  CONSTRAINT payment_p2022_06_staff_id_fkey FOREIGN KEY (staff_id) REFERENCES staff (staff_id)
+);
+CREATE INDEX idx_fk_payment_p2022_06_customer_id ON payment_p2022_06 (customer_id);
+CREATE INDEX idx_fk_payment_p2022_06_staff_id ON payment_p2022_06 (staff_id);
+CREATE INDEX payment_p2022_06_customer_id_idx ON payment_p2022_06 (customer_id);
 
 CREATE TRIGGER temp.schemasmith_apply_check BEFORE DELETE ON schemasmith_apply_guard
-WHEN (SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\') <> OLD.objects + 48
+WHEN (SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\') <> OLD.objects + 107
 BEGIN
   SELECT RAISE(ROLLBACK, 'schema.sql did not apply completely, so nothing of it was applied');
 END;

@@ -10,7 +10,7 @@ SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode
 CREATE TABLE que_jobs (
     priority SMALLINT NOT NULL DEFAULT 100,
     run_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     job_class TEXT NOT NULL,
     error_count INT NOT NULL DEFAULT 0,
     last_error_message TEXT NULL,
@@ -35,12 +35,12 @@ CREATE TABLE ar_internal_metadata (
     `key` VARCHAR(255) NOT NULL,
     value VARCHAR(255) NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (`key`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE message_bus (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     channel VARCHAR(255) NOT NULL,
     value TEXT NOT NULL,
     added_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
@@ -77,21 +77,21 @@ CREATE TABLE schema_migrations (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE tenants (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     endpoint VARCHAR(255) NOT NULL,
     access_token VARCHAR(255) NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 CREATE TABLE models (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     tenant_id BIGINT NOT NULL,
     record_type VARCHAR(255) NOT NULL,
     record_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_47bc1b5b2f FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -99,12 +99,12 @@ CREATE UNIQUE INDEX index_models_on_record ON models (record_type, record_id);
 CREATE INDEX index_models_on_tenant_id ON models (tenant_id);
 
 CREATE TABLE entries (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     data JSON NULL,
     tenant_id BIGINT NOT NULL,
     model_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_463bb0a9cc FOREIGN KEY (model_id) REFERENCES models (id),
     CONSTRAINT fk_rails_acc13c3cee FOREIGN KEY (tenant_id) REFERENCES tenants (id)
@@ -113,13 +113,13 @@ CREATE INDEX index_entries_on_model_id ON entries (model_id);
 CREATE INDEX index_entries_on_tenant_id ON entries (tenant_id);
 
 CREATE TABLE integrations (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     configuration JSON NULL,
     type VARCHAR(255) NOT NULL,
     tenant_id BIGINT NULL,
     model_id BIGINT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     state ENUM('active', 'disabled') NOT NULL DEFAULT 'active',
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_cd54ced205 FOREIGN KEY (model_id) REFERENCES models (id),
@@ -129,7 +129,7 @@ CREATE INDEX index_integrations_on_model_id ON integrations (model_id);
 CREATE INDEX index_integrations_on_tenant_id ON integrations (tenant_id);
 
 CREATE TABLE integration_states (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     started_at DATETIME(6) NULL,
     finished_at DATETIME(6) NULL,
     success BOOLEAN NULL,
@@ -137,7 +137,7 @@ CREATE TABLE integration_states (
     entry_id BIGINT NULL,
     integration_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_1133bc1397 FOREIGN KEY (model_id) REFERENCES models (id),
     CONSTRAINT fk_rails_5f9da38b71 FOREIGN KEY (entry_id) REFERENCES entries (id),
@@ -149,12 +149,12 @@ CREATE INDEX index_integration_states_on_model_id ON integration_states (model_i
 CREATE UNIQUE INDEX index_integration_states_on_model_id_and_integration_id ON integration_states (model_id, integration_id);
 
 CREATE TABLE notifications (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     model_id BIGINT NOT NULL,
     data JSON NOT NULL,
     tenant_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_3833a979e0 FOREIGN KEY (model_id) REFERENCES models (id),
     CONSTRAINT fk_rails_7c99fe0556 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
@@ -163,31 +163,31 @@ CREATE INDEX index_notifications_on_model_id ON notifications (model_id);
 CREATE INDEX index_notifications_on_tenant_id ON notifications (tenant_id);
 
 CREATE TABLE providers (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     tenant_id BIGINT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_ba1a501ef5 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_providers_on_tenant_id ON providers (tenant_id);
 
 CREATE TABLE services (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     tenant_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_c99dfff855 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX index_services_on_tenant_id ON services (tenant_id);
 
 CREATE TABLE applications (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     tenant_id BIGINT NOT NULL,
     service_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_c363b8b058 FOREIGN KEY (service_id) REFERENCES services (id),
     CONSTRAINT fk_rails_cbcddd5826 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
@@ -196,12 +196,12 @@ CREATE INDEX index_applications_on_service_id ON applications (service_id);
 CREATE INDEX index_applications_on_tenant_id ON applications (tenant_id);
 
 CREATE TABLE clients (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     service_id BIGINT NOT NULL,
     tenant_id BIGINT NOT NULL,
     client_id VARCHAR(255) NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_4904dbddb8 FOREIGN KEY (tenant_id) REFERENCES tenants (id),
     CONSTRAINT fk_rails_82a7d45fdb FOREIGN KEY (service_id) REFERENCES services (id)
@@ -211,11 +211,11 @@ CREATE INDEX index_clients_on_service_id ON clients (service_id);
 CREATE INDEX index_clients_on_tenant_id ON clients (tenant_id);
 
 CREATE TABLE metrics (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     service_id BIGINT NOT NULL,
     tenant_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_c50b7368c1 FOREIGN KEY (tenant_id) REFERENCES tenants (id),
     CONSTRAINT fk_rails_c7fa7e0e14 FOREIGN KEY (service_id) REFERENCES services (id)
@@ -224,11 +224,11 @@ CREATE INDEX index_metrics_on_service_id ON metrics (service_id);
 CREATE INDEX index_metrics_on_tenant_id ON metrics (tenant_id);
 
 CREATE TABLE proxies (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     tenant_id BIGINT NOT NULL,
     service_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_1b8514170a FOREIGN KEY (service_id) REFERENCES services (id),
     CONSTRAINT fk_rails_574a99191a FOREIGN KEY (tenant_id) REFERENCES tenants (id)
@@ -237,25 +237,25 @@ CREATE INDEX index_proxies_on_service_id ON proxies (service_id);
 CREATE INDEX index_proxies_on_tenant_id ON proxies (tenant_id);
 
 CREATE TABLE update_states (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     started_at DATETIME(6) NULL,
     finished_at DATETIME(6) NULL,
     success BOOLEAN NOT NULL DEFAULT FALSE,
     model_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_66e50c4ac9 FOREIGN KEY (model_id) REFERENCES models (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE UNIQUE INDEX index_update_states_on_model_id ON update_states (model_id);
 
 CREATE TABLE usage_limits (
-    id BIGINT NOT NULL AUTO_INCREMENT,
+    id BIGINT NOT NULL,
     metric_id BIGINT NOT NULL,
     plan_id INT NOT NULL,
     tenant_id BIGINT NOT NULL,
     created_at DATETIME(6) NOT NULL,
-    updated_at DATETIME(6) NOT NULL ON UPDATE CURRENT_TIMESTAMP(6),
+    updated_at DATETIME(6) NOT NULL,
     PRIMARY KEY (id),
     CONSTRAINT fk_rails_29f5c8eedd FOREIGN KEY (metric_id) REFERENCES metrics (id),
     CONSTRAINT fk_rails_7464a81431 FOREIGN KEY (tenant_id) REFERENCES tenants (id)

@@ -4,12 +4,169 @@
 
 BEGIN;
 
+SET check_function_bodies = false;
+
 CREATE TYPE integration_state AS ENUM ('active', 'disabled');
+
+CREATE SEQUENCE applications_id_seq;
+CREATE SEQUENCE clients_id_seq;
+CREATE SEQUENCE entries_id_seq;
+CREATE SEQUENCE integration_states_id_seq;
+CREATE SEQUENCE integrations_id_seq;
+CREATE SEQUENCE message_bus_id_seq;
+CREATE SEQUENCE metrics_id_seq;
+CREATE SEQUENCE models_id_seq;
+CREATE SEQUENCE notifications_id_seq;
+CREATE SEQUENCE providers_id_seq;
+CREATE SEQUENCE proxies_id_seq;
+CREATE SEQUENCE que_jobs_id_seq;
+CREATE SEQUENCE services_id_seq;
+CREATE SEQUENCE tenants_id_seq;
+CREATE SEQUENCE update_states_id_seq;
+CREATE SEQUENCE usage_limits_id_seq;
+
+CREATE OR REPLACE FUNCTION public.que_validate_tags(tags_array jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+AS $function$
+  SELECT bool_and(
+    jsonb_typeof(value) = 'string'
+    AND
+    char_length(value::text) <= 100
+  )
+  FROM jsonb_array_elements(tags_array)
+$function$;
+
+CREATE OR REPLACE FUNCTION public.que_job_notify()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+  DECLARE
+    locker_pid integer;
+    sort_key json;
+  BEGIN
+    -- Don't do anything if the job is scheduled for a future time.
+    IF NEW.run_at IS NOT NULL AND NEW.run_at > now() THEN
+      RETURN null;
+    END IF;
+
+    -- Pick a locker to notify of the job's insertion, weighted by their number
+    -- of workers. Should bounce pseudorandomly between lockers on each
+    -- invocation, hence the hashtext-ordering, but still touch each one equally,
+    -- hence the modulo using the job_id.
+    SELECT pid
+    INTO locker_pid
+    FROM (
+      SELECT *, last_value(row_number) OVER () + 1 AS count
+      FROM (
+        SELECT *, row_number() OVER () - 1 AS row_number
+        FROM (
+          SELECT *
+          FROM public.que_lockers ql, generate_series(1, ql.worker_count) AS id
+          WHERE
+            listening AND
+            queues @> ARRAY[NEW.queue] AND
+            ql.job_schema_version = NEW.job_schema_version
+          ORDER BY hashtext(pid::text || id::text)
+        ) t1
+      ) t2
+    ) t3
+    WHERE NEW.id % count = row_number;
+
+    IF locker_pid IS NOT NULL THEN
+      -- There's a size limit to what can be broadcast via LISTEN/NOTIFY, so
+      -- rather than throw errors when someone enqueues a big job, just
+      -- broadcast the most pertinent information, and let the locker query for
+      -- the record after it's taken the lock. The worker will have to hit the
+      -- DB in order to make sure the job is still visible anyway.
+      SELECT row_to_json(t)
+      INTO sort_key
+      FROM (
+        SELECT
+          'job_available' AS message_type,
+          NEW.queue       AS queue,
+          NEW.priority    AS priority,
+          NEW.id          AS id,
+          -- Make sure we output timestamps as UTC ISO 8601
+          to_char(NEW.run_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS run_at
+      ) t;
+
+      PERFORM pg_notify('que_listener_' || locker_pid::text, sort_key::text);
+    END IF;
+
+    RETURN null;
+  END
+$function$;
+
+CREATE OR REPLACE FUNCTION public.que_state_notify()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+  DECLARE
+    row record;
+    message json;
+    previous_state text;
+    current_state text;
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      previous_state := 'nonexistent';
+      current_state  := public.que_determine_job_state(NEW);
+      row            := NEW;
+    ELSIF TG_OP = 'DELETE' THEN
+      previous_state := public.que_determine_job_state(OLD);
+      current_state  := 'nonexistent';
+      row            := OLD;
+    ELSIF TG_OP = 'UPDATE' THEN
+      previous_state := public.que_determine_job_state(OLD);
+      current_state  := public.que_determine_job_state(NEW);
+
+      -- If the state didn't change, short-circuit.
+      IF previous_state = current_state THEN
+        RETURN null;
+      END IF;
+
+      row := NEW;
+    ELSE
+      RAISE EXCEPTION 'Unrecognized TG_OP: %', TG_OP;
+    END IF;
+
+    SELECT row_to_json(t)
+    INTO message
+    FROM (
+      SELECT
+        'job_change' AS message_type,
+        row.id       AS id,
+        row.queue    AS queue,
+
+        coalesce(row.data->'tags', '[]'::jsonb) AS tags,
+
+        to_char(row.run_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS run_at,
+        to_char(now()      AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time,
+
+        CASE row.job_class
+        WHEN 'ActiveJob::QueueAdapters::QueAdapter::JobWrapper' THEN
+          coalesce(
+            row.args->0->>'job_class',
+            'ActiveJob::QueueAdapters::QueAdapter::JobWrapper'
+          )
+        ELSE
+          row.job_class
+        END AS job_class,
+
+        previous_state AS previous_state,
+        current_state  AS current_state
+    ) t;
+
+    PERFORM pg_notify('que_state', message::text);
+
+    RETURN null;
+  END
+$function$;
 
 CREATE TABLE que_jobs (
     priority smallint DEFAULT 100 NOT NULL,
     run_at timestamptz DEFAULT now() NOT NULL,
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('que_jobs_id_seq'::regclass) NOT NULL,
     job_class text NOT NULL,
     error_count integer DEFAULT 0 NOT NULL,
     last_error_message text,
@@ -27,20 +184,23 @@ CREATE TABLE que_jobs (
     CONSTRAINT queue_length CHECK (char_length(queue) <= 100),
     CONSTRAINT valid_args CHECK (jsonb_typeof(args) = 'array'),
     CONSTRAINT valid_data CHECK (jsonb_typeof(data) = 'object' AND (NOT data ? 'tags' OR (jsonb_typeof(data -> 'tags') = 'array' AND jsonb_array_length(data -> 'tags') <= 5 AND que_validate_tags(data -> 'tags'))))
-);
+) WITH (fillfactor=90);
 COMMENT ON TABLE que_jobs IS '7';
+CREATE INDEX que_jobs_args_gin_idx ON public.que_jobs USING gin (args jsonb_path_ops);
+CREATE INDEX que_jobs_data_gin_idx ON public.que_jobs USING gin (data jsonb_path_ops);
+CREATE INDEX que_jobs_kwargs_gin_idx ON public.que_jobs USING gin (kwargs jsonb_path_ops);
 CREATE INDEX que_poll_idx ON que_jobs USING btree (job_schema_version, queue, priority, run_at, id) WHERE finished_at IS NULL AND expired_at IS NULL;
 
 CREATE TABLE ar_internal_metadata (
     key varchar NOT NULL,
     value varchar,
-    created_at timestamp NOT NULL,
-    updated_at timestamp NOT NULL,
+    created_at timestamp(6) without time zone NOT NULL,
+    updated_at timestamp(6) without time zone NOT NULL,
     CONSTRAINT ar_internal_metadata_pkey PRIMARY KEY (key)
 );
 
 CREATE TABLE message_bus (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('message_bus_id_seq'::regclass) NOT NULL,
     channel text NOT NULL,
     value text NOT NULL,
     added_at timestamp DEFAULT CURRENT_TIMESTAMP NOT NULL,
@@ -50,7 +210,7 @@ CREATE TABLE message_bus (
 CREATE INDEX table_added_at_index ON message_bus USING btree (added_at);
 CREATE INDEX table_channel_id_index ON message_bus USING btree (channel, id);
 
-CREATE TABLE que_lockers (
+CREATE UNLOGGED TABLE que_lockers (
     pid integer NOT NULL,
     worker_count integer NOT NULL,
     worker_priorities integer[] NOT NULL,
@@ -69,7 +229,7 @@ CREATE TABLE que_values (
     value jsonb DEFAULT '{}' NOT NULL,
     CONSTRAINT que_values_pkey PRIMARY KEY (key),
     CONSTRAINT valid_value CHECK (jsonb_typeof(value) = 'object')
-);
+) WITH (fillfactor=90);
 
 CREATE TABLE schema_migrations (
     version varchar NOT NULL,
@@ -77,7 +237,7 @@ CREATE TABLE schema_migrations (
 );
 
 CREATE TABLE tenants (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('tenants_id_seq'::regclass) NOT NULL,
     endpoint varchar NOT NULL,
     access_token varchar NOT NULL,
     created_at timestamp NOT NULL,
@@ -86,7 +246,7 @@ CREATE TABLE tenants (
 );
 
 CREATE TABLE models (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('models_id_seq'::regclass) NOT NULL,
     tenant_id bigint NOT NULL,
     record_type varchar NOT NULL,
     record_id bigint NOT NULL,
@@ -99,7 +259,7 @@ CREATE UNIQUE INDEX index_models_on_record ON models USING btree (record_type, r
 CREATE INDEX index_models_on_tenant_id ON models USING btree (tenant_id);
 
 CREATE TABLE entries (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('entries_id_seq'::regclass) NOT NULL,
     data jsonb,
     tenant_id bigint NOT NULL,
     model_id bigint NOT NULL,
@@ -113,7 +273,7 @@ CREATE INDEX index_entries_on_model_id ON entries USING btree (model_id);
 CREATE INDEX index_entries_on_tenant_id ON entries USING btree (tenant_id);
 
 CREATE TABLE integrations (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('integrations_id_seq'::regclass) NOT NULL,
     configuration jsonb,
     type varchar NOT NULL,
     tenant_id bigint,
@@ -131,7 +291,7 @@ CREATE UNIQUE INDEX index_integrations_on_tenant_id_and_type ON integrations USI
 CREATE UNIQUE INDEX index_integrations_on_tenant_id_and_type_and_model_id ON integrations USING btree (tenant_id, type, model_id) WHERE model_id IS NOT NULL;
 
 CREATE TABLE integration_states (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('integration_states_id_seq'::regclass) NOT NULL,
     started_at timestamp,
     finished_at timestamp,
     success boolean,
@@ -151,7 +311,7 @@ CREATE INDEX index_integration_states_on_model_id ON integration_states USING bt
 CREATE UNIQUE INDEX index_integration_states_on_model_id_and_integration_id ON integration_states USING btree (model_id, integration_id);
 
 CREATE TABLE notifications (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('notifications_id_seq'::regclass) NOT NULL,
     model_id bigint NOT NULL,
     data jsonb NOT NULL,
     tenant_id bigint NOT NULL,
@@ -165,7 +325,7 @@ CREATE INDEX index_notifications_on_model_id ON notifications USING btree (model
 CREATE INDEX index_notifications_on_tenant_id ON notifications USING btree (tenant_id);
 
 CREATE TABLE providers (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('providers_id_seq'::regclass) NOT NULL,
     tenant_id bigint,
     created_at timestamp NOT NULL,
     updated_at timestamp NOT NULL,
@@ -175,7 +335,7 @@ CREATE TABLE providers (
 CREATE INDEX index_providers_on_tenant_id ON providers USING btree (tenant_id);
 
 CREATE TABLE services (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('services_id_seq'::regclass) NOT NULL,
     tenant_id bigint NOT NULL,
     created_at timestamp NOT NULL,
     updated_at timestamp NOT NULL,
@@ -185,7 +345,7 @@ CREATE TABLE services (
 CREATE INDEX index_services_on_tenant_id ON services USING btree (tenant_id);
 
 CREATE TABLE applications (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('applications_id_seq'::regclass) NOT NULL,
     tenant_id bigint NOT NULL,
     service_id bigint NOT NULL,
     created_at timestamp NOT NULL,
@@ -198,7 +358,7 @@ CREATE INDEX index_applications_on_service_id ON applications USING btree (servi
 CREATE INDEX index_applications_on_tenant_id ON applications USING btree (tenant_id);
 
 CREATE TABLE clients (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('clients_id_seq'::regclass) NOT NULL,
     service_id bigint NOT NULL,
     tenant_id bigint NOT NULL,
     client_id varchar NOT NULL,
@@ -213,7 +373,7 @@ CREATE INDEX index_clients_on_service_id ON clients USING btree (service_id);
 CREATE INDEX index_clients_on_tenant_id ON clients USING btree (tenant_id);
 
 CREATE TABLE metrics (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('metrics_id_seq'::regclass) NOT NULL,
     service_id bigint NOT NULL,
     tenant_id bigint NOT NULL,
     created_at timestamp NOT NULL,
@@ -226,7 +386,7 @@ CREATE INDEX index_metrics_on_service_id ON metrics USING btree (service_id);
 CREATE INDEX index_metrics_on_tenant_id ON metrics USING btree (tenant_id);
 
 CREATE TABLE proxies (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('proxies_id_seq'::regclass) NOT NULL,
     tenant_id bigint NOT NULL,
     service_id bigint NOT NULL,
     created_at timestamp NOT NULL,
@@ -239,7 +399,7 @@ CREATE INDEX index_proxies_on_service_id ON proxies USING btree (service_id);
 CREATE INDEX index_proxies_on_tenant_id ON proxies USING btree (tenant_id);
 
 CREATE TABLE update_states (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('update_states_id_seq'::regclass) NOT NULL,
     started_at timestamp,
     finished_at timestamp,
     success boolean DEFAULT false NOT NULL,
@@ -252,7 +412,7 @@ CREATE TABLE update_states (
 CREATE UNIQUE INDEX index_update_states_on_model_id ON update_states USING btree (model_id);
 
 CREATE TABLE usage_limits (
-    id bigint GENERATED BY DEFAULT AS IDENTITY NOT NULL,
+    id bigint DEFAULT nextval('usage_limits_id_seq'::regclass) NOT NULL,
     metric_id bigint NOT NULL,
     plan_id integer NOT NULL,
     tenant_id bigint NOT NULL,
@@ -265,58 +425,38 @@ CREATE TABLE usage_limits (
 CREATE INDEX index_usage_limits_on_metric_id ON usage_limits USING btree (metric_id);
 CREATE INDEX index_usage_limits_on_tenant_id ON usage_limits USING btree (tenant_id);
 
-CREATE OR REPLACE FUNCTION schemasmith_set_updated_at() RETURNS trigger
-LANGUAGE plpgsql AS $schemasmith$
-BEGIN
-    -- TG_ARGV[0] names the column to keep current; jsonb_populate_record sets it by name.
-    NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], now()));
-    RETURN NEW;
-END
-$schemasmith$;
+CREATE OR REPLACE FUNCTION public.que_determine_job_state(job que_jobs)
+ RETURNS text
+ LANGUAGE sql
+AS $function$
+  SELECT
+    CASE
+    WHEN job.expired_at  IS NOT NULL    THEN 'expired'
+    WHEN job.finished_at IS NOT NULL    THEN 'finished'
+    WHEN job.error_count > 0            THEN 'errored'
+    WHEN job.run_at > CURRENT_TIMESTAMP THEN 'scheduled'
+    ELSE                                     'ready'
+    END
+$function$;
 
-CREATE TRIGGER ar_internal_metadata_set_updated_at BEFORE UPDATE ON ar_internal_metadata
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
+ALTER SEQUENCE applications_id_seq OWNED BY applications.id;
+ALTER SEQUENCE clients_id_seq OWNED BY clients.id;
+ALTER SEQUENCE entries_id_seq OWNED BY entries.id;
+ALTER SEQUENCE integration_states_id_seq OWNED BY integration_states.id;
+ALTER SEQUENCE integrations_id_seq OWNED BY integrations.id;
+ALTER SEQUENCE message_bus_id_seq OWNED BY message_bus.id;
+ALTER SEQUENCE metrics_id_seq OWNED BY metrics.id;
+ALTER SEQUENCE models_id_seq OWNED BY models.id;
+ALTER SEQUENCE notifications_id_seq OWNED BY notifications.id;
+ALTER SEQUENCE providers_id_seq OWNED BY providers.id;
+ALTER SEQUENCE proxies_id_seq OWNED BY proxies.id;
+ALTER SEQUENCE que_jobs_id_seq OWNED BY que_jobs.id;
+ALTER SEQUENCE services_id_seq OWNED BY services.id;
+ALTER SEQUENCE tenants_id_seq OWNED BY tenants.id;
+ALTER SEQUENCE update_states_id_seq OWNED BY update_states.id;
+ALTER SEQUENCE usage_limits_id_seq OWNED BY usage_limits.id;
 
-CREATE TRIGGER tenants_set_updated_at BEFORE UPDATE ON tenants
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER models_set_updated_at BEFORE UPDATE ON models
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER entries_set_updated_at BEFORE UPDATE ON entries
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER integrations_set_updated_at BEFORE UPDATE ON integrations
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER integration_states_set_updated_at BEFORE UPDATE ON integration_states
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER notifications_set_updated_at BEFORE UPDATE ON notifications
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER providers_set_updated_at BEFORE UPDATE ON providers
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER services_set_updated_at BEFORE UPDATE ON services
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER applications_set_updated_at BEFORE UPDATE ON applications
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER clients_set_updated_at BEFORE UPDATE ON clients
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER metrics_set_updated_at BEFORE UPDATE ON metrics
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER proxies_set_updated_at BEFORE UPDATE ON proxies
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER update_states_set_updated_at BEFORE UPDATE ON update_states
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
-
-CREATE TRIGGER usage_limits_set_updated_at BEFORE UPDATE ON usage_limits
-    FOR EACH ROW EXECUTE FUNCTION schemasmith_set_updated_at('updated_at');
+CREATE TRIGGER que_job_notify AFTER INSERT ON public.que_jobs FOR EACH ROW WHEN ((NOT (COALESCE(current_setting('que.skip_notify'::text, true), ''::text) = 'true'::text))) EXECUTE FUNCTION que_job_notify();
+CREATE TRIGGER que_state_notify AFTER INSERT OR DELETE OR UPDATE ON public.que_jobs FOR EACH ROW WHEN ((NOT (COALESCE(current_setting('que.skip_notify'::text, true), ''::text) = 'true'::text))) EXECUTE FUNCTION que_state_notify();
 
 COMMIT;

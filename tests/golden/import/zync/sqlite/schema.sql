@@ -12,12 +12,16 @@ CREATE TABLE temp.schemasmith_apply_guard (objects INTEGER NOT NULL);
 INSERT INTO temp.schemasmith_apply_guard SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\';
 
 -- que_jobs: 7
+-- Not kept: default nextval('que_jobs_id_seq'::regclass) of que_jobs.id: SQLite cannot evaluate it.
 -- Not created: check valid_args (jsonb_typeof(args) = 'array'): SQLite cannot evaluate it.
 -- Not created: check valid_data (jsonb_typeof(data) = 'object' AND (NOT data ? 'tags' OR (jsonb_typeof(data -> 'tags') = 'array' AND jsonb_array_length(data -> 'tags') <= 5 AND que_validate_tags(data -> 'tags')))): SQLite cannot evaluate it.
+-- Not built: index que_jobs_args_gin_idx (gin on args): SQLite has no gin indexes.
+-- Not built: index que_jobs_data_gin_idx (gin on data): SQLite has no gin indexes.
+-- Not built: index que_jobs_kwargs_gin_idx (gin on kwargs): SQLite has no gin indexes.
 CREATE TABLE que_jobs (
   priority SMALLINT NOT NULL DEFAULT 100,
   run_at TIMESTAMPTZ NOT NULL DEFAULT CURRENT_TIMESTAMP,
-  id INTEGER CONSTRAINT que_jobs_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   job_class TEXT NOT NULL,
   error_count INTEGER NOT NULL DEFAULT 0,
   last_error_message TEXT,
@@ -29,6 +33,7 @@ CREATE TABLE que_jobs (
   data JSON_TEXT NOT NULL DEFAULT '{}' CHECK (data IS NULL OR json_valid(data)),
   job_schema_version INTEGER NOT NULL,
   kwargs JSON_TEXT NOT NULL DEFAULT '{}' CHECK (kwargs IS NULL OR json_valid(kwargs)),
+  CONSTRAINT que_jobs_pkey PRIMARY KEY (id),
   CONSTRAINT error_length CHECK (LENGTH(last_error_message) <= 500 AND LENGTH(last_error_backtrace) <= 10000),
   CONSTRAINT job_class_length CHECK (LENGTH(CASE job_class WHEN 'ActiveJob::QueueAdapters::QueAdapter::JobWrapper' THEN args -> '$[0]' ->> '$.job_class' ELSE job_class END) <= 200),
   CONSTRAINT queue_length CHECK (LENGTH(queue) <= 100)
@@ -43,20 +48,14 @@ CREATE TABLE ar_internal_metadata (
   CONSTRAINT ar_internal_metadata_pkey PRIMARY KEY ("key")
 );
 
-CREATE TRIGGER ar_internal_metadata_set_updated_at
-AFTER UPDATE ON ar_internal_metadata
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE ar_internal_metadata SET updated_at = CURRENT_TIMESTAMP WHERE "key" = NEW."key";
-END;
-
+-- Not kept: default nextval('message_bus_id_seq'::regclass) of message_bus.id: SQLite cannot evaluate it.
 -- Not created: check message_bus_value_check (octet_length(value) >= 2): SQLite cannot evaluate it.
 CREATE TABLE message_bus (
-  id INTEGER CONSTRAINT message_bus_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   channel TEXT NOT NULL,
   value TEXT NOT NULL,
-  added_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
+  added_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  CONSTRAINT message_bus_pkey PRIMARY KEY (id)
 );
 CREATE INDEX table_added_at_index ON message_bus (added_at);
 CREATE INDEX table_channel_id_index ON message_bus (channel, id);
@@ -87,65 +86,48 @@ CREATE TABLE schema_migrations (
   CONSTRAINT schema_migrations_pkey PRIMARY KEY (version)
 );
 
+-- Not kept: default nextval('tenants_id_seq'::regclass) of tenants.id: SQLite cannot evaluate it.
 CREATE TABLE tenants (
-  id INTEGER CONSTRAINT tenants_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   endpoint VARCHAR NOT NULL,
   access_token VARCHAR NOT NULL,
   created_at TIMESTAMP NOT NULL,
-  updated_at TIMESTAMP NOT NULL
+  updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT tenants_pkey PRIMARY KEY (id)
 );
 
-CREATE TRIGGER tenants_set_updated_at
-AFTER UPDATE ON tenants
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE tenants SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('models_id_seq'::regclass) of models.id: SQLite cannot evaluate it.
 CREATE TABLE models (
-  id INTEGER CONSTRAINT models_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   tenant_id BIGINT NOT NULL,
   record_type VARCHAR NOT NULL,
   record_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT models_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_47bc1b5b2f FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE UNIQUE INDEX index_models_on_record ON models (record_type, record_id);
 CREATE INDEX index_models_on_tenant_id ON models (tenant_id);
 
-CREATE TRIGGER models_set_updated_at
-AFTER UPDATE ON models
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE models SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('entries_id_seq'::regclass) of entries.id: SQLite cannot evaluate it.
 CREATE TABLE entries (
-  id INTEGER CONSTRAINT entries_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   data JSON_TEXT CHECK (data IS NULL OR json_valid(data)),
   tenant_id BIGINT NOT NULL,
   model_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT entries_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_463bb0a9cc FOREIGN KEY (model_id) REFERENCES models (id),
   CONSTRAINT fk_rails_acc13c3cee FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE INDEX index_entries_on_model_id ON entries (model_id);
 CREATE INDEX index_entries_on_tenant_id ON entries (tenant_id);
 
-CREATE TRIGGER entries_set_updated_at
-AFTER UPDATE ON entries
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE entries SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('integrations_id_seq'::regclass) of integrations.id: SQLite cannot evaluate it.
 CREATE TABLE integrations (
-  id INTEGER CONSTRAINT integrations_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   configuration JSON_TEXT CHECK (configuration IS NULL OR json_valid(configuration)),
   type VARCHAR NOT NULL,
   tenant_id BIGINT,
@@ -153,6 +135,7 @@ CREATE TABLE integrations (
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
   state TEXT NOT NULL DEFAULT 'active' CONSTRAINT integrations_state_integration_state_enum CHECK (state IN ('active', 'disabled')),
+  CONSTRAINT integrations_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_cd54ced205 FOREIGN KEY (model_id) REFERENCES models (id),
   CONSTRAINT fk_rails_d329ca1b17 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
@@ -161,16 +144,9 @@ CREATE INDEX index_integrations_on_tenant_id ON integrations (tenant_id);
 CREATE UNIQUE INDEX index_integrations_on_tenant_id_and_type ON integrations (tenant_id, type) WHERE model_id IS NULL;
 CREATE UNIQUE INDEX index_integrations_on_tenant_id_and_type_and_model_id ON integrations (tenant_id, type, model_id) WHERE model_id IS NOT NULL;
 
-CREATE TRIGGER integrations_set_updated_at
-AFTER UPDATE ON integrations
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE integrations SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('integration_states_id_seq'::regclass) of integration_states.id: SQLite cannot evaluate it.
 CREATE TABLE integration_states (
-  id INTEGER CONSTRAINT integration_states_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   started_at TIMESTAMP,
   finished_at TIMESTAMP,
   success BOOLEAN CHECK (success IN (0, 1)),
@@ -179,6 +155,7 @@ CREATE TABLE integration_states (
   integration_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT integration_states_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_1133bc1397 FOREIGN KEY (model_id) REFERENCES models (id),
   CONSTRAINT fk_rails_5f9da38b71 FOREIGN KEY (entry_id) REFERENCES entries (id),
   CONSTRAINT fk_rails_9c9a857590 FOREIGN KEY (integration_id) REFERENCES integrations (id)
@@ -188,96 +165,66 @@ CREATE INDEX index_integration_states_on_integration_id ON integration_states (i
 CREATE INDEX index_integration_states_on_model_id ON integration_states (model_id);
 CREATE UNIQUE INDEX index_integration_states_on_model_id_and_integration_id ON integration_states (model_id, integration_id);
 
-CREATE TRIGGER integration_states_set_updated_at
-AFTER UPDATE ON integration_states
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE integration_states SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('notifications_id_seq'::regclass) of notifications.id: SQLite cannot evaluate it.
 CREATE TABLE notifications (
-  id INTEGER CONSTRAINT notifications_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   model_id BIGINT NOT NULL,
   data JSON_TEXT NOT NULL CHECK (data IS NULL OR json_valid(data)),
   tenant_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT notifications_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_3833a979e0 FOREIGN KEY (model_id) REFERENCES models (id),
   CONSTRAINT fk_rails_7c99fe0556 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE INDEX index_notifications_on_model_id ON notifications (model_id);
 CREATE INDEX index_notifications_on_tenant_id ON notifications (tenant_id);
 
-CREATE TRIGGER notifications_set_updated_at
-AFTER UPDATE ON notifications
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE notifications SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('providers_id_seq'::regclass) of providers.id: SQLite cannot evaluate it.
 CREATE TABLE providers (
-  id INTEGER CONSTRAINT providers_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   tenant_id BIGINT,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT providers_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_ba1a501ef5 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE INDEX index_providers_on_tenant_id ON providers (tenant_id);
 
-CREATE TRIGGER providers_set_updated_at
-AFTER UPDATE ON providers
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE providers SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('services_id_seq'::regclass) of services.id: SQLite cannot evaluate it.
 CREATE TABLE services (
-  id INTEGER CONSTRAINT services_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   tenant_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT services_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_c99dfff855 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE INDEX index_services_on_tenant_id ON services (tenant_id);
 
-CREATE TRIGGER services_set_updated_at
-AFTER UPDATE ON services
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE services SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('applications_id_seq'::regclass) of applications.id: SQLite cannot evaluate it.
 CREATE TABLE applications (
-  id INTEGER CONSTRAINT applications_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   tenant_id BIGINT NOT NULL,
   service_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT applications_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_c363b8b058 FOREIGN KEY (service_id) REFERENCES services (id),
   CONSTRAINT fk_rails_cbcddd5826 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE INDEX index_applications_on_service_id ON applications (service_id);
 CREATE INDEX index_applications_on_tenant_id ON applications (tenant_id);
 
-CREATE TRIGGER applications_set_updated_at
-AFTER UPDATE ON applications
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE applications SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('clients_id_seq'::regclass) of clients.id: SQLite cannot evaluate it.
 CREATE TABLE clients (
-  id INTEGER CONSTRAINT clients_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   service_id BIGINT NOT NULL,
   tenant_id BIGINT NOT NULL,
   client_id VARCHAR NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT clients_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_4904dbddb8 FOREIGN KEY (tenant_id) REFERENCES tenants (id),
   CONSTRAINT fk_rails_82a7d45fdb FOREIGN KEY (service_id) REFERENCES services (id)
 );
@@ -285,97 +232,65 @@ CREATE UNIQUE INDEX index_clients_on_client_id_and_service_id ON clients (client
 CREATE INDEX index_clients_on_service_id ON clients (service_id);
 CREATE INDEX index_clients_on_tenant_id ON clients (tenant_id);
 
-CREATE TRIGGER clients_set_updated_at
-AFTER UPDATE ON clients
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE clients SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('metrics_id_seq'::regclass) of metrics.id: SQLite cannot evaluate it.
 CREATE TABLE metrics (
-  id INTEGER CONSTRAINT metrics_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   service_id BIGINT NOT NULL,
   tenant_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT metrics_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_c50b7368c1 FOREIGN KEY (tenant_id) REFERENCES tenants (id),
   CONSTRAINT fk_rails_c7fa7e0e14 FOREIGN KEY (service_id) REFERENCES services (id)
 );
 CREATE INDEX index_metrics_on_service_id ON metrics (service_id);
 CREATE INDEX index_metrics_on_tenant_id ON metrics (tenant_id);
 
-CREATE TRIGGER metrics_set_updated_at
-AFTER UPDATE ON metrics
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE metrics SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('proxies_id_seq'::regclass) of proxies.id: SQLite cannot evaluate it.
 CREATE TABLE proxies (
-  id INTEGER CONSTRAINT proxies_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   tenant_id BIGINT NOT NULL,
   service_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT proxies_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_1b8514170a FOREIGN KEY (service_id) REFERENCES services (id),
   CONSTRAINT fk_rails_574a99191a FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE INDEX index_proxies_on_service_id ON proxies (service_id);
 CREATE INDEX index_proxies_on_tenant_id ON proxies (tenant_id);
 
-CREATE TRIGGER proxies_set_updated_at
-AFTER UPDATE ON proxies
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE proxies SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('update_states_id_seq'::regclass) of update_states.id: SQLite cannot evaluate it.
 CREATE TABLE update_states (
-  id INTEGER CONSTRAINT update_states_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   started_at TIMESTAMP,
   finished_at TIMESTAMP,
   success BOOLEAN NOT NULL DEFAULT FALSE CHECK (success IN (0, 1)),
   model_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT update_states_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_66e50c4ac9 FOREIGN KEY (model_id) REFERENCES models (id)
 );
 CREATE UNIQUE INDEX index_update_states_on_model_id ON update_states (model_id);
 
-CREATE TRIGGER update_states_set_updated_at
-AFTER UPDATE ON update_states
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE update_states SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
+-- Not kept: default nextval('usage_limits_id_seq'::regclass) of usage_limits.id: SQLite cannot evaluate it.
 CREATE TABLE usage_limits (
-  id INTEGER CONSTRAINT usage_limits_pkey PRIMARY KEY AUTOINCREMENT,
+  id BIGINT NOT NULL,
   metric_id BIGINT NOT NULL,
   plan_id INTEGER NOT NULL,
   tenant_id BIGINT NOT NULL,
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP NOT NULL,
+  CONSTRAINT usage_limits_pkey PRIMARY KEY (id),
   CONSTRAINT fk_rails_29f5c8eedd FOREIGN KEY (metric_id) REFERENCES metrics (id),
   CONSTRAINT fk_rails_7464a81431 FOREIGN KEY (tenant_id) REFERENCES tenants (id)
 );
 CREATE INDEX index_usage_limits_on_metric_id ON usage_limits (metric_id);
 CREATE INDEX index_usage_limits_on_tenant_id ON usage_limits (tenant_id);
 
-CREATE TRIGGER usage_limits_set_updated_at
-AFTER UPDATE ON usage_limits
-FOR EACH ROW
-WHEN NEW.updated_at IS OLD.updated_at AND NEW.updated_at IS NOT CURRENT_TIMESTAMP
-BEGIN
-  UPDATE usage_limits SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
-END;
-
 CREATE TRIGGER temp.schemasmith_apply_check BEFORE DELETE ON schemasmith_apply_guard
-WHEN (SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\') <> OLD.objects + 66
+WHEN (SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\_%' ESCAPE '\') <> OLD.objects + 51
 BEGIN
   SELECT RAISE(ROLLBACK, 'schema.sql did not apply completely, so nothing of it was applied');
 END;

@@ -46,6 +46,9 @@ DROP TABLE circles;
 -- add primary key t2_pkey on t2 (a)
 ALTER TABLE t2 ADD CONSTRAINT t2_pkey PRIMARY KEY (a);
 
+-- add exclusion circles_dropexclude_c_excl on circles_dropexclude
+ALTER TABLE circles_dropexclude ADD CONSTRAINT circles_dropexclude_c_excl EXCLUDE USING gist (c WITH &&);
+
 -- add check x on t2 (price > 0)
 ALTER TABLE t2 ADD CONSTRAINT x CHECK (price > 0);
 

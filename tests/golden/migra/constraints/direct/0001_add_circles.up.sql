@@ -16,12 +16,16 @@ DROP INDEX t1_a_idx;
 -- drop check x on t2
 ALTER TABLE t2 DROP CONSTRAINT x;
 
+-- drop exclusion circles_dropexclude_c_excl on circles_dropexclude
+ALTER TABLE circles_dropexclude DROP CONSTRAINT circles_dropexclude_c_excl;
+
 -- drop primary key t2_pkey on t2
 ALTER TABLE t2 DROP CONSTRAINT t2_pkey;
 
 -- create table circles
 CREATE TABLE circles (
-    c text
+    c circle,
+    CONSTRAINT circles_c_excl EXCLUDE USING gist (c WITH &&)
 );
 
 -- add column t1.price numeric
@@ -43,7 +47,7 @@ ALTER TABLE t2 DROP COLUMN price;
 ALTER TABLE t1 ADD CONSTRAINT t1_pkey PRIMARY KEY (a);
 
 -- add primary key c_pkey on c (cc)
-ALTER TABLE c ADD CONSTRAINT c_pkey PRIMARY KEY (cc);
+ALTER TABLE c ADD CONSTRAINT c_pkey PRIMARY KEY (cc) DEFERRABLE INITIALLY DEFERRED;
 
 -- add check x on t1 (price > 0)
 ALTER TABLE t1 ADD CONSTRAINT x CHECK (price > 0);

@@ -20,6 +20,9 @@ DROP TABLE circles;
 -- add primary key t2_pkey on t2 (a)
 ALTER TABLE t2 ADD CONSTRAINT t2_pkey PRIMARY KEY (a);
 
+-- add exclusion circles_dropexclude_c_excl on circles_dropexclude
+ALTER TABLE circles_dropexclude ADD CONSTRAINT circles_dropexclude_c_excl EXCLUDE USING gist (c WITH &&);
+
 -- add foreign key t2_bb_fkey on t2 (bb) → b
 ALTER TABLE t2 ADD CONSTRAINT t2_bb_fkey FOREIGN KEY (bb) REFERENCES b (bb);
 

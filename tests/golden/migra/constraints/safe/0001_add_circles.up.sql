@@ -9,12 +9,16 @@ SET LOCAL statement_timeout = '1min';
 -- drop foreign key t2_bb_fkey on t2
 ALTER TABLE t2 DROP CONSTRAINT t2_bb_fkey;
 
+-- drop exclusion circles_dropexclude_c_excl on circles_dropexclude
+ALTER TABLE circles_dropexclude DROP CONSTRAINT circles_dropexclude_c_excl;
+
 -- drop primary key t2_pkey on t2
 ALTER TABLE t2 DROP CONSTRAINT t2_pkey;
 
 -- create table circles
 CREATE TABLE circles (
-    c text
+    c circle,
+    CONSTRAINT circles_c_excl EXCLUDE USING gist (c WITH &&)
 );
 
 -- add column t1.price numeric

@@ -6,7 +6,22 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
+-- drop view strange_view(what) (created again below)
+DROP VIEW "strange_view(what)";
+
+-- drop view switcharoo (created again below)
+DROP VIEW switcharoo;
+
 -- add column t.b integer
 ALTER TABLE t ADD COLUMN b integer;
+
+-- recreate view strange_view(what)
+CREATE VIEW "strange_view(what)" AS
+SELECT ((id)::integer * 2) AS a
+   FROM "strange_name(((yo?)))";
+
+-- recreate materialized view switcharoo
+CREATE MATERIALIZED VIEW switcharoo AS
+SELECT 1 AS a;
 
 COMMIT;

@@ -7,7 +7,22 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
+-- drop materialized view switcharoo (created again below)
+DROP MATERIALIZED VIEW switcharoo;
+
+-- drop view strange_view(what) (created again below)
+DROP VIEW "strange_view(what)";
+
 -- drop column t.b
 ALTER TABLE t DROP COLUMN b;
+
+-- recreate view switcharoo
+CREATE VIEW switcharoo AS
+SELECT 1 AS a;
+
+-- recreate view strange_view(what)
+CREATE VIEW "strange_view(what)" AS
+SELECT id
+   FROM "strange_name(((yo?)))";
 
 COMMIT;

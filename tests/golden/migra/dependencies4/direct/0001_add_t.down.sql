@@ -14,6 +14,12 @@ CREATE TABLE t2 (
     a integer
 );
 
+-- drop materialized view mv
+DROP MATERIALIZED VIEW mv;
+
+-- drop view v
+DROP VIEW v;
+
 -- drop table t
 DROP TABLE t;
 

@@ -7,6 +7,12 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
+-- drop materialized view mv
+DROP MATERIALIZED VIEW mv;
+
+-- drop view v
+DROP VIEW v;
+
 -- drop table t
 DROP TABLE t;
 

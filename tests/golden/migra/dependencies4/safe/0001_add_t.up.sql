@@ -14,4 +14,18 @@ CREATE TABLE t (
     CONSTRAINT t_pkey PRIMARY KEY (id)
 );
 
+-- create view v
+CREATE VIEW v AS
+SELECT id,
+    a,
+    max(b) AS max
+   FROM t
+  GROUP BY id;
+
+-- create materialized view mv
+CREATE MATERIALIZED VIEW mv AS
+SELECT id
+   FROM v;
+CREATE UNIQUE INDEX mv_id_idx ON public.mv USING btree (id);
+
 COMMIT;

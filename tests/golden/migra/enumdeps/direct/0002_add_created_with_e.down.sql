@@ -7,7 +7,26 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
+-- drop view v2 (created again below)
+DROP VIEW v2;
+
+-- drop view v (created again below)
+DROP VIEW v;
+
 -- drop table created_with_e
 DROP TABLE created_with_e;
+
+-- recreate view v
+CREATE VIEW v AS
+SELECT id,
+    category
+   FROM t;
+
+-- recreate view v2
+CREATE VIEW v2 AS
+SELECT id,
+    category,
+    'b'::e AS e
+   FROM t;
 
 COMMIT;

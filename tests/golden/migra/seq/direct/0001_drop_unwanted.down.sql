@@ -13,4 +13,30 @@ CREATE TABLE unwanted (
     
 );
 
+-- sequence test2_id_seq owned by nothing
+ALTER SEQUENCE test2_id_seq OWNED BY NONE;
+
+-- sequence test_id_seq owned by test.id
+ALTER SEQUENCE test_id_seq OWNED BY test.id;
+
+-- alter sequence test2_id_seq
+ALTER SEQUENCE test2_id_seq
+    AS bigint
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    START WITH 1
+    CACHE 1
+    NO CYCLE;
+
+-- alter sequence test_id_seq
+ALTER SEQUENCE test_id_seq
+    AS integer
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    START WITH 1
+    CACHE 1
+    NO CYCLE;
+
 COMMIT;

@@ -7,6 +7,32 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
+-- alter sequence test_id_seq
+ALTER SEQUENCE test_id_seq
+    AS bigint
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    START WITH 1
+    CACHE 1
+    NO CYCLE;
+
+-- alter sequence test2_id_seq
+ALTER SEQUENCE test2_id_seq
+    AS integer
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    START WITH 1
+    CACHE 1
+    NO CYCLE;
+
+-- sequence test_id_seq owned by nothing
+ALTER SEQUENCE test_id_seq OWNED BY NONE;
+
+-- sequence test2_id_seq owned by test2.id
+ALTER SEQUENCE test2_id_seq OWNED BY test2.id;
+
 -- drop table unwanted
 DROP TABLE unwanted;
 

@@ -7,7 +7,17 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
+-- drop view view_on_table (created again below)
+DROP VIEW view_on_table;
+
 -- drop column my_table.some_date
 ALTER TABLE my_table DROP COLUMN some_date;
+
+-- recreate view view_on_table
+CREATE VIEW view_on_table AS
+SELECT some_text,
+    some_count
+   FROM my_table;
+CREATE TRIGGER trigger_on_view INSTEAD OF INSERT ON public.view_on_table FOR EACH ROW EXECUTE FUNCTION my_function();
 
 COMMIT;
