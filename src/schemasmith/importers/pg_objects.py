@@ -78,11 +78,17 @@ class ObjectReader:
 
     def extensions(self) -> dict[str, Extension]:
         rows = self.query(
-            "SELECT e.extname, n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+            "SELECT e.extname, n.nspname, e.extversion, a.default_version FROM pg_extension e"
+            " JOIN pg_namespace n ON n.oid = e.extnamespace LEFT JOIN pg_available_extensions a ON a.name = e.extname"
             " WHERE e.extname <> 'plpgsql' ORDER BY e.oid"
         )
+        # The version only when it is not the one CREATE EXTENSION installs: a pinned version is the
+        # schema's, the default is the server's (and a design written on one server builds on another).
         return {
-            row.extname: Extension(in_schema=None if row.nspname == "public" else row.nspname, version=row.extversion)
+            row.extname: Extension(
+                in_schema=None if row.nspname == "public" else row.nspname,
+                version=None if row.extversion == row.default_version else row.extversion,
+            )
             for row in rows
         }
 

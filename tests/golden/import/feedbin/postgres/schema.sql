@@ -4,8 +4,8 @@
 
 BEGIN;
 
-CREATE EXTENSION IF NOT EXISTS hstore VERSION '1.8';
-CREATE EXTENSION IF NOT EXISTS pg_stat_statements VERSION '1.12';
+CREATE EXTENSION IF NOT EXISTS hstore;
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 
 CREATE SEQUENCE account_migration_items_id_seq;
 CREATE SEQUENCE account_migrations_id_seq;

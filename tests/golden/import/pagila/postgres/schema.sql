@@ -6,7 +6,7 @@ BEGIN;
 
 SET check_function_bodies = false;
 
-CREATE EXTENSION IF NOT EXISTS vector VERSION '0.8.6';
+CREATE EXTENSION IF NOT EXISTS vector;
 
 CREATE TYPE mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
 

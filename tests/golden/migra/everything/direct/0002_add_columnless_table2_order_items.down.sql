@@ -36,7 +36,7 @@ SET LOCAL statement_timeout = '1min';
 CREATE SCHEMA badschema;
 
 -- create extension pg_trgm
-CREATE EXTENSION IF NOT EXISTS pg_trgm VERSION '1.6';
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- create enum type unwanted_enum (unwanted, not wanted)
 CREATE TYPE unwanted_enum AS ENUM ('unwanted', 'not wanted');

@@ -17,10 +17,10 @@ SET LOCAL statement_timeout = '1min';
 CREATE SCHEMA evenbetterschema;
 
 -- create extension hstore
-CREATE EXTENSION IF NOT EXISTS hstore VERSION '1.8';
+CREATE EXTENSION IF NOT EXISTS hstore;
 
 -- create extension citext
-CREATE EXTENSION IF NOT EXISTS citext VERSION '1.8';
+CREATE EXTENSION IF NOT EXISTS citext;
 
 -- create enum type bug_status (new, open, closed)
 CREATE TYPE bug_status AS ENUM ('new', 'open', 'closed');

@@ -7,7 +7,7 @@ SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
 -- create extension hstore
-CREATE EXTENSION IF NOT EXISTS hstore VERSION '1.8';
+CREATE EXTENSION IF NOT EXISTS hstore;
 
 -- update extension pg_trgm to 1.3
 ALTER EXTENSION pg_trgm UPDATE TO '1.3';

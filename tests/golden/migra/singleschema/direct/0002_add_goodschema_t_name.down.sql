@@ -10,7 +10,7 @@ SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
 -- create extension hstore
-CREATE EXTENSION IF NOT EXISTS hstore VERSION '1.8';
+CREATE EXTENSION IF NOT EXISTS hstore;
 
 -- create table t
 CREATE TABLE t (

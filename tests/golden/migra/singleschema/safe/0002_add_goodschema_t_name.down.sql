@@ -8,7 +8,7 @@ SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
 -- create extension hstore
-CREATE EXTENSION IF NOT EXISTS hstore VERSION '1.8';
+CREATE EXTENSION IF NOT EXISTS hstore;
 
 -- drop view goodschema.v (created again below)
 DROP VIEW goodschema.v;

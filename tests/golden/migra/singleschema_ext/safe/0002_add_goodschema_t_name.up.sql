@@ -7,7 +7,7 @@ SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '1min';
 
 -- create extension citext
-CREATE EXTENSION IF NOT EXISTS citext VERSION '1.8';
+CREATE EXTENSION IF NOT EXISTS citext;
 
 -- drop view goodschema.v (created again below)
 DROP VIEW goodschema.v;
