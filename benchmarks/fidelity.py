@@ -31,12 +31,13 @@ def migra_round_trip(sql: str, label: str, server: str | None) -> tuple[dict, di
     from schemasmith.db.apply import apply_script
     from schemasmith.db.embedded import scratch_database
     from schemasmith.db.fingerprint import fingerprint
+    from schemasmith.importers.postgres import prepare_import_script
 
     def url(value: str) -> str:
         return value.replace("postgresql://", "postgresql+psycopg://", 1)
 
     with scratch_database(server, prefix="original") as original, scratch_database(server, prefix="migra") as rebuilt:
-        apply_script(original, sql, label)
+        apply_script(original, prepare_import_script(sql, label)[0], label)  # as ours: a dump's own \\connect left out
         with S(url(rebuilt)) as empty_session, S(url(original)) as target_session:
             migration = Migration(empty_session, target_session)
             migration.set_safety(False)
