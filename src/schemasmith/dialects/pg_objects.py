@@ -365,27 +365,8 @@ class ObjectRenderer:
         return statements
 
     def view_index_sql(self, view_name: str, index_name: str, index: Index) -> str:
-        """CREATE INDEX on a materialized view (the design's own definition when it has one)."""
-        where = f"views.{view_name}.{index_name}"
-        if index.definition is not None:
-            text = index.definition.strip().rstrip(";").rstrip()
-            parse_one(text, ("IndexStmt",), where, "an index definition")
-            return text + ";"
-        keys = [self.index_key_sql(key) for key in index.keys()]
-        for expression in index.expressions:
-            key = IndexKey.parse(expression)
-            keys.append(self.index_key_sql(key, f"({checked_expression(key.column, where, 'index expression')})"))
-        text = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
-        text += f" {self.q(index_name)} ON {self.qq(view_name)} USING {index.method} ({', '.join(keys)})"
-        if index.include:
-            text += f" INCLUDE ({', '.join(self.q(column) for column in index.include)})"
-        if index.nulls_not_distinct:
-            text += " NULLS NOT DISTINCT"
-        if index.storage:
-            text += f" WITH ({storage_sql(index.storage)})"
-        if index.where:
-            text += f" WHERE {checked_expression(index.where, where, 'index predicate')}"
-        return text + ";"
+        """CREATE INDEX on a materialized view: the same as on a table (the design's own definition when it has one)."""
+        return self.renderer.index_sql(view_name, Table(columns={}), index_name, index)
 
     def index_key_sql(self, key: IndexKey, body: str | None = None) -> str:
         text = body if body is not None else self.q(key.column)

@@ -31,7 +31,6 @@ from ..model.document import (
 from ..model.implied import UUID_DEFAULT, with_implied
 from ..model.types import INTEGER_KINDS, PortableType, parse_type
 from .base import DdlOutput, Dialect, strip_documentation
-from .pg_objects import ObjectRenderer, Spelling
 from .common import (
     BOOLEAN_WORDS,
     checked_expression,
@@ -41,6 +40,8 @@ from .common import (
     parse_expression,
     plan_tables,
 )
+from .pg_definitions import parse_one
+from .pg_objects import ObjectRenderer, Spelling
 
 #: The one shared trigger function behind every `updated_at` trigger (column in TG_ARGV[0]).
 UPDATED_AT_FUNCTION = "schemasmith_set_updated_at"
@@ -419,13 +420,13 @@ def clean_expression(
     """
     node = parse_statement(text)
     if node is None:
-        return _strip_outer_parentheses(text.strip())
+        return strip_outer_parentheses(text.strip())
     from pglast.stream import RawStream
 
     try:
         printed = RawStream()(clean_node(node, set(textual_columns), set(enum_types), expand_between))
     except Exception:  # noqa: BLE001 - printing failures keep the catalog's own text
-        return _strip_outer_parentheses(text.strip())
+        return strip_outer_parentheses(text.strip())
     return lowercase_function_keywords(printed)
 
 
@@ -439,7 +440,8 @@ def lowercase_function_keywords(text: str) -> str:
     return "".join(part if index % 2 else _FUNCTION_KEYWORDS.sub(lambda m: m[1].lower() + "(", part) for index, part in enumerate(parts))
 
 
-def _strip_outer_parentheses(text: str) -> str:
+def strip_outer_parentheses(text: str) -> str:
+    """`((a > 0))` → `a > 0`: the parentheses the catalog wraps around a whole expression."""
     while text.startswith("(") and text.endswith(")"):
         depth = 0
         for position, character in enumerate(text):
@@ -669,7 +671,9 @@ class PostgresRenderer:
     def index_sql(self, table_name: str, table: Table, index_name: str, index: Index) -> str:
         where = f"{table_name}.{index_name}"
         if index.definition is not None:
-            return checked_statement(index.definition, where, "CREATE INDEX") + ";"
+            text = index.definition.strip().rstrip(";").rstrip()
+            parse_one(text, ("IndexStmt",), where, "an index definition")  # one CREATE INDEX, nothing smuggled after it
+            return text + ";"
         keys = [index_key_sql(key) for key in index.keys(set(table.columns))]
         for expression in index.expressions:
             key = IndexKey.parse(expression)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from ..dialects.postgres import strip_outer_parentheses
+
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 COLUMNS = """
@@ -84,7 +86,7 @@ def reflect(query: Callable[..., list], oids: list[int]) -> tuple[dict, ...]:
             foreign_keys[row.conrelid].append(_foreign_key(row))
         else:
             checks[row.conrelid].append({
-                "name": row.conname, "sqltext": _unwrapped(row.check_expression or ""), "comment": row.comment,
+                "name": row.conname, "sqltext": strip_outer_parentheses((row.check_expression or "").strip()), "comment": row.comment,
                 "dialect_options": {"not_valid": not row.convalidated},
             })
     indexes: dict[int, list] = defaultdict(list)
@@ -170,17 +172,3 @@ def _index(row) -> dict:
     if row.duplicates_constraint:
         item["duplicates_constraint"] = row.name
     return item
-
-
-def _unwrapped(expression: str) -> str:
-    """pg_get_expr of a CHECK is wrapped in one pair of parentheses; the design writes it bare."""
-    text = expression.strip()
-    if text.startswith("(") and text.endswith(")"):
-        depth = 0
-        for position, character in enumerate(text):
-            depth += character == "("
-            depth -= character == ")"
-            if depth == 0 and position < len(text) - 1:
-                return text
-        return text[1:-1]
-    return text
