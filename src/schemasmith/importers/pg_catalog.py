@@ -17,7 +17,7 @@ from ..dialects.postgres import strip_outer_parentheses
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 COLUMNS = """
-    SELECT a.attrelid, a.attname, NOT a.attnotnull AS nullable, a.attidentity, a.attgenerated,
+    SELECT a.attrelid, a.attnum, a.attname, NOT a.attnotnull AS nullable, a.attidentity, a.attgenerated,
            pg_get_expr(d.adbin, d.adrelid) AS default_expression, col_description(a.attrelid, a.attnum) AS comment
     FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attrelid = ANY(:oids) AND a.attnum > 0 AND NOT a.attisdropped
@@ -43,24 +43,20 @@ CONSTRAINTS = """
 """
 
 INDEXES = """
-    SELECT x.indrelid, c.relname AS name, x.indisunique, am.amname AS method, x.indnkeyatts, x.indnatts,
-           ARRAY(SELECT CASE WHEN x.indkey[k] = 0 THEN NULL ELSE
-                        (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[k]) END
-                 FROM generate_subscripts(x.indkey, 1) AS k ORDER BY k) AS column_names,
-           ARRAY(SELECT pg_get_indexdef(x.indexrelid, k + 1, true) FROM generate_subscripts(x.indkey, 1) AS k ORDER BY k)
-               AS key_texts,
-           ARRAY(SELECT x.indoption[k] FROM generate_subscripts(x.indoption, 1) AS k ORDER BY k) AS options,
-           ARRAY(SELECT CASE WHEN o.opcdefault THEN NULL ELSE o.opcname END
-                 FROM generate_subscripts(x.indclass, 1) AS k JOIN pg_opclass o ON o.oid = x.indclass[k] ORDER BY k)
-               AS opclasses,
+    SELECT x.indrelid, c.relname AS name, x.indisunique, am.amname AS method, x.indnkeyatts,
+           x.indkey::int2[] AS attnums, x.indoption::int2[] AS options, x.indclass::oid[] AS classes,
+           CASE WHEN x.indexprs IS NOT NULL THEN
+               ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true) FROM generate_series(1, x.indnkeyatts) AS k) END AS key_texts,
            pg_get_expr(x.indpred, x.indrelid) AS predicate, array_to_string(c.reloptions, ',') AS reloptions,
-           (to_jsonb(x) ->> 'indnullsnotdistinct') AS nulls_not_distinct,
-           EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.conrelid = x.indrelid
-                   AND k.contype IN ('p', 'u', 'x')) AS duplicates_constraint
+           (to_jsonb(x) ->> 'indnullsnotdistinct') AS nulls_not_distinct, k.conindid IS NOT NULL AS duplicates_constraint
     FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam
+    LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) k ON k.conindid = x.indexrelid
     WHERE x.indrelid = ANY(:oids)
     ORDER BY x.indrelid, c.relname
 """
+
+#: Operator classes that are not their type's default (an index names them): a few hundred rows, read once.
+OPCLASSES = "SELECT oid, opcname FROM pg_opclass WHERE NOT opcdefault"
 
 
 def reflect(query: Callable[..., list], oids: list[int]) -> tuple[dict, ...]:
@@ -68,8 +64,10 @@ def reflect(query: Callable[..., list], oids: list[int]) -> tuple[dict, ...]:
     if not oids:
         return tuple({} for _ in range(7))
     columns: dict[int, list] = defaultdict(list)
+    attribute_names = []
     for row in query(COLUMNS, oids=oids):
         columns[row.attrelid].append(_column(row))
+        attribute_names.append((row.attrelid, row.attnum, row.attname))
     primary_keys: dict[int, dict] = {}
     foreign_keys: dict[int, list] = defaultdict(list)
     uniques: dict[int, list] = defaultdict(list)
@@ -89,9 +87,11 @@ def reflect(query: Callable[..., list], oids: list[int]) -> tuple[dict, ...]:
                 "name": row.conname, "sqltext": strip_outer_parentheses((row.check_expression or "").strip()), "comment": row.comment,
                 "dialect_options": {"not_valid": not row.convalidated},
             })
+    names = {(relation, attnum): name for relation, attnum, name in attribute_names}
+    opclasses = {row.oid: row.opcname for row in query(OPCLASSES)}
     indexes: dict[int, list] = defaultdict(list)
     for row in query(INDEXES, oids=oids):
-        indexes[row.indrelid].append(_index(row))
+        indexes[row.indrelid].append(_index(row, names, opclasses))
     comments = {
         row.oid: {"text": row.comment}
         for row in query("SELECT c.oid, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c WHERE c.oid = ANY(:oids)", oids=oids)
@@ -132,10 +132,12 @@ def _foreign_key(row) -> dict:
     }
 
 
-def _index(row) -> dict:
+def _index(row, names: dict[tuple[int, int], str], opclasses: dict[int, str]) -> dict:
     keys = row.indnkeyatts
-    column_names = list(row.column_names[:keys])
-    expressions = [text if name is None else name for name, text in zip(column_names, row.key_texts[:keys])]
+    all_names = [names.get((row.indrelid, attnum)) if attnum else None for attnum in row.attnums]
+    column_names = all_names[:keys]
+    texts = row.key_texts or [None] * keys
+    expressions = [text if name is None else name for name, text in zip(column_names, texts)]
     sorting = {}
     for name, expression, option in zip(column_names, expressions, row.options[:keys]):
         if option & 1:  # DESC; NULLS FIRST is its default
@@ -145,16 +147,16 @@ def _index(row) -> dict:
         if flags:
             sorting[name if name is not None else expression] = flags
     options = {"postgresql_using": row.method}
-    opclasses = {
-        (name if name is not None else expression): opclass
-        for name, expression, opclass in zip(column_names, expressions, row.opclasses[:keys])
-        if opclass is not None
+    chosen = {
+        (name if name is not None else expression): opclasses[opclass]
+        for name, expression, opclass in zip(column_names, expressions, row.classes[:keys])
+        if opclass in opclasses
     }
-    if opclasses:
-        options["postgresql_ops"] = opclasses
+    if chosen:
+        options["postgresql_ops"] = chosen
     if row.predicate:
         options["postgresql_where"] = row.predicate
-    include = [name for name in row.column_names[keys:] if name is not None]
+    include = [name for name in all_names[keys:] if name is not None]
     if include:
         options["postgresql_include"] = include
     if row.reloptions:

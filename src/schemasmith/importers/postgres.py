@@ -441,60 +441,42 @@ class _Importer:
         return {(row.attrelid, row.attname): row for row in rows}
 
     def _object_order(self, oids: list[int]) -> dict[tuple[int, str], int]:
-        """Creation order (oid) of every constraint and index, by (table oid, name)."""
+        """Creation order (oid) of every constraint and index, by (table oid, name), and the facts of
+        each that the reflection does not give (NOT VALID, definitions, partitions' copies), in two queries."""
+        self.exclusions_of: dict[int, list[Exclusion]] = defaultdict(list)
+        self.not_valid: set[tuple[int, str]] = set()
+        self.constraint_facts: dict[tuple[int, str], Any] = {}
+        self.index_facts: dict[tuple[int, str], Any] = {}
+        self.inherited_indexes: set[str] = set()
+        self.derived_constraints: set[tuple[int, str]] = set()  # what PostgreSQL adds to each partition
         if not oids:
             return {}
-        order = {}
+        order: dict[tuple[int, str], int] = {}
         for row in self.query(
-            "SELECT conrelid AS rel, conname AS name, oid FROM pg_constraint WHERE conrelid = ANY(:oids)"
-            " UNION ALL SELECT i.indrelid, c.relname, i.indexrelid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-            " WHERE i.indrelid = ANY(:oids)",
+            "SELECT conrelid, conname, contype, oid, convalidated, conparentid, confmatchtype, condeferrable, condeferred,"
+            " connoinherit, conislocal, pg_get_constraintdef(oid) AS definition FROM pg_constraint"
+            " WHERE conrelid = ANY(:oids) ORDER BY oid",
             oids=oids,
         ):
-            order.setdefault((row.rel, row.name), row.oid)
-        self.exclusions_of: dict[int, list[Exclusion]] = defaultdict(list)
+            key = (row.conrelid, row.conname)
+            order.setdefault(key, row.oid)
+            self.constraint_facts[key] = row
+            if not row.convalidated:
+                self.not_valid.add(key)
+            if row.conparentid != 0:
+                self.derived_constraints.add(key)
+            elif row.contype == "x":
+                self.exclusions_of[row.conrelid].append(Exclusion(name=row.conname, definition=row.definition))
         for row in self.query(
-            "SELECT conrelid, conname, pg_get_constraintdef(oid) AS definition FROM pg_constraint"
-            " WHERE conrelid = ANY(:oids) AND contype = 'x' AND conparentid = 0 ORDER BY oid",
+            "SELECT x.indrelid, c.relname AS name, x.indexrelid, x.indisvalid, pg_get_indexdef(x.indexrelid) AS definition,"
+            " EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = x.indexrelid) AS inherited"
+            " FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = ANY(:oids)",
             oids=oids,
         ):
-            self.exclusions_of[row.conrelid].append(Exclusion(name=row.conname, definition=row.definition))
-        self.not_valid = {
-            (row.conrelid, row.conname)
-            for row in self.query("SELECT conrelid, conname FROM pg_constraint WHERE conrelid = ANY(:oids) AND NOT convalidated", oids=oids)
-        }
-        self.constraint_facts = {
-            (row.conrelid, row.conname): row
-            for row in self.query(
-                "SELECT conrelid, conname, confmatchtype, condeferrable, condeferred, connoinherit, conislocal,"
-                " pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = ANY(:oids)",
-                oids=oids,
-            )
-        }
-        self.index_facts = {
-            (row.indrelid, row.name): row
-            for row in self.query(
-                "SELECT x.indrelid, c.relname AS name, x.indisvalid, pg_get_indexdef(x.indexrelid) AS definition"
-                " FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = ANY(:oids)",
-                oids=oids,
-            )
-        }
-        # Indexes a partition has because its parent has them: the parent's index makes them.
-        self.inherited_indexes = {
-            row.name
-            for row in self.query(
-                "SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-                " JOIN pg_index x ON x.indexrelid = c.oid WHERE x.indrelid = ANY(:oids)",
-                oids=oids,
-            )
-        }
-        # Foreign keys PostgreSQL adds for each partition of a referenced partitioned table.
-        self.derived_constraints = {
-            (row.conrelid, row.conname)
-            for row in self.query(
-                "SELECT conrelid, conname FROM pg_constraint WHERE conrelid = ANY(:oids) AND conparentid <> 0", oids=oids
-            )
-        }
+            order.setdefault((row.indrelid, row.name), row.indexrelid)
+            self.index_facts[(row.indrelid, row.name)] = row
+            if row.inherited:
+                self.inherited_indexes.add(row.name)
         return order
 
     def _triggers(self, oids: list[int]) -> dict[int, list]:
