@@ -187,3 +187,17 @@ def plan_tables(design: Design) -> tuple[list[str], set[tuple[str, int]]]:
                 deferred.add((name, position))
         earlier.add(name)
     return created, deferred
+
+
+def without_columnless_tables(design: Design, database: str) -> tuple[Design, list[str]]:
+    """`design` without its tables that have no columns, and a warning for each.
+
+    PostgreSQL holds `CREATE TABLE t ()`; SQLite and MySQL refuse it, so their DDL leaves such a
+    table out and says so, rather than write a file that does not apply.
+    """
+    empty = [name for name, table in design.tables.items() if not table.columns]
+    if not empty:
+        return design, []
+    tables = {name: table for name, table in design.tables.items() if table.columns}
+    warnings = [f"{name}: a table without columns; {database} cannot hold one, so it is left out" for name in empty]
+    return design.model_copy(update={"tables": tables}), warnings

@@ -38,7 +38,16 @@ from ..model.implied import with_implied
 from ..model.types import INTEGER_KINDS, PortableType
 from ..text.statements import split_mysql_script
 from .base import DdlOutput, Dialect
-from .common import SpecialNumber, boolean_value, fitting_text, function_name, number_text, parse_expression, plan_tables
+from .common import (
+    SpecialNumber,
+    boolean_value,
+    fitting_text,
+    function_name,
+    number_text,
+    parse_expression,
+    plan_tables,
+    without_columnless_tables,
+)
 
 #: MySQL's identifier limit, in characters.
 MAX_IDENTIFIER = 64
@@ -187,7 +196,10 @@ def _array_literal(text: str) -> list[str] | None:
 
 def render(design: Design) -> DdlOutput:
     """MySQL/MariaDB DDL for `design` as one `schema.sql`, and what MySQL cannot hold."""
-    return _Renderer(with_implied(design)).render()
+    kept, warnings = without_columnless_tables(with_implied(design), "MySQL")
+    output = _Renderer(kept).render()
+    output.warnings[:0] = warnings
+    return output
 
 
 class _Renderer:

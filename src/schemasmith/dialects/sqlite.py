@@ -41,6 +41,7 @@ from ..model.expressions import normalize_expression
 from ..model.implied import UUID_DEFAULT, with_implied
 from ..model.types import PortableType, parse_type
 from .base import DdlOutput, Dialect, strip_documentation
+from .common import without_columnless_tables
 
 FILE_NAME = "schema.sql"
 
@@ -1108,8 +1109,7 @@ _COUNT_OBJECTS = "SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 's
 
 def render(design: Design) -> DdlOutput:
     """`schema.sql` for SQLite, and what of the design it could not express."""
-    implied = with_implied(design)
-    warnings: list[str] = []
+    implied, warnings = without_columnless_tables(with_implied(design), "SQLite")
     plans = table_plans(implied, warnings)
 
     commented = []
