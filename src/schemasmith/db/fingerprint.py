@@ -20,7 +20,8 @@ def _acl(column: str, kind: str, owner: str) -> str:
     return f"CASE WHEN {column} IS NULL OR {column}::text = acldefault({kind}, {owner})::text THEN '' ELSE {column}::text END"
 
 
-def _not_extension(catalog: str, column: str) -> str:
+def not_from_extension(catalog: str, column: str) -> str:
+    """SQL: the object `column` of `catalog` does not belong to an extension (the extension holds it)."""
     return (
         f"NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass"
         f" AND d.objid = {column} AND d.deptype = 'e')"
@@ -31,7 +32,7 @@ def _not_extension(catalog: str, column: str) -> str:
 QUERIES: dict[str, str] = {
     "schemas": f"""
         SELECT n.nspname, obj_description(n.oid, 'pg_namespace'), {_acl('n.nspacl', "'n'", 'n.nspowner')}
-        FROM pg_namespace n WHERE {_USER_SCHEMAS} AND {_not_extension('pg_namespace', 'n.oid')}
+        FROM pg_namespace n WHERE {_USER_SCHEMAS} AND {not_from_extension('pg_namespace', 'n.oid')}
           AND (n.nspname <> 'public')""",
     "extensions": """
         SELECT e.extname, n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
@@ -40,7 +41,7 @@ QUERIES: dict[str, str] = {
         SELECT n.nspname, c.collname, c.collprovider::text, c.collisdeterministic::text,
                coalesce(c.collcollate, ''), coalesce(c.collctype, '')
         FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
-        WHERE {_USER_SCHEMAS} AND {_not_extension('pg_collation', 'c.oid')}""",
+        WHERE {_USER_SCHEMAS} AND {not_from_extension('pg_collation', 'c.oid')}""",
     "types": f"""
         SELECT n.nspname, t.typname, t.typtype::text, format_type(t.typbasetype, t.typtypmod), t.typnotnull::text,
                coalesce(t.typdefault, ''),
@@ -52,7 +53,7 @@ QUERIES: dict[str, str] = {
                obj_description(t.oid, 'pg_type'), {_acl('t.typacl', "'T'", 't.typowner')}
         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         LEFT JOIN pg_class r ON r.oid = t.typrelid
-        WHERE {_USER_SCHEMAS} AND {_not_extension('pg_type', 't.oid')}
+        WHERE {_USER_SCHEMAS} AND {not_from_extension('pg_type', 't.oid')}
           AND t.typtype IN ('e', 'd', 'c', 'r', 'b', 'm') AND (t.typtype <> 'c' OR r.relkind = 'c')
           AND t.typname NOT LIKE '\\_%'""",
     "sequences": f"""
@@ -68,7 +69,7 @@ QUERIES: dict[str, str] = {
         JOIN pg_namespace n ON n.nspname = s.schemaname
         JOIN pg_class c ON c.relname = s.sequencename AND c.relnamespace = n.oid
         JOIN pg_sequence q ON q.seqrelid = c.oid
-        WHERE {_USER_SCHEMAS} AND {_not_extension('pg_class', 'c.oid')}""",
+        WHERE {_USER_SCHEMAS} AND {not_from_extension('pg_class', 'c.oid')}""",
     "tables": f"""
         SELECT n.nspname, c.relname, c.relkind::text, c.relpersistence::text,
                coalesce(pg_get_partkeydef(c.oid), ''), coalesce(pg_get_expr(c.relpartbound, c.oid), ''),
@@ -77,7 +78,7 @@ QUERIES: dict[str, str] = {
                coalesce(array_to_string(c.reloptions, ','), ''), c.relrowsecurity::text, c.relforcerowsecurity::text,
                obj_description(c.oid, 'pg_class'), {_acl('c.relacl', "'r'", 'c.relowner')}
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {_USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'f') AND {_not_extension('pg_class', 'c.oid')}""",
+        WHERE {_USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'f') AND {not_from_extension('pg_class', 'c.oid')}""",
     "columns": f"""
         SELECT n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull::text,
                coalesce(pg_get_expr(ad.adbin, ad.adrelid), ''), a.attidentity::text, a.attgenerated::text,
@@ -89,29 +90,29 @@ QUERIES: dict[str, str] = {
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
         WHERE {_USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND a.attnum > 0 AND NOT a.attisdropped
-          AND {_not_extension('pg_class', 'c.oid')}""",
+          AND {not_from_extension('pg_class', 'c.oid')}""",
     "constraints": f"""
         SELECT n.nspname, c.relname, k.conname, pg_get_constraintdef(k.oid),
                k.condeferrable::text, k.condeferred::text, obj_description(k.oid, 'pg_constraint')
         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {_USER_SCHEMAS} AND k.contype <> 'n' AND {_not_extension('pg_class', 'c.oid')}""",
+        WHERE {_USER_SCHEMAS} AND k.contype <> 'n' AND {not_from_extension('pg_class', 'c.oid')}""",
     "indexes": f"""
         SELECT n.nspname, c.relname, pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class')
         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {_USER_SCHEMAS} AND {_not_extension('pg_class', 'c.oid')}""",
+        WHERE {_USER_SCHEMAS} AND {not_from_extension('pg_class', 'c.oid')}""",
     "views": f"""
         SELECT n.nspname, c.relname, c.relkind::text, pg_get_viewdef(c.oid),
                coalesce(array_to_string(c.reloptions, ','), ''),
                CASE WHEN c.relkind = 'm' THEN c.relispopulated::text ELSE '' END,
                obj_description(c.oid, 'pg_class'), {_acl('c.relacl', "'r'", 'c.relowner')}
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE {_USER_SCHEMAS} AND c.relkind IN ('v', 'm') AND {_not_extension('pg_class', 'c.oid')}""",
+        WHERE {_USER_SCHEMAS} AND c.relkind IN ('v', 'm') AND {not_from_extension('pg_class', 'c.oid')}""",
     "functions": f"""
         SELECT n.nspname, p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')',
                CASE WHEN p.prokind IN ('f', 'p', 'w') THEN pg_get_functiondef(p.oid) ELSE p.prokind::text END,
                obj_description(p.oid, 'pg_proc'), {_acl('p.proacl', "'f'", 'p.proowner')}
         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-        WHERE {_USER_SCHEMAS} AND {_not_extension('pg_proc', 'p.oid')}""",
+        WHERE {_USER_SCHEMAS} AND {not_from_extension('pg_proc', 'p.oid')}""",
     "triggers": f"""
         SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid), t.tgenabled::text,
                obj_description(t.oid, 'pg_trigger')

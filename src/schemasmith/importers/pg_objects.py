@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from ..db.fingerprint import not_from_extension
 from ..model.document import CheckConstraint, Default, Index, Trigger
 from ..model.objects import (
     Collation,
@@ -27,16 +28,13 @@ from ..model.objects import (
     View,
 )
 
-#: What schemasmith itself creates for its built-in trigger kinds: implied by the design, not imported.
+#: The importer's query function (SQL, named parameters → rows) and its design-name function.
 Query = Callable[..., list]
 Key = Callable[[str, str], str]
 
 
-def _not_extension(catalog: str, column: str) -> str:
-    return (
-        f"NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '{catalog}'::regclass"
-        f" AND d.objid = {column} AND d.deptype = 'e')"
-    )
+#: pg_trigger.tgenabled, as the design spells it.
+TRIGGER_STATES = {"O": "origin", "A": "always", "R": "replica", "D": "disabled"}
 
 
 class ObjectReader:
@@ -99,7 +97,7 @@ class ObjectReader:
                    to_jsonb(c) ->> 'colllocale' AS locale, to_jsonb(c) ->> 'colliculocale' AS icu_locale,
                    obj_description(c.oid, 'pg_collation') AS comment
             FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
-            WHERE n.nspname = ANY(:schemas) AND {_not_extension('pg_collation', 'c.oid')} ORDER BY c.oid
+            WHERE n.nspname = ANY(:schemas) AND {not_from_extension('pg_collation', 'c.oid')} ORDER BY c.oid
             """,
             schemas=self.schemas,
         )
@@ -133,7 +131,7 @@ class ObjectReader:
                          ORDER BY k.conname) AS check_definitions,
                    obj_description(t.oid, 'pg_type') AS comment
             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_type b ON b.oid = t.typbasetype
-            WHERE n.nspname = ANY(:schemas) AND t.typtype = 'd' AND {_not_extension('pg_type', 't.oid')}
+            WHERE n.nspname = ANY(:schemas) AND t.typtype = 'd' AND {not_from_extension('pg_type', 't.oid')}
             ORDER BY t.oid
             """,
             schemas=self.schemas,
@@ -171,7 +169,7 @@ class ObjectReader:
             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
             LEFT JOIN pg_class c ON c.oid = t.typrelid
             LEFT JOIN pg_range r ON r.rngtypid = t.oid
-            WHERE n.nspname = ANY(:schemas) AND {_not_extension('pg_type', 't.oid')}
+            WHERE n.nspname = ANY(:schemas) AND {not_from_extension('pg_type', 't.oid')}
               AND ((t.typtype = 'c' AND c.relkind = 'c') OR t.typtype IN ('r', 'b'))
               AND t.typname NOT LIKE '\\_%'
             ORDER BY t.oid
@@ -212,7 +210,7 @@ class ObjectReader:
                       JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
                      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' LIMIT 1) AS owner
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequence s ON s.seqrelid = c.oid
-            WHERE n.nspname = ANY(:schemas) AND c.relkind = 'S' AND {_not_extension('pg_class', 'c.oid')}
+            WHERE n.nspname = ANY(:schemas) AND c.relkind = 'S' AND {not_from_extension('pg_class', 'c.oid')}
               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
                               AND d.deptype = 'i')
             ORDER BY c.oid
@@ -245,7 +243,7 @@ class ObjectReader:
                    END AS definition,
                    obj_description(p.oid, 'pg_proc') AS comment
             FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-            WHERE n.nspname = ANY(:schemas) AND {_not_extension('pg_proc', 'p.oid')}
+            WHERE n.nspname = ANY(:schemas) AND {not_from_extension('pg_proc', 'p.oid')}
             ORDER BY p.oid
             """,
             schemas=self.schemas,
@@ -275,7 +273,7 @@ class ObjectReader:
                          JOIN pg_description d ON d.objoid = c.oid AND d.objsubid = a.attnum AND d.classoid = 'pg_class'::regclass
                          WHERE a.attrelid = c.oid AND a.attnum > 0 ORDER BY a.attnum) AS column_comments
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('v', 'm') AND {_not_extension('pg_class', 'c.oid')}
+            WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('v', 'm') AND {not_from_extension('pg_class', 'c.oid')}
             ORDER BY c.oid
             """,
             schemas=self.schemas,
@@ -303,13 +301,12 @@ class ObjectReader:
         result: dict[int, list[Trigger]] = defaultdict(list)
         if not oids:
             return result
-        states = {"O": "origin", "A": "always", "R": "replica", "D": "disabled"}
         for row in self.query(
             "SELECT t.tgrelid, t.tgname, pg_get_triggerdef(t.oid) AS definition, t.tgenabled FROM pg_trigger t"
             " WHERE t.tgrelid = ANY(:oids) AND NOT t.tgisinternal ORDER BY t.oid",
             oids=oids,
         ):
-            result[row.tgrelid].append(Trigger(name=row.tgname, definition=row.definition, enabled=states[row.tgenabled]))
+            result[row.tgrelid].append(Trigger(name=row.tgname, definition=row.definition, enabled=TRIGGER_STATES[row.tgenabled]))
         return result
 
     def _view_indexes(self, oids: list[int]) -> dict[int, list[Index]]:
@@ -338,7 +335,7 @@ class ObjectReader:
                        c.relname AS name, NULL::text AS columns, c.relacl AS acl, c.relowner AS owner, c.oid::bigint AS sort
                 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL
-                  AND {_not_extension('pg_class', 'c.oid')}
+                  AND {not_from_extension('pg_class', 'c.oid')}
                 UNION ALL
                 SELECT 'column', n.nspname, c.relname, a.attname, a.attacl, c.relowner, c.oid::bigint * 10000 + a.attnum
                 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -350,11 +347,11 @@ class ObjectReader:
                 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
                        p.proname || '(' || oidvectortypes(p.proargtypes) || ')', NULL, p.proacl, p.proowner, p.oid::bigint
                 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                WHERE n.nspname = ANY(:schemas) AND p.proacl IS NOT NULL AND {_not_extension('pg_proc', 'p.oid')}
+                WHERE n.nspname = ANY(:schemas) AND p.proacl IS NOT NULL AND {not_from_extension('pg_proc', 'p.oid')}
                 UNION ALL
                 SELECT 'type', n.nspname, t.typname, NULL, t.typacl, t.typowner, t.oid::bigint
                 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-                WHERE n.nspname = ANY(:schemas) AND t.typacl IS NOT NULL AND {_not_extension('pg_type', 't.oid')}
+                WHERE n.nspname = ANY(:schemas) AND t.typacl IS NOT NULL AND {not_from_extension('pg_type', 't.oid')}
             )
             SELECT o.kind, o.schema, o.name, o.columns, pg_get_userbyid(o.owner) AS owner,
                    CASE WHEN x.grantee = 0 THEN 'public' ELSE pg_get_userbyid(x.grantee) END AS grantee,

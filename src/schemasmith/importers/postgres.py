@@ -28,13 +28,12 @@ from ..db.extensions import ProofScript
 from ..db.urls import sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
-    UUIDV7_VERSION,
     MAX_DEPTH_FUNCTION_PREFIX,
     UPDATED_AT_FUNCTION,
+    UUIDV7_VERSION,
     clean_expression,
     clean_node,
     infer_conventions,
-    lowercase_function_keywords,
     minimal_index_names,
     number_from_text,
     parse_statement,
@@ -56,47 +55,14 @@ from ..model.document import (
     UniqueConstraint,
 )
 from ..model.implied import UUID_DEFAULT
+from ..model.objects import Extension
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
 from ..text.redaction import redact_url
 from ..text.statements import line_of
 from ..text.statements import split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
 from .pg_catalog import reflect
-from ..model.objects import Extension
-from .pg_objects import ObjectReader
-
-# Catalog type names (pg_type.typname) that are portable types as they are.
-_PORTABLE_TYPNAMES = {
-    "int2": "smallint",
-    "int4": "integer",
-    "int8": "bigint",
-    "text": "text",
-    "float4": "real",
-    "float8": "double",
-    "bool": "boolean",
-    "date": "date",
-    "time": "time",
-    "timestamp": "timestamp",
-    "timestamptz": "timestamptz",
-    "interval": "interval",
-    "jsonb": "json",
-    "bytea": "bytes",
-    "uuid": "uuid",
-}
-
-# Types outside the portable set, and the nearest portable type for each (text otherwise).
-_NEAREST = {
-    "json": "json",
-    "timetz": "time",
-    "money": "numeric(19,2)",
-    "oid": "bigint",
-    "xid": "bigint",
-    "xid8": "bigint",
-    "hstore": "json",
-    "vector": "real[]",
-    "halfvec": "real[]",
-    "float": "double",
-}
+from .pg_objects import TRIGGER_STATES, ObjectReader
 
 _ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default", "RESTRICT": "restrict"}
 _POLICY_COMMANDS = {"*": "all", "r": "select", "a": "insert", "w": "update", "d": "delete"}
@@ -268,8 +234,6 @@ class _Importer:
         self.restore = proof.restore
         self.name = name
         self.warnings: list[str] = []
-        self.exclusions: list = []
-        self.derived_constraints: set[tuple[int, str]] = set()
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -418,22 +382,12 @@ class _Importer:
                    format_type(a.atttypid, a.atttypmod) AS formatted, t.typname, t.typtype, t.typcategory,
                    tn.nspname AS typschema,
                    format_type(t.typelem, a.atttypmod) AS element_formatted, e.typname AS element_typname,
-                   e.typtype AS element_typtype, en.nspname AS element_typschema,
-                   format_type(t.typbasetype, t.typtypmod) AS base_formatted, b.typname AS base_typname,
-                   b.typtype AS base_typtype, b.typcategory AS base_typcategory,
-                   format_type(b.typelem, t.typtypmod) AS base_element_formatted, be.typname AS base_element_typname,
-                   t.typnotnull AS domain_not_null,
-                   (SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
-                    WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) AS default_expression,
-                   ARRAY(SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
-                         WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.oid) AS domain_checks
+                   e.typtype AS element_typtype, en.nspname AS element_typschema
             FROM pg_attribute a
             JOIN pg_type t ON t.oid = a.atttypid
             JOIN pg_namespace tn ON tn.oid = t.typnamespace
             LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
             LEFT JOIN pg_namespace en ON en.oid = e.typnamespace
-            LEFT JOIN pg_type b ON b.oid = t.typbasetype AND t.typtype = 'd'
-            LEFT JOIN pg_type be ON be.oid = b.typelem AND b.typcategory = 'A'
             WHERE a.attrelid = ANY(:oids) AND a.attnum > 0 AND NOT a.attisdropped
             """,
             oids=oids,
@@ -485,10 +439,8 @@ class _Importer:
             return result
         for row in self.query(
             """
-            SELECT t.tgrelid, t.tgname, p.proname, t.tgnargs, t.tgargs, t.tgtype, p.prosrc, l.lanname,
-                   pg_get_triggerdef(t.oid) AS definition, t.tgenabled,
-                   t.tgqual IS NOT NULL AS has_condition, array_length(t.tgattr::int2[], 1) AS column_count
-            FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang
+            SELECT t.tgrelid, t.tgname, p.proname, t.tgnargs, t.tgargs, pg_get_triggerdef(t.oid) AS definition, t.tgenabled
+            FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
             WHERE t.tgrelid = ANY(:oids) AND NOT t.tgisinternal ORDER BY t.oid
             """,
             oids=oids,
@@ -615,8 +567,8 @@ class _Importer:
             expression = (column.get("computed") or {}).get("sqltext") or column.get("default") or ""
             generated = clean_expression(str(expression), textual, enum_types)
             virtual = info.attgenerated == "v"
-        elif info is not None and info.default_expression is not None and not column.get("identity"):
-            expression = self.restore(info.default_expression)
+        elif column.get("default") is not None:  # the catalog's text, with a proof's stand-ins put back
+            expression = column["default"]
             default, is_sequence = _default_from_catalog(expression, portable, textual, enum_types)
             if is_sequence:  # a serial column: its default names its sequence, kept as PostgreSQL prints it
                 default = Default(value=expression, is_expression=True)
@@ -844,7 +796,7 @@ class _Importer:
             ):
                 designed.append(Trigger(kind="max_depth", column=arguments[0], depth=int(arguments[1])))
                 continue
-            enabled = {"O": "origin", "A": "always", "R": "replica", "D": "disabled"}[trigger.tgenabled]
+            enabled = TRIGGER_STATES[trigger.tgenabled]
             designed.append(Trigger(name=trigger.tgname, definition=trigger.definition, enabled=enabled))
         return designed
 
@@ -894,33 +846,6 @@ class _Importer:
             self.warn(f"the imported design is not consistent: {problem}")
 
 
-def _domain_check(definition: str, column: str) -> str:
-    """A domain's `CHECK (VALUE …)` as a check on `column`."""
-    from pglast import ast
-    from pglast.stream import RawStream
-
-    text = re.sub(r"\s+NOT VALID$", "", definition.strip())
-    text = re.sub(r"^CHECK\s*", "", text)
-    node = parse_statement(text)
-    if node is None:
-        return text
-    node = clean_node(node, set(), set())
-
-    def replace(value):
-        if isinstance(value, tuple):
-            return tuple(replace(item) for item in value)
-        if isinstance(value, ast.ColumnRef) and len(value.fields) == 1 and getattr(value.fields[0], "sval", "") == "value":
-            return ast.ColumnRef(fields=(ast.String(sval=column),))
-        if isinstance(value, ast.Node):
-            for attribute in value.__slots__:
-                current = getattr(value, attribute, None)
-                if isinstance(current, (ast.Node, tuple)):
-                    setattr(value, attribute, replace(current))
-        return value
-
-    return lowercase_function_keywords(RawStream()(replace(node)))
-
-
 def _sort_suffix(flags) -> str:
     flags = tuple(flags or ())
     text = ""
@@ -938,15 +863,6 @@ def _trigger_arguments(raw, count: int) -> list[str]:
         return []
     data = bytes(raw)
     return [part.decode("utf-8", errors="replace") for part in data.split(b"\x00")[:count]]
-
-
-def _call_name(text: str | None) -> str | None:
-    from pglast import ast
-
-    node = parse_statement(text or "")
-    if isinstance(node, ast.FuncCall) and not node.args:
-        return node.funcname[-1].sval.lower()
-    return None
 
 
 # --- DDL through a scratch database ------------------------------------------------------------

@@ -19,16 +19,16 @@ from typing import Any, ClassVar
 
 from ..model.document import (
     CheckConstraint,
-    Exclusion,
-    View,
-    VirtualTable,
     Column,
+    Exclusion,
     ForeignKey,
     Index,
     Policy,
     Table,
     Trigger,
     UniqueConstraint,
+    View,
+    VirtualTable,
 )
 from .type_changes import type_change_facts
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .document import Index, Table
+from .document import Index, Table, Trigger
 
 MAX_BYTES = 63
 
@@ -127,3 +127,10 @@ def trigger_name(table: str, kind: str, column: str | None) -> str:
     if kind == "updated_at":
         return fit(f"{table}_set_{column or 'updated_at'}")
     return fit(f"{table}_{column}_{kind}")
+
+
+def name_of_trigger(table: str, trigger: Trigger) -> str:
+    """A trigger's name: its own for one kept as a definition, the conventional one of its kind otherwise."""
+    if trigger.definition is not None and trigger.name:
+        return trigger.name
+    return trigger_name(table, trigger.kind or "", trigger.column)

@@ -27,20 +27,13 @@ def trigger_key(table_name: str, table: Table, trigger: Trigger) -> Any:
     return ("max_depth", trigger.column, trigger.depth, table_name, key, postgres.max_depth_function_name(table_name, column))
 
 
-def trigger_label(table_name: str, trigger: Trigger) -> str:
-    """A trigger's name: its own for a trigger kept as a definition, the conventional one for a kind."""
-    if trigger.definition is not None and trigger.name:
-        return trigger.name
-    return naming.trigger_name(table_name, trigger.kind, trigger.column)
-
-
 class TriggerRules(Comparison):
     """Triggers (updated_at, max_depth): renamed, replaced, dropped or created."""
 
     def triggers(self, old_name: str, new_name: str, old_table: Table, new_table: Table, mapping: dict[str, str]) -> None:
         # The updated_at trigger names its column in an argument: a renamed column needs a new trigger.
-        old_items = [Item(trigger_label(old_name, t), trigger_key(old_name, old_table, t), t) for t in old_table.triggers]
-        new_items = [Item(trigger_label(new_name, t), trigger_key(new_name, new_table, t), t) for t in new_table.triggers]
+        old_items = [Item(naming.name_of_trigger(old_name, t), trigger_key(old_name, old_table, t), t) for t in old_table.triggers]
+        new_items = [Item(naming.name_of_trigger(new_name, t), trigger_key(new_name, new_table, t), t) for t in new_table.triggers]
         _unchanged, renamed, changed, dropped, added = match(old_items, new_items)
         for old, new in renamed:
             self.add("rename_object", ops.RenameTrigger(new_name, old.name, new.name))

@@ -13,7 +13,6 @@ from ...model.document import Table
 from .. import operations as ops
 from .state import Comparison
 
-
 #: Column fields only a SQLite build reads: a change to one is a change no ALTER TABLE makes.
 SQLITE_COLUMN_FIELDS = ("declared_type", "declared_default", "collation", "virtual", "key_without_not_null")
 

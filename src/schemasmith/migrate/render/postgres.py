@@ -12,11 +12,10 @@ import functools
 from ...dialects import postgres
 from ...model import naming
 from ...model.document import (
-    Exclusion,
     CheckConstraint,
+    Exclusion,
     ForeignKey,
     Policy,
-    Trigger,
     UniqueConstraint,
 )
 from ...model.types import PortableType
@@ -372,13 +371,9 @@ def index_name(table: str, name: str) -> str:
     return f"{q(table[: -len(base) - 1])}.{q(name)}" if base != table else q(name)
 
 
-def trigger_name(table: str, trigger: Trigger) -> str:
-    return trigger.name if trigger.definition is not None and trigger.name else naming.trigger_name(table, trigger.kind, trigger.column)
-
-
 @pg_statements.register
 def _(op: ops.CreateTrigger, ctx: PgContext) -> list[str]:
-    trigger, name = op.trigger, q(trigger_name(op.table, op.trigger))
+    trigger, name = op.trigger, q(naming.name_of_trigger(op.table, op.trigger))
     if trigger.definition is not None:
         return ctx.renderer("new").general_trigger_statements(op.table, trigger)
     if trigger.kind == "updated_at":
@@ -396,7 +391,7 @@ def _(op: ops.CreateTrigger, ctx: PgContext) -> list[str]:
 
 @pg_statements.register
 def _(op: ops.DropTrigger, ctx: PgContext) -> list[str]:
-    statements = [f"DROP TRIGGER {q(trigger_name(op.table, op.trigger))} ON {qt(op.table)};"]
+    statements = [f"DROP TRIGGER {q(naming.name_of_trigger(op.table, op.trigger))} ON {qt(op.table)};"]
     if op.trigger.kind == "max_depth":
         statements.append(f"DROP FUNCTION {q(postgres.max_depth_function_name(op.table, op.trigger.column or ''))}();")
     return statements
