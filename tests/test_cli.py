@@ -22,7 +22,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([SCHEMASMITH, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-def assert_clean_failure(result: subprocess.CompletedProcess, code: int = 1) -> None:
+def assert_clean_failure(result: subprocess.CompletedProcess, code: int = 2) -> None:
     """A non-zero exit with a message and no Python traceback."""
     assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr + result.stdout
@@ -155,7 +155,7 @@ def test_validate_reports_ddl_the_database_rejects(tmp_path):
         "    primary_key: [id]\n    checks:\n      - {expression: \"n > no_such_function(1)\"}\n"
     )
     result = run("validate", str(path))
-    assert_clean_failure(result)
+    assert_clean_failure(result, code=1)  # validate ran, and level 1 failed: a finding, not a usage error
     assert "postgres" in result.stderr and "no_such_function" in result.stderr
 
 

@@ -41,7 +41,7 @@ def fixture(name: str) -> str:
 
 
 def assert_refused(result: subprocess.CompletedProcess, extension: str, lines: list[str]) -> None:
-    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     message = result.stderr
     assert f"needs the PostgreSQL extension {extension}, which the embedded PostgreSQL 18 does not have" in message
@@ -152,7 +152,7 @@ def test_validate_diff_and_seed_on_embedded_defaults(name, tmp_path, pg_server):
 
 def test_seed_into_an_embedded_database_without_uuid_ossp_names_it(pg_url, tmp_path):
     result = run("seed", fixture("uuid_ossp"), "--db", pg_url, "--rows", "3", "--quiet")
-    assert result.returncode == 1, result.stdout
+    assert result.returncode == 2, result.stdout
     assert "needs the PostgreSQL extension uuid-ossp" in result.stderr
     assert "uuid_generate_v4()" in result.stderr and WAY_OUT in result.stderr
 
@@ -165,7 +165,7 @@ def test_validate_text_prints_the_note(pg_server):
 
 def test_schemasmith_pg_url_must_be_postgresql(tmp_path):
     result = run("import", fixture("pg_trgm"), "-o", str(tmp_path / "x.yaml"), env={"SCHEMASMITH_PG_URL": "sqlite:///x.db"})
-    assert result.returncode == 1 and "SCHEMASMITH_PG_URL must be a PostgreSQL server URL" in result.stderr
+    assert result.returncode == 2 and "SCHEMASMITH_PG_URL must be a PostgreSQL server URL" in result.stderr
     assert not (tmp_path / "x.yaml").exists()
 
 
@@ -196,7 +196,7 @@ def test_validate_with_db_uses_the_real_extensions(name):
 @NEEDS_CI
 def test_postgis_is_named_on_the_ci_server_too():
     result = run("validate", fixture("postgis"), "--db", EXTERNAL_PG)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "needs the PostgreSQL extension postgis" in result.stderr and "PostgreSQL 15" in result.stderr
 
 

@@ -55,15 +55,12 @@ SHOP_CHANGES = sorted(path.stem for path in SHOP.glob("shop_*.yaml"))
 def _run(args: list[str], cwd: Path) -> str:
     """Run one command in-process in `cwd`; the exit code and what it printed, as one text."""
     runner = CliRunner()
-    widths = cli.out.width, cli.err.width
-    cli.out.width = cli.err.width = WIDTH
     previous = Path.cwd()
     os.chdir(cwd)
     try:
         result = runner.invoke(cli.app, args, catch_exceptions=False, env={"COLUMNS": str(WIDTH), "SCHEMASMITH_DEBUG": None})
     finally:
         os.chdir(previous)
-        cli.out.width, cli.err.width = widths
     return f"$ schemasmith {' '.join(args)}\nexit: {result.exit_code}\n--- stdout\n{result.stdout}--- stderr\n{result.stderr}"
 
 
@@ -154,8 +151,8 @@ def test_design_diff_each_dialect_and_format(change, tmp_path):
     for label, extra in {
         "postgres": [],
         "postgres-direct": ["--direct"],
-        "sqlite": ["--dialect", "sqlite"],
-        "alembic": ["--format", "alembic"],
+        "sqlite": ["--target", "sqlite"],
+        "alembic": ["--target", "alembic"],
     }.items():
         produced[f"{label}.txt"] = _run(["diff", "old.yaml", "new.yaml", *extra, "-o", label], tmp_path)
         produced.update({f"{label}/{name}": text for name, text in _tree(tmp_path / label).items()})

@@ -1,7 +1,10 @@
 """The `schemasmith` command line: parse arguments, call one function, print the result.
 
-Every command catches schemasmith's own errors and prints them as one clear message with a
-non-zero exit; commands of the contract that are not built yet say so and exit 2.
+Exit codes, as Ruff's: 0 the command did its job and found nothing it was asked to stop on; 1 it
+ran and found it (review findings at `--fail-on`, a validation level that failed, a changed
+migration); 2 it could not run (bad usage, bad input, an unreachable database, a path that cannot
+be written); 70 a bug in schemasmith; 130 interrupted. Every option name has one meaning across
+commands (cli_options.VOCABULARY); `-q`/`-v` work everywhere (console.py).
 """
 
 from __future__ import annotations
@@ -10,15 +13,28 @@ import functools
 import json
 import os
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table as RichTable
 
+from . import console
+from .cli_options import (
+    DocFormat,
+    MigrationTarget,
+    Provider,
+    ReviewFormat,
+    Severity,
+    SqlDialect,
+    TextOrJson,
+    help_for,
+    option,
+)
+from .console import say
 from .errors import NotBuiltYet, SchemasmithError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
     name="schemasmith",
@@ -27,37 +43,84 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    context_settings=CONTEXT,
 )
-out = Console()
-err = Console(stderr=True)
 
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
+
+class _Consoles:
+    """`out` and `err` made when used, so the width follows where output goes at that moment."""
+
+    @property
+    def out(self):
+        return console.stdout_console()
+
+    @property
+    def err(self):
+        return console.stderr_console()
+
+
+_consoles = _Consoles()
+
+# Options every command shares.
+Quiet = Annotated[bool, option("--quiet", "-q", )]
+Verbose = Annotated[bool, option("--verbose", "-v", )]
+Schema = Annotated[str, typer.Argument(metavar="SCHEMA", help="Design document (.yaml), DDL (.sql), SQLite .db file or database URL.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"schemasmith {version('schemasmith')}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, option("--version", callback=_version, is_eager=True, )] = False,
+) -> None:
+    """Design and evolve relational databases: the AI proposes, the tool verifies on real databases."""
 
 
 def handles_errors(command):
-    """Turn schemasmith errors into a message and exit code; never show a bare traceback."""
+    """Turn schemasmith errors into a message and exit code; never show a bare traceback.
+
+    Also sets the output level from the command's `-q`/`-v` before it runs.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        import time
+
+        console.set_level(quiet=bool(kwargs.get("quiet")), verbose=bool(kwargs.get("verbose")))
+        started = time.perf_counter()
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            console.detail(f"{command.__name__.rstrip('_').replace('_', ' ')} finished in {time.perf_counter() - started:.2f} s")
+            return result
         except SchemasmithError as error:
-            err.print(f"[bold red]error:[/] {error}", markup=True, highlight=False, soft_wrap=True)
+            _error(str(error))
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            err.print("interrupted")
+            _consoles.err.print("interrupted")
             raise typer.Exit(130) from None
         except typer.Exit:
             raise
+        except OSError as error:
+            # A file or folder the system refused (permissions, a file where a folder must be,
+            # a full disk): the user's environment, named by its path — not a bug.
+            if os.environ.get("SCHEMASMITH_DEBUG"):
+                raise
+            place = error.filename if error.filename is not None else ""
+            reason = error.strerror or str(error)
+            _error(f"{place}: {reason}" if place else reason)
+            raise typer.Exit(2) from None
         except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
             if os.environ.get("SCHEMASMITH_DEBUG"):
                 raise
-            err.print(
-                f"[bold red]internal error:[/] {type(error).__name__}: {error}\n"
+            _consoles.err.print(
+                f"[bold red]internal error:[/] {_escape(f'{type(error).__name__}: {error}')}\n"
                 "This is a bug in schemasmith. Run with SCHEMASMITH_DEBUG=1 to see the traceback.",
-                highlight=False,
                 soft_wrap=True,
             )
             raise typer.Exit(70) from None
@@ -65,64 +128,93 @@ def handles_errors(command):
     return wrapper
 
 
-def _warn(messages: list[str]) -> None:
-    for message in messages:
-        if message.startswith("note: "):  # what a proof did differently, not a problem of the schema
-            err.print(f"[cyan]note:[/] {message.removeprefix('note: ')}", highlight=False, soft_wrap=True)
-        else:
-            err.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _error(message: str) -> None:
+    _consoles.err.print(f"[bold red]error:[/] {_escape(message)}", soft_wrap=True)
+
+
+_warn = console.warn
 
 
 def _not_built(command: str, issue: str) -> None:
     raise NotBuiltYet(f"`schemasmith {command}` is not built yet ({issue}).")
 
 
+def _examples(*lines: str) -> str:
+    """A command's help epilog: examples that run as written from the repository's root
+    (tests/test_cli_examples.py runs every one)."""
+    return "Examples:\n\n" + "\n\n".join(f"  $ {line}" for line in lines)
+
+
 # --- built commands -----------------------------------------------------------------------
 
 
-@app.command()
+@app.command(epilog=_examples(
+    "schemasmith build examples/taskhub.yaml --target postgres,sqlite -o out",
+    "schemasmith build examples/taskhub.yaml --target all -o out --format json",
+))
 @handles_errors
 def build(
-    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
-    target: Annotated[str, typer.Option("--target", "-t", help="postgres, sqlite, … comma-separated, or all.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write into (one subfolder per target).")],
-    pg_version: Annotated[Optional[int], typer.Option("--pg-version", help="Oldest PostgreSQL the DDL must run on.")] = None,
-    dialect: Annotated[Optional[str], typer.Option(help="Dialect of a .sql SCHEMA (detected when left out).")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", help="text or json summary.")] = OutputFormat.text,
+    schema: Schema,
+    target: Annotated[str, option("--target", "-t", help="postgres, sqlite, mysql, sqlmodel, sqlalchemy, alembic, prisma, kysely, mermaid, dbml, markdown — comma-separated — or all.")],
+    output: Annotated[Path, option("--output", "-o", help="Folder to write into (one subfolder per target).")],
+    pg_version: Annotated[Optional[int], option("--pg-version", min=9, )] = None,
+    dialect: Annotated[Optional[SqlDialect], option("--dialect", )] = None,
+    format: Annotated[TextOrJson, option("--format", help="text, or json: the files written and the warnings.")] = TextOrJson.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Generate artifacts from a schema: DDL per dialect, ORM models, types, diagrams, docs."""
     from .build import build_targets, parse_targets
+    from .fileio import require_writable
 
     targets, unbuilt = parse_targets(target)
     if unbuilt and target.strip() != "all":
         from .build import BUILT
 
         raise NotBuiltYet(f"target(s) {', '.join(unbuilt)} are not built yet; built targets: {', '.join(BUILT)}")
+    require_writable(output, folder=True)
     from .sources import load_source
 
-    source = load_source(schema, dialect=dialect)
+    source = load_source(schema, dialect=_value(dialect))
     _warn(source.warnings)
     result = build_targets(source.design, targets, output, pg_version=pg_version)
     _warn(result.warnings)
     if unbuilt:
         _warn([f"targets not built yet, skipped: {', '.join(unbuilt)}"])
-    if format is OutputFormat.json:
+    if format is TextOrJson.json:
         print(json.dumps({"files": [str(p) for p in result.files], "warnings": source.warnings + result.warnings}, indent=2))
         return
     for path in result.files:
-        out.print(f"wrote {path}", highlight=False, soft_wrap=True)
+        say(f"wrote {path}", markup=False)
 
 
-@app.command("import")
+def _value(choice):
+    """The plain string of an enum choice (None stays None)."""
+    return None if choice is None else choice.value
+
+
+@app.command("import", epilog=_examples(
+    "schemasmith import ../shared/corpora/sample-databases/pagila/pagila-schema.sql -o pagila.yaml",
+    "schemasmith import ../shared/corpora/sample-databases/chinook/Chinook_Sqlite.sql -o chinook.yaml --format json",
+))
 @handles_errors
 def import_(
-    source: Annotated[str, typer.Argument(help="A .sql file, a SQLite .db file or a database URL.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Design document to write (.yaml).")],
-    dialect: Annotated[Optional[str], typer.Option(help="postgres or sqlite, for a .sql SOURCE (detected when left out).")] = None,
-    name: Annotated[Optional[str], typer.Option(help="Name of the design (default: from the file or database).")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", help="text or json summary.")] = OutputFormat.text,
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="A .sql file, a SQLite .db file or a database URL.")],
+    output: Annotated[Path, option("--output", "-o", help="Design document to write (.yaml).")],
+    dialect: Annotated[Optional[SqlDialect], option("--dialect", )] = None,
+    name: Annotated[Optional[str], option("--name", help="Name of the design (default: from the file or database).")] = None,
+    format: Annotated[TextOrJson, option("--format", help="text, or json: what was written and the warnings.")] = TextOrJson.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Reverse-engineer a design document from DDL or a live database (through a real database)."""
+    from .fileio import require_writable
     from .model.document import object_counts
     from .model.yamlio import save_design
     from .sources import load_source, require_consistent, require_objects
@@ -130,27 +222,33 @@ def import_(
 
     if output.suffix.lower() not in (".yaml", ".yml"):
         raise SchemasmithError(f"{output}: the output must be a .yaml design document")
-    loaded = load_source(source, dialect=dialect, name=name)
+    require_writable(output)
+    loaded = load_source(source, dialect=_value(dialect), name=name)
     _warn(loaded.warnings)
     label = redact_url(source) if "://" in source else source
     require_objects(loaded, label)
     require_consistent(loaded, label)
     save_design(loaded.design, output)
-    if format is OutputFormat.json:
+    if format is TextOrJson.json:
         print(json.dumps({"output": str(output), "tables": len(loaded.design.tables), "warnings": loaded.warnings}, indent=2))
         return
-    out.print(f"wrote {output} ({object_counts(loaded.design)})", highlight=False)
+    say(f"wrote {output} ({object_counts(loaded.design)})", markup=False)
 
 
-@app.command()
+@app.command(epilog=_examples(
+    "schemasmith validate examples/taskhub.yaml",
+    "schemasmith validate examples/taskhub.yaml --plot growth.svg --format json",
+))
 @handles_errors
 def validate(
-    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
-    db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL server URL to validate on (default: embedded).")] = None,
-    queries: Annotated[Optional[str], typer.Option("--queries", help="Workload: YAML like `queries:`, or .sql with -- story: comments (default: the design's).")] = None,
-    scale: Annotated[Optional[str], typer.Option("--scale", help="YAML with growth: and/or expected_rows: overriding the design's.")] = None,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the growth chart (SVG) here.")] = None,
-    format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+    schema: Schema,
+    db: Annotated[Optional[str], option("--db", help="PostgreSQL server URL to validate on (default: embedded).")] = None,
+    queries: Annotated[Optional[str], option("--queries", help=help_for("--queries") + " Default: the design's.")] = None,
+    scale: Annotated[Optional[str], option("--scale", help=help_for("--scale") + " Overrides the design's.")] = None,
+    plot: Annotated[Optional[Path], option("--plot", )] = None,
+    format: Annotated[TextOrJson, option("--format", help="text, or json: every level's results.")] = TextOrJson.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """The three validation levels on real databases: the DDL applies; every story's query runs; the load model."""
     from .sources import load_source
@@ -158,6 +256,10 @@ def validate(
     from .workload.command import check_server_url, render_workload_text, validate_workload
 
     check_server_url(db)
+    if plot is not None:
+        from .fileio import require_writable
+
+        require_writable(plot)
     source = load_source(schema, server_url=db)
     _warn(source.warnings)
     checks = check_formal(source.design, postgres_url=db)
@@ -167,160 +269,194 @@ def validate(
         from .fileio import write_text_atomic
 
         write_text_atomic(plot, workload["load"]["svg"])
-    if format is OutputFormat.json:
+    if format is TextOrJson.json:
         data = {"formal": [check.__dict__ for check in checks]}
         if workload is not None:
             data["coverage"] = workload["coverage"]
             data["load"] = {key: value for key, value in workload["load"].items() if key != "svg"}
         print(json.dumps(data, indent=2, default=str))
     else:
+        out = _consoles.out
         table = RichTable(title=f"level 1 — the DDL applies ({len(source.design.tables)} tables)")
         for column in ("dialect", "database", "result", "time"):
             table.add_column(column)
         for check in checks:
             table.add_row(check.dialect, check.database, "applied" if check.applied else "[red]failed[/]", f"{check.seconds:.2f} s")
         out.print(table)
-        for check in checks:
-            for note in check.notes:
-                out.print(f"note: {note}", highlight=False, soft_wrap=True, markup=False)
+        if not console.is_quiet():
+            for check in checks:
+                for note in check.notes:
+                    out.print(f"note: {note}", soft_wrap=True, markup=False)
         for check in failed:
-            err.print(f"[bold red]{check.dialect}:[/] {check.error}", highlight=False, soft_wrap=True)
+            _consoles.err.print(f"[bold red]{check.dialect}:[/] {_escape(str(check.error))}", soft_wrap=True)
         if workload is not None:
             render_workload_text(workload, out)
         if plot is not None and workload is not None:
-            out.print(f"wrote {plot}", highlight=False, soft_wrap=True)
+            say(f"wrote {plot}", markup=False)
     coverage_failed = workload is not None and workload["coverage"]["queries"] and not workload["coverage"]["summary"]["ok"]
     if failed or coverage_failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(epilog=_examples(
+    "schemasmith indexes examples/taskhub.yaml",
+    "schemasmith indexes examples/taskhub.yaml --verify --scale-factor 0.01",
+))
 @handles_errors
 def indexes(
-    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
-    queries: Annotated[Optional[str], typer.Option("--queries", help="Workload file (default: the design's `queries:`).")] = None,
-    verify: Annotated[bool, typer.Option("--verify", help="Measure before/after on synthetic data at projected scale.")] = False,
-    hypothetical: Annotated[bool, typer.Option("--hypothetical", help="Fast path: cost the advice with HypoPG hypothetical indexes (planner estimates, seconds); needs hypopg on the --db server.")] = False,
-    db: Annotated[Optional[str], typer.Option("--db", help="PostgreSQL server for --verify / --hypothetical (default: embedded).")] = None,
-    scale_factor: Annotated[float, typer.Option("--scale-factor", help="Fraction of the projected rows --verify generates.")] = 1.0,
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    schema: Schema,
+    queries: Annotated[Optional[str], option("--queries", help=help_for("--queries") + " Default: the design's.")] = None,
+    verify: Annotated[bool, option("--verify", )] = False,
+    hypothetical: Annotated[bool, option("--hypothetical", )] = False,
+    db: Annotated[Optional[str], option("--db", help="PostgreSQL server for --verify / --hypothetical (default: embedded).")] = None,
+    scale_factor: Annotated[float, option("--scale-factor", min=0.0, help="Fraction of the projected rows --verify generates.")] = 1.0,
+    format: Annotated[TextOrJson, option("--format", help="text or json.")] = TextOrJson.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Index advice from the workload; --verify proves it with EXPLAIN ANALYZE at scale."""
     from .workload.command import indexes_command
 
-    code = indexes_command(schema, queries, verify, db, format, scale_factor, hypothetical)
+    code = indexes_command(schema, queries, verify, db, format.value, scale_factor, hypothetical)
     if code:
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_examples("schemasmith explain examples/plans/seq-scan.txt"))
 @handles_errors
 def explain(
-    plan: Annotated[str, typer.Argument(help="A file with EXPLAIN (ANALYZE) output, text or JSON; - for stdin.")],
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    plan: Annotated[str, typer.Argument(metavar="PLAN", help="A file with EXPLAIN (ANALYZE) output, text or JSON; - for stdin.")],
+    format: Annotated[TextOrJson, option("--format", help="text or json.")] = TextOrJson.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Read an EXPLAIN plan and say what is wrong and what to do."""
+    """Read an EXPLAIN plan and say what is wrong and what to do (exit 1 when a warning is found)."""
     from .workload.command import explain_command
 
-    code = explain_command(plan, format)
+    code = explain_command(plan, format.value)
     if code:
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_examples(
+    "schemasmith review examples/taskhub.yaml --fail-on error",
+    "schemasmith review examples/taskhub.yaml --format sarif -o review.sarif",
+))
 @handles_errors
 def review(
-    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
-    format: Annotated[str, typer.Option("--format", help="text, json, sarif or markdown.")] = "text",
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a finding reaches error or warning.")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help="postgres (default), sqlite, supabase, multi-tenant; comma-separated.")] = None,
-    config: Annotated[Optional[str], typer.Option("--config", help="schemasmith.toml or pyproject.toml to read (default: found from the current folder).")] = None,
+    schema: Schema,
+    format: Annotated[ReviewFormat, option("--format", help="text, json, sarif, markdown, or github (Actions annotations).")] = ReviewFormat.text,
+    output: Annotated[Optional[Path], option("--output", "-o", help="Write the report to this file instead of standard output.")] = None,
+    fail_on: Annotated[Optional[Severity], option("--fail-on", help=help_for("--fail-on") + " Default: the configuration's, else never.")] = None,
+    profile: Annotated[Optional[str], option("--profile", )] = None,
+    config: Annotated[Optional[str], option("--config", )] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Critique a schema with named rules: what will you regret in 18 months."""
     from .review.command import review_command
 
-    code = review_command(schema, format=format, fail_on=fail_on, profile=profile, config_path=config)
+    if output is not None:
+        from .fileio import require_writable
+
+        require_writable(output)
+    code = review_command(schema, format=format.value, fail_on=_value(fail_on), profile=profile, config_path=config, output=output)
     if code:
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_examples("schemasmith rules", "schemasmith rules SS102"))
 @handles_errors
 def rules(
-    code: Annotated[Optional[str], typer.Argument(help="A rule code such as SS101 to print its documentation.")] = None,
-    format: Annotated[str, typer.Option("--format", help="text, json or markdown.")] = "text",
+    code: Annotated[Optional[str], typer.Argument(metavar="CODE", help="A rule code such as SS101 to print its documentation.")] = None,
+    format: Annotated[DocFormat, option("--format", help="text, json or markdown.")] = DocFormat.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """List the review rules, or print one rule's documentation."""
     from .review.command import rules_command
 
-    exit_code = rules_command(code, format=format)
+    exit_code = rules_command(code, format=format.value)
     if exit_code:
         raise typer.Exit(exit_code)
 
 
-@app.command()
+@app.command(epilog=_examples("schemasmith design ../shared/examples/taco-reviews.md -o taco.yaml"))
 @handles_errors
 def design(
-    requirements: Annotated[Path, typer.Argument(help="Requirements in Markdown (bullets, user stories, a scale section).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Design document to write (.yaml); the report and transcript go beside it.")],
-    provider: Annotated[str, typer.Option("--provider", help="rules (offline, default), openai, anthropic or ollama.")] = "rules",
-    model: Annotated[Optional[str], typer.Option("--model", help="Model name for a language-model provider.")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Endpoint of an OpenAI-compatible server (vLLM, LM Studio, …).")] = None,
-    rounds: Annotated[int, typer.Option("--rounds", help="Critique → revise rounds at most.")] = 3,
-    replay: Annotated[Optional[Path], typer.Option("--replay", help="Reproduce a design from a transcript, with no model.")] = None,
-    profile: Annotated[Optional[str], typer.Option("--profile", help="Review profile for the critique.")] = None,
+    requirements: Annotated[Path, typer.Argument(metavar="REQUIREMENTS", help="Requirements in Markdown (bullets, user stories, a scale section).")],
+    output: Annotated[Path, option("--output", "-o", help="Design document to write (.yaml); the report and transcript go beside it.")],
+    provider: Annotated[Provider, option("--provider", )] = Provider.rules,
+    model: Annotated[Optional[str], option("--model", )] = None,
+    base_url: Annotated[Optional[str], option("--base-url", )] = None,
+    rounds: Annotated[int, option("--rounds", min=0, )] = 3,
+    replay: Annotated[Optional[Path], option("--replay", )] = None,
+    profile: Annotated[Optional[str], option("--profile", help="Review profile for the critique.")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Requirements → a reviewed design document, through the critique → revise loop."""
     from .design.command import design_command
+    from .fileio import require_writable
+
+    require_writable(output)
 
     def on_round(round_) -> None:
-        fixed = ", ".join(round_.fixed) or "nothing"
-        err.print(f"round {round_.number}: {round_.errors} errors, {round_.warnings} warnings; fixed {fixed}", highlight=False)
+        if not console.is_quiet():
+            fixed = ", ".join(round_.fixed) or "nothing"
+            _consoles.err.print(f"round {round_.number}: {round_.errors} errors, {round_.warnings} warnings; fixed {fixed}", markup=False)
 
     result = design_command(
-        requirements, output, provider=provider, model=model, base_url=base_url, rounds=rounds, replay=replay,
+        requirements, output, provider=provider.value, model=model, base_url=base_url, rounds=rounds, replay=replay,
         profile=profile, on_round=on_round, on_unread=lambda message: _warn([message]),
     )
     run = result.run
     errors = sum(f.severity == "error" for f in run.remaining)
     warnings = sum(f.severity == "warning" for f in run.remaining)
-    out.print(
+    say(
         f"{len(run.design.tables)} tables, {len(run.design.queries)} queries; after {len(run.rounds)} round(s):"
         f" {errors} errors, {warnings} warnings left",
-        highlight=False,
+        markup=False,
     )
     for path in result.written:
-        out.print(f"wrote {path}", highlight=False, soft_wrap=True)
+        say(f"wrote {path}", markup=False)
     if result.transcript is not None:
-        out.print(f"wrote {result.transcript}", highlight=False)
+        say(f"wrote {result.transcript}", markup=False)
 
 
-@app.command()
+@app.command(epilog=_examples('schemasmith revise examples/taco-reviews.yaml "Spots have opening hours" -o taco2.yaml'))
 @handles_errors
 def revise(
-    schema: Annotated[str, typer.Argument(help="The design to change (.yaml, .sql or database URL).")],
-    request: Annotated[str, typer.Argument(help='The change, in plain language ("Labels belong to an organization; …").')],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The new design document (.yaml).")],
-    provider: Annotated[str, typer.Option("--provider", help="rules (offline, default), openai, anthropic or ollama.")] = "rules",
-    model: Annotated[Optional[str], typer.Option("--model", help="Model name for a language-model provider.")] = None,
-    base_url: Annotated[Optional[str], typer.Option("--base-url")] = None,
-    rounds: Annotated[int, typer.Option("--rounds", help="Critique → revise rounds at most.")] = 3,
-    migrations: Annotated[Optional[Path], typer.Option("--migrations", help="Also write the migration's numbered step files into this folder.")] = None,
+    schema: Annotated[str, typer.Argument(metavar="SCHEMA", help="The design to change (.yaml, .sql or database URL).")],
+    request: Annotated[str, typer.Argument(metavar="REQUEST", help='The change, in plain language ("Labels belong to an organization; …").')],
+    output: Annotated[Path, option("--output", "-o", help="The new design document (.yaml).")],
+    provider: Annotated[Provider, option("--provider", )] = Provider.rules,
+    model: Annotated[Optional[str], option("--model", )] = None,
+    base_url: Annotated[Optional[str], option("--base-url", )] = None,
+    rounds: Annotated[int, option("--rounds", min=0, )] = 3,
+    directory: Annotated[Optional[Path], option("--dir", help="Also write the migration's numbered step files into this migrations folder.")] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """An iterative change to an existing design; prints what changed and the migration."""
     from .design.command import revise_command
+    from .fileio import require_writable
 
+    require_writable(output)
+    if directory is not None:
+        require_writable(directory, folder=True)
     result = revise_command(
-        schema, request, output, provider=provider, model=model, base_url=base_url, rounds=rounds,
+        schema, request, output, provider=provider.value, model=model, base_url=base_url, rounds=rounds,
         on_unread=lambda message: _warn([message]),
     )
-    out.print(f"{len(result.changes)} change(s):" if result.changes else "no change", highlight=False)
+    out = _consoles.out
+    out.print(f"{len(result.changes)} change(s):" if result.changes else "no change", markup=False)
     for change in result.changes:
-        out.print(f"  {change}", highlight=False, soft_wrap=True)
+        out.print(f"  {change}", soft_wrap=True, markup=False)
     for path in result.written:
-        out.print(f"wrote {path}", highlight=False, soft_wrap=True)
+        say(f"wrote {path}", markup=False)
     if result.changes:
-        _print_migration(schema, str(output), migrations)
+        _print_migration(schema, str(output), directory)
 
 
 def _print_migration(old: str, new: str, folder: Optional[Path]) -> None:
@@ -331,104 +467,181 @@ def _print_migration(old: str, new: str, folder: Optional[Path]) -> None:
 
     from .migrate.command import run_diff
 
+    out = _consoles.out
     with tempfile.TemporaryDirectory(prefix="schemasmith-revise-") as scratch:
         target = folder or Path(scratch)
         with contextlib.redirect_stdout(io.StringIO()):
             run_diff(old, new, dialect=None, format="sql", output=str(target), backfill=[], safe=None)
         steps = sorted(target.glob("*.up.sql"))
-        out.print(f"\nmigration ({len(steps)} step file(s); `schemasmith diff` writes them with their DOWN files and report):", highlight=False)
+        out.print(f"\nmigration ({len(steps)} step file(s); `schemasmith diff` writes them with their DOWN files and report):", markup=False)
         for path in steps:
-            out.print(f"-- {path.name}", highlight=False, soft_wrap=True, markup=False)
-            out.print(path.read_text(encoding="utf-8").rstrip(), highlight=False, soft_wrap=True, markup=False)
+            out.print(f"-- {path.name}", soft_wrap=True, markup=False)
+            out.print(path.read_text(encoding="utf-8").rstrip(), soft_wrap=True, markup=False)
         if folder is not None:
-            out.print(f"wrote the steps into {folder}", highlight=False, soft_wrap=True)
+            say(f"wrote the steps into {folder}", markup=False)
 
 
-@app.command()
+@app.command(epilog=_examples("schemasmith demo -o demo"))
 @handles_errors
 def demo(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for every artifact.")] = Path("schemasmith-demo"),
+    output: Annotated[Path, option("--output", "-o", help="Folder for every artifact.")] = Path("schemasmith-demo"),
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """The whole workflow on the bundled TaskHub example, offline: design → review → build → apply → seed → docs."""
     from .demo import run_demo
+    from .fileio import require_writable
 
-    out.print(f"schemasmith demo → {output}/", highlight=False)
+    require_writable(output, folder=True)
+    say(f"schemasmith demo → {output}/", markup=False)
 
     def report(step) -> None:
-        out.print(f"[bold]{step.name:<7}[/] {step.seconds:6.2f} s  {step.summary}", highlight=False, soft_wrap=True)
+        say(f"[bold]{step.name:<7}[/] {step.seconds:6.2f} s  {_escape(step.summary)}")
 
     steps = run_demo(output, report)
-    out.print("\nartifacts:", highlight=False)
+    say("\nartifacts:", markup=False)
     for step in steps:
         for path in step.artifacts:
-            out.print(f"  {step.name:<7} {path}", highlight=False, soft_wrap=True)
+            say(f"  {step.name:<7} {path}", markup=False)
 
 
-@app.command()
+migrate_app = typer.Typer(
+    name="migrate",
+    help="Apply migrations atomically with a history table and checksums.",
+    no_args_is_help=True,
+    context_settings=CONTEXT,
+    rich_markup_mode="rich",
+)
+app.add_typer(migrate_app)
+
+Database = Annotated[Optional[str], option("--db", help="Database URL (default: $DATABASE_URL).")]
+Directory = Annotated[Path, option("--dir", )]
+DryRun = Annotated[bool, option("--dry-run", )]
+AllowDataLoss = Annotated[bool, option("--allow-data-loss", )]
+Steps = Annotated[Optional[int], option("--steps", min=1, )]
+
+
+@migrate_app.command("apply", epilog=_examples("schemasmith migrate apply --db sqlite:///app.db --dir sqlite-migrations"))
 @handles_errors
-def migrate(
-    action: Annotated[str, typer.Argument(help="apply, status or down.")],
-    directory: Annotated[Path, typer.Option("--dir", help="Folder of NNNN_name.up.sql / NNNN_name.down.sql files.")],
-    db: Annotated[Optional[str], typer.Option("--db", help="Database URL (default: $DATABASE_URL).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would run; run nothing.")] = False,
-    allow_data_loss: Annotated[bool, typer.Option("--allow-data-loss", help="Run files marked data-loss.")] = False,
-    to: Annotated[Optional[str], typer.Option("--to", help="apply: up to VERSION; down: back to VERSION (0: all).")] = None,
-    steps: Annotated[Optional[int], typer.Option("--steps", help="Apply the next N / revert the last N.")] = None,
+def migrate_apply(
+    directory: Directory,
+    db: Database = None,
+    dry_run: DryRun = False,
+    allow_data_loss: AllowDataLoss = False,
+    to_version: Annotated[Optional[str], option("--to-version", help="Apply up to this version.")] = None,
+    steps: Steps = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
-    """Apply migrations atomically with a history table and checksums."""
+    """Apply the pending migrations, each in one transaction with its history row."""
     from .migrate.runner.command import migrate_command
 
-    code = migrate_command(action, db, str(directory), dry_run, allow_data_loss, to, steps)
+    code = migrate_command("apply", db, str(directory), dry_run, allow_data_loss, to_version, steps)
     if code:
         raise typer.Exit(code)
 
 
-@app.command()
+@migrate_app.command("status", epilog=_examples("schemasmith migrate status --db sqlite:///app.db --dir sqlite-migrations"))
+@handles_errors
+def migrate_status(
+    directory: Directory,
+    db: Database = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Which migrations are applied, pending, changed since applied or missing (exit 1 when one changed)."""
+    from .migrate.runner.command import migrate_command
+
+    code = migrate_command("status", db, str(directory))
+    if code:
+        raise typer.Exit(code)
+
+
+@migrate_app.command("down", epilog=_examples(
+    "schemasmith migrate down --db sqlite:///app.db --dir sqlite-migrations --steps 1 --dry-run",
+    "schemasmith migrate down --db sqlite:///app.db --dir sqlite-migrations --steps 1 --allow-data-loss",
+))
+@handles_errors
+def migrate_down(
+    directory: Directory,
+    db: Database = None,
+    dry_run: DryRun = False,
+    allow_data_loss: AllowDataLoss = False,
+    to_version: Annotated[Optional[str], option("--to-version", help="Revert back to this version (0: revert all).")] = None,
+    steps: Steps = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Revert applied migrations with their DOWN files, newest first."""
+    from .migrate.runner.command import migrate_command
+
+    code = migrate_command("down", db, str(directory), dry_run, allow_data_loss, to_version, steps)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command(epilog=_examples(
+    "schemasmith impact examples/taskhub.yaml tasks.project_id",
+    "schemasmith impact examples/taskhub.yaml tasks --rename-to work_items --format json",
+))
 @handles_errors
 def impact(
-    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
-    target: Annotated[str, typer.Argument(help="TABLE or TABLE.COLUMN.")],
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
-    split_to: Annotated[Optional[str], typer.Option("--split-to", help="NEW_TABLE:COL[,COL…]: compatibility view for a split.")] = None,
-    rename_to: Annotated[Optional[str], typer.Option("--rename-to", help="NEW_NAME: compatibility view for a rename.")] = None,
+    schema: Schema,
+    target: Annotated[str, typer.Argument(metavar="TARGET", help="TABLE or TABLE.COLUMN.")],
+    format: Annotated[TextOrJson, option("--format", help="text or json.")] = TextOrJson.text,
+    split_to: Annotated[Optional[str], option("--split-to", )] = None,
+    rename_to: Annotated[Optional[str], option("--rename-to", )] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """What depends on a table or column, and a compatibility view for a split or rename."""
     from .impact.command import impact_command
 
-    code = impact_command(schema, target, format, split_to, rename_to)
+    code = impact_command(schema, target, format.value, split_to, rename_to)
     if code:
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_examples(
+    "schemasmith diff examples/taskhub.yaml examples/taskhub-v2.yaml -o migrations",
+    "schemasmith diff examples/taskhub.yaml examples/taskhub-v2.yaml --target sqlite -o sqlite-migrations --format json",
+))
 @handles_errors
 def diff(
-    old: Annotated[str, typer.Argument(help="The schema as it is (.yaml, .sql or database URL).")],
-    new: Annotated[str, typer.Argument(help="The schema as it should become (.yaml, .sql or database URL).")],
-    output: Annotated[str, typer.Option("--output", "-o", help="Migrations folder: numbered up/down files and a report are added.")],
-    dialect: Annotated[Optional[str], typer.Option("--dialect", help="postgres (default) or sqlite.")] = None,
-    format: Annotated[str, typer.Option("--format", help="sql, alembic, or json (SQL files + the safety report as JSON).")] = "sql",
-    backfill: Annotated[Optional[list[str]], typer.Option("--backfill", help="TABLE.COLUMN=SQL: the value existing rows get.")] = None,
-    safe: Annotated[Optional[bool], typer.Option("--safe/--direct", help="Force the safe multi-step plans, or write direct DDL (default: safe where a table is big).")] = None,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The schema as it is (.yaml, .sql or database URL).")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The schema as it should become (.yaml, .sql or database URL).")],
+    output: Annotated[Path, option("--output", "-o", help="Migrations folder: numbered up/down files and a report are added.")],
+    target: Annotated[Optional[MigrationTarget], option("--target", "-t", help="postgres or sqlite SQL files, or an alembic revision (PostgreSQL); default: OLD's dialect (postgres for a design).")] = None,
+    format: Annotated[TextOrJson, option("--format", help="text, or json: the safety report as JSON.")] = TextOrJson.text,
+    backfill: Annotated[Optional[list[str]], option("--backfill", )] = None,
+    safe: Annotated[Optional[bool], typer.Option("--safe/--direct", metavar="", help=help_for("--safe"))] = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Migration OLD → NEW with UP, DOWN and a safety report (locks, rewrites, data loss, safe plan)."""
+    from .fileio import require_writable
     from .migrate.command import diff_command
 
-    code = diff_command(old, new, dialect, format, output, backfill or [], safe)
+    require_writable(output, folder=True)
+    code = diff_command(old, new, _value(target), format.value, str(output), backfill or [], safe)
     if code:
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_examples(
+    "schemasmith seed examples/taco-reviews.yaml --db sqlite:///taco.db --rows 1000",
+    "schemasmith seed examples/taskhub.yaml --db sqlite:///app.db --rows 100 --seed 7 -q",
+))
 @handles_errors
 def seed(
-    schema: Annotated[str, typer.Argument(help="Design document (.yaml), DDL (.sql) or database URL.")],
-    db: Annotated[Optional[str], typer.Option("--db", help="sqlite:///path.db or a PostgreSQL URL (default: a SQLite file or embedded PostgreSQL).")] = None,
-    rows: Annotated[Optional[int], typer.Option("--rows", help="Rows per table.")] = None,
-    scale: Annotated[Optional[str], typer.Option("--scale", help="Scale file: table → rows.")] = None,
-    seed_value: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same data.")] = 42,
-    null_rate: Annotated[float, typer.Option("--null-rate", help="Share of NULLs in nullable columns.")] = 0.1,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+    schema: Schema,
+    db: Annotated[Optional[str], option("--db", help="sqlite:///path.db or a PostgreSQL URL (default: a SQLite file named after the design).")] = None,
+    rows: Annotated[Optional[int], option("--rows", min=0, )] = None,
+    scale: Annotated[Optional[str], option("--scale", )] = None,
+    seed_value: Annotated[int, option("--seed", )] = 42,
+    null_rate: Annotated[float, option("--null-rate", min=0.0, max=1.0, )] = 0.1,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Constraint-correct mock data at any scale, loaded with COPY / executemany."""
     from .data.command import seed_command
@@ -438,12 +651,13 @@ def seed(
         raise typer.Exit(code)
 
 
-@app.command("copy-data")
+@app.command("copy-data", epilog=_examples("schemasmith copy-data --from sqlite:///taco.db --to \"$DATABASE_URL\""))
 @handles_errors
 def copy_data(
-    source: Annotated[str, typer.Option("--from", help="Source database URL (e.g. sqlite:///app.db).")],
-    target: Annotated[str, typer.Option("--to", help="Target database URL (e.g. postgresql://…).")],
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bars.")] = False,
+    source: Annotated[str, option("--from", help=help_for("--from") + " (e.g. sqlite:///app.db)")],
+    target: Annotated[str, option("--to", help=help_for("--to") + " (e.g. postgresql://…)")],
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """Copy every table between databases, then verify row counts, foreign keys and a sample."""
     from .data.command import copy_data_command
@@ -453,19 +667,21 @@ def copy_data(
         raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=_examples("schemasmith doctor", "schemasmith doctor --format json"))
 @handles_errors
 def doctor(
-    format: Annotated[OutputFormat, typer.Option("--format", help="text or json.")] = OutputFormat.text,
+    format: Annotated[TextOrJson, option("--format", help="text or json.")] = TextOrJson.text,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
 ) -> None:
     """What this machine can prove: embedded PostgreSQL and its extensions, reachable servers, Node tools, a browser."""
     from .doctor import render_text, run_doctor
 
     report = run_doctor()
-    if format is OutputFormat.json:
+    if format is TextOrJson.json:
         print(report.to_json())
     else:
-        out.print(render_text(report), highlight=False, soft_wrap=True, markup=False)
+        _consoles.out.print(render_text(report), soft_wrap=True, markup=False)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -479,7 +695,11 @@ _PENDING = {
 
 def _register_pending(command: str, summary: str, issue: str) -> None:
     @handles_errors
-    def pending(args: Annotated[Optional[list[str]], typer.Argument(hidden=True)] = None) -> None:
+    def pending(
+        args: Annotated[Optional[list[str]], typer.Argument(hidden=True)] = None,
+        quiet: Quiet = False,
+        verbose: Verbose = False,
+    ) -> None:
         _not_built(command, issue)
 
     pending.__doc__ = f"{summary} [dim](not built yet)[/dim]"

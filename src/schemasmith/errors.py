@@ -28,9 +28,13 @@ class Problem:
 
 
 class SchemasmithError(Exception):
-    """Bad input or an unusable environment; the message is for the user."""
+    """Bad input or an unusable environment; the message is for the user.
 
-    exit_code = 1
+    Exit code 2, as Ruff's: the command could not do its job. Exit 1 is kept for a command that
+    ran and found what the user asked it to stop on (findings at `--fail-on`, a check that failed).
+    """
+
+    exit_code = 2
 
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
@@ -54,4 +58,6 @@ class SourceError(SchemasmithError):
 class NotBuiltYet(SchemasmithError):
     """A command of the contract that this version does not implement yet."""
 
-    exit_code = 2
+
+class OutputError(SchemasmithError):
+    """A file or folder the user asked to be written cannot be: the message names the path."""

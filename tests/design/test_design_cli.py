@@ -48,21 +48,21 @@ def test_design_is_deterministic(tmp_path: Path):
 
 def test_design_bad_input_is_one_message(tmp_path: Path):
     missing = run("design", str(tmp_path / "nope.md"), "-o", str(tmp_path / "out.yaml"))
-    assert missing.returncode == 1 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
     wrong_output = run("design", str(SHARED / "examples" / "taco-reviews.md"), "-o", str(tmp_path / "out.txt"))
-    assert wrong_output.returncode == 1 and ".yaml" in wrong_output.stderr
+    assert wrong_output.returncode == 2 and ".yaml" in wrong_output.stderr
     no_key = run("design", str(SHARED / "examples" / "taco-reviews.md"), "-o", str(tmp_path / "x.yaml"), "--provider", "anthropic")
     assert no_key.returncode != 0 and "ANTHROPIC_API_KEY" in no_key.stderr and "Traceback" not in no_key.stderr
     assert not (tmp_path / "x.yaml").exists()
     empty = tmp_path / "empty.md"
     empty.write_text("# Nothing yet\n")
     nothing = run("design", str(empty), "-o", str(tmp_path / "empty.yaml"))
-    assert nothing.returncode == 1 and "no requirements found" in nothing.stderr
+    assert nothing.returncode == 2 and "no requirements found" in nothing.stderr
     assert not (tmp_path / "empty.yaml").exists()
     unreadable = tmp_path / "unreadable.md"
     unreadable.write_text("# Vague\n\n- It should be nice.\n- Things happen quickly.\n")
     vague = run("design", str(unreadable), "-o", str(tmp_path / "vague.yaml"))
-    assert vague.returncode == 1 and "no entity could be read" in vague.stderr, vague.stdout + vague.stderr
+    assert vague.returncode == 2 and "no entity could be read" in vague.stderr, vague.stdout + vague.stderr
     assert not (tmp_path / "vague.yaml").exists()
 
 

@@ -60,9 +60,9 @@ def test_postgres_diff_apply_status_down(pg_url: str, labels_yaml: Path, tmp_pat
     assert again.returncode == 0, again.stderr
     assert not list((tmp_path / "nothing").glob("*.up.sql"))
 
-    refused = run("migrate", "down", "--db", pg_url, "--dir", str(folder), "--to", "0")
+    refused = run("migrate", "down", "--db", pg_url, "--dir", str(folder), "--to-version", "0")
     assert refused.returncode != 0 and "--allow-data-loss" in refused.stderr  # dropping labels loses rows
-    down = run("migrate", "down", "--db", pg_url, "--dir", str(folder), "--to", "0", "--allow-data-loss")
+    down = run("migrate", "down", "--db", pg_url, "--dir", str(folder), "--to-version", "0", "--allow-data-loss")
     assert down.returncode == 0, down.stderr
     back = postgres_importer.import_database(pg_url, name=old.name).design
     assert same_up_to_order(postgres_dialect.project(old), back) == []
@@ -74,7 +74,7 @@ def test_sqlite_diff_apply_down(labels_yaml: Path, tmp_path: Path):
     database = tmp_path / "app.db"
     build_sqlite(database, old, tmp_path)
     folder = tmp_path / "migrations"
-    written = run("diff", str(EXAMPLES / "taskhub.yaml"), str(labels_yaml), "--dialect", "sqlite", "-o", str(folder))
+    written = run("diff", str(EXAMPLES / "taskhub.yaml"), str(labels_yaml), "--target", "sqlite", "-o", str(folder))
     assert written.returncode == 0, written.stderr
     url = f"sqlite:///{database}"
     applied = run("migrate", "apply", "--db", url, "--dir", str(folder))
@@ -82,7 +82,7 @@ def test_sqlite_diff_apply_down(labels_yaml: Path, tmp_path: Path):
     live = sqlite_importer.import_database(url, name=new.name).design
     assert "schemasmith_migrations" not in live.tables
     assert same_up_to_order(sqlite_dialect.project(new), live) == []
-    down = run("migrate", "down", "--db", url, "--dir", str(folder), "--to", "0", "--allow-data-loss")
+    down = run("migrate", "down", "--db", url, "--dir", str(folder), "--to-version", "0", "--allow-data-loss")
     assert down.returncode == 0, down.stderr
     back = sqlite_importer.import_database(url, name=old.name).design
     assert same_up_to_order(sqlite_dialect.project(old), back) == []

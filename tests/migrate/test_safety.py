@@ -95,7 +95,7 @@ def test_json_report_on_stdout(tmp_path: Path, capsys):
 
 
 def test_text_report_and_markdown_file(tmp_path: Path, capsys):
-    assert diff_command(str(SHOP), str(DESIGNS / "shop_change_type.yaml"), None, "sql", str(tmp_path), [], True) == 0
+    assert diff_command(str(SHOP), str(DESIGNS / "shop_change_type.yaml"), None, "text", str(tmp_path), [], True) == 0
     out = " ".join(capsys.readouterr().out.split())  # rich wraps at the terminal's width
     assert "Safety of the direct migration" in out and "safe plan" in out
     (report,) = tmp_path.glob("*.report.md")
@@ -106,26 +106,32 @@ def test_text_report_and_markdown_file(tmp_path: Path, capsys):
 
 
 def test_no_difference_writes_nothing(tmp_path: Path, capsys):
-    assert diff_command(str(SHOP), str(SHOP), None, "sql", str(tmp_path / "m"), [], None) == 0
+    assert diff_command(str(SHOP), str(SHOP), None, "text", str(tmp_path / "m"), [], None) == 0
     assert "nothing to migrate" in capsys.readouterr().out
     assert not (tmp_path / "m").exists() or not any((tmp_path / "m").iterdir())
 
 
 @pytest.mark.parametrize("arguments, message", [
     ({"format": "yaml"}, "unknown --format"),
-    ({"dialect": "mysql"}, "unknown --dialect"),
-    ({"format": "alembic", "dialect": "sqlite"}, "--format alembic is written for PostgreSQL"),
+    ({"target": "mysql"}, "unknown --target"),
 ])
 def test_bad_options(arguments: dict, message: str, tmp_path: Path):
     from schemasmith.errors import SchemasmithError
 
-    options = {"dialect": None, "format": "sql", "backfill": [], "safe": None} | arguments
+    options = {"target": None, "format": "text", "backfill": [], "safe": None} | arguments
     with pytest.raises(SchemasmithError, match=message):
         diff_command(str(SHOP), str(DESIGNS / "shop_split.yaml"), output=str(tmp_path), **options)
+
+
+def test_an_alembic_revision_is_for_postgresql(tmp_path: Path):
+    from schemasmith.errors import SchemasmithError
+
+    with pytest.raises(SchemasmithError, match="an Alembic revision is written for PostgreSQL"):
+        run_diff(str(SHOP), str(DESIGNS / "shop_split.yaml"), dialect="sqlite", format="alembic", output=str(tmp_path), backfill=[], safe=None)
 
 
 def test_missing_old_source(tmp_path: Path):
     from schemasmith.errors import SchemasmithError
 
     with pytest.raises(SchemasmithError, match="no such file"):
-        diff_command(str(tmp_path / "nope.yaml"), str(SHOP), None, "sql", str(tmp_path), [], None)
+        diff_command(str(tmp_path / "nope.yaml"), str(SHOP), None, "text", str(tmp_path), [], None)

@@ -82,7 +82,7 @@ def test_up_reaches_new_and_down_returns_to_old(case, tmp_path):
     save_design(import_database(str(old_db)).design, tmp_path / "old.yaml")
     save_design(import_database(str(new_db)).design, tmp_path / "new.yaml")
     result = CliRunner().invoke(
-        cli.app, ["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), "--dialect", "sqlite", "-o", str(tmp_path / "m")]
+        cli.app, ["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), "--target", "sqlite", "-o", str(tmp_path / "m")]
     )
     assert result.exit_code == 0, result.output
     ups = sorted((tmp_path / "m").glob("*.up.sql"))

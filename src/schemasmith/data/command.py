@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rich.console import Console
+from ..console import stdout_console, warn
 from rich.table import Table
 
 from ..db.urls import is_database_url
@@ -26,7 +26,7 @@ def seed_command(schema: str, db: str | None, rows: int | None, scale: str | Non
     from .progress import TableProgress
     from .seed import seed_database
 
-    out = Console(highlight=False, soft_wrap=True)
+    out = stdout_console(soft_wrap=True)
     if rows is not None and scale is not None:
         raise SeedError("--rows and --scale both given: use one (--rows N for every table, or a scale file)")
     if rows is not None and rows < 0:
@@ -40,7 +40,7 @@ def seed_command(schema: str, db: str | None, rows: int | None, scale: str | Non
         path = Path(re.sub(r"[^A-Za-z0-9_.-]+", "_", design.name).strip("._") + ".db").resolve()
         db = f"sqlite:///{path}"
         if not quiet:
-            out.print(f"no --db given: seeding the SQLite file {path}")
+            out.print(f"no --db given: seeding the SQLite file {path}", markup=False)
     elif not is_database_url(db):
         raise SeedError(f"--db {db!r}: expected a database URL such as sqlite:///app.db or postgresql://user@host/db")
     target = open_target(db)
@@ -63,12 +63,9 @@ def seed_command(schema: str, db: str | None, rows: int | None, scale: str | Non
     if not quiet:
         out.print(table)
     out.print(f"seeded {result.rows:,} rows into {result.target} in {result.seconds:.1f} s (seed {seed})")
-    for note in result.notes:
-        out.print(f"note: {note}")
-    for warning in result.warnings:
-        if warning.startswith("SQLite keeps no comments"):
-            continue  # about the DDL file's comments, not about the data
-        out.print(warning if warning.startswith("note: ") else f"warning: {warning}")
+    warn([f"note: {note}" for note in result.notes])
+    # "SQLite keeps no comments" is about the DDL file's comments, not about the data.
+    warn([warning for warning in result.warnings if not warning.startswith("SQLite keeps no comments")])
     return 0
 
 
@@ -76,7 +73,7 @@ def copy_data_command(source: str, target: str, quiet: bool) -> int:
     """`schemasmith copy-data --from URL --to URL`: schema, rows in dependency order, verification."""
     from .copy import copy_data
 
-    out = Console(highlight=False, soft_wrap=True)
+    out = stdout_console(soft_wrap=True)
     for flag, url in (("--from", source), ("--to", target)):
         if not is_database_url(url):
             raise SchemasmithError(f"{flag} {url!r}: expected a database URL such as sqlite:///app.db or postgresql://user@host/db")
@@ -90,8 +87,7 @@ def copy_data_command(source: str, target: str, quiet: bool) -> int:
         table.add_row(item.name, f"{item.source_rows:,}", f"{item.target_rows:,}", f"{item.copied:,}", f"{item.seconds:.2f}")
     if not quiet:
         out.print(table)
-    for warning in result.warnings:
-        out.print(warning if warning.startswith("note: ") else f"warning: {warning}")
+    warn(result.warnings)
     problems = result.problems()
     if problems:
         for problem in problems:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..errors import Problem, SchemasmithError
 from ..model.document import Design, ForeignKey, Table
@@ -42,35 +41,13 @@ class SeedError(SchemasmithError):
 
 
 def load_scale_file(path: str) -> dict[str, int]:
-    """A scale file: YAML or TOML, `table: rows` at the top or under `tables:`."""
-    file = Path(path)
-    if not file.exists():
-        raise SeedError(f"{path}: no such scale file")
-    text = file.read_text(encoding="utf-8")
-    try:
-        if file.suffix.lower() == ".toml":
-            import tomllib
+    """The row counts of a scale file (workload/scale_file.py: the format `validate --scale` reads too)."""
+    from ..workload.scale_file import read_scale_file
 
-            data = tomllib.loads(text)
-        else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as error:  # noqa: BLE001 - any parse error is the user's file
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise SeedError(f"{path}: not a valid scale file ({first})") from None
-    if isinstance(data, dict) and isinstance(data.get("tables"), dict):
-        data = data["tables"]
-    if not isinstance(data, dict) or not data:
-        raise SeedError(f"{path}: a scale file maps table names to row counts, e.g. `users: 10000`")
-    counts: dict[str, int] = {}
-    for name, value in data.items():
-        if isinstance(value, dict) and "rows" in value:
-            value = value["rows"]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or (isinstance(value, float) and not value.is_integer()):
-            raise SeedError(f"{path}: {name}: row count must be a whole number of 0 or more, got {value!r}")
-        counts[str(name)] = int(value)
-    return counts
+    scale = read_scale_file(path)
+    if not scale.rows:
+        raise SeedError(f"{path}: seed needs row counts (`expected_rows: {{users: 10000}}`); this file gives only growth:")
+    return scale.rows
 
 
 def _table_for(design: Design, word: str) -> str | None:

@@ -39,9 +39,16 @@ def apply_script(url: str, sql: str, label: str, *, proof: bool = False) -> Proo
     server's message with its details and server version, and the failing statement (as psql
     echoes it). Returns the script as applied, with its notes.
     """
+    import time
+
+    from ..console import detail
+    from .embedded import redact
+
+    started = time.perf_counter()
     prepared = prepare_script(sql, url, label, proof=proof)
     run_preamble(url, prepared.preamble, label)
     run_psql(url, prepared.sql, label)
+    detail(f"applied {label} to {redact(url)} in {time.perf_counter() - started:.2f} s")
     return prepared
 
 

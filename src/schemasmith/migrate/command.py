@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..console import is_quiet, stdout_console
 from ..dialects.base import Dialect
 from ..dialects.registry import (
     POSTGRES,
@@ -29,7 +30,10 @@ from .render.postgres import postgres_file
 from .render.sqlite import sqlite_file, sqlite_step
 from .report import Report, StepReport, flatten
 
-FORMATS = ("sql", "alembic", "json")
+FORMATS = ("sql", "alembic")
+
+#: `diff --target`: the dialect and the kind of files each target writes.
+TARGETS = {"postgres": ("postgres", "sql"), "sqlite": ("sqlite", "sql"), "alembic": ("postgres", "alembic")}
 DIALECTS = (POSTGRES, SQLITE)
 #: Rows counted at most when a live table has never been analyzed (reltuples = -1).
 COUNT_LIMIT = 100_000
@@ -198,7 +202,7 @@ def run_diff(old: str, new: str, *, dialect: str | None, format: str, output: st
     chosen = dialect or _default_dialect(old_source.origin)
     target = get_dialect(chosen)
     if format == "alembic" and not target.alter_column_type:
-        raise SchemasmithError("--format alembic is written for PostgreSQL; for SQLite use --format sql (its table rebuilds are SQL)")
+        raise SchemasmithError("an Alembic revision is written for PostgreSQL; for SQLite use --target sqlite (its table rebuilds are SQL)")
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise SchemasmithError(f"{output}: exists and is not a folder")
@@ -429,29 +433,31 @@ def _sqlite_texts(step: planner.Step, result: Diff, up_ops, down_ops, ident: str
 STEP_FILES = {POSTGRES: _postgres_texts, SQLITE: _sqlite_texts}
 
 
-def diff_command(old: str, new: str, dialect: str | None, format: str, output: str, backfill: list[str], safe: bool | None) -> int:
+def diff_command(old: str, new: str, target: str | None, format: str, output: str, backfill: list[str], safe: bool | None) -> int:
     """The `schemasmith diff` command: writes the steps and the report into `output`, prints the report.
 
-    `format` is sql, alembic or json (json: the SQL steps are written and the safety report is
-    printed as JSON on stdout instead of text). `safe`: True forces every safe form, False writes
-    the direct migration, None (the default) applies safe forms where the table is big enough
-    for a lock to hurt (PostgreSQL). Returns the exit code; raises SchemasmithError on bad input.
+    `target` is postgres or sqlite (SQL step files) or alembic (an Alembic revision for
+    PostgreSQL); None takes OLD's dialect. `format` is what is printed: text, or json (the safety
+    report). `safe`: True forces every safe form, False writes the direct migration, None (the
+    default) applies safe forms where the table is big enough for a lock to hurt (PostgreSQL).
+    Returns the exit code; raises SchemasmithError on bad input.
     """
-    from rich.console import Console
-
-    write_format = "sql" if format == "json" else format
-    if format not in FORMATS:
-        raise SchemasmithError(f"unknown --format {format!r}; use one of {', '.join(FORMATS)}")
+    if target is not None and target not in TARGETS:
+        raise SchemasmithError(f"unknown --target {target!r}; use one of {', '.join(TARGETS)}")
+    if format not in ("text", "json"):
+        raise SchemasmithError(f"unknown --format {format!r}; use text or json")
+    dialect, write_format = TARGETS[target] if target is not None else (None, "sql")
     report = run_diff(old, new, dialect=dialect, format=write_format, output=output, backfill=backfill, safe=safe)
     if format == "json":
         sys.stdout.write(report.to_json() + "\n")
         return 0
-    console = Console()
+    console = stdout_console()
     if not report.steps:
         console.print(f"{report.old} and {report.new} describe the same schema: nothing to migrate, nothing written",
-                      highlight=False, soft_wrap=True)
-        for text in report.suggestions + report.notes:
-            console.print(f"note: {text}", highlight=False, soft_wrap=True)
+                      soft_wrap=True, markup=False)
+        if not is_quiet():
+            for text in report.suggestions + report.notes:
+                console.print(f"note: {text}", soft_wrap=True, markup=False)
         return 0
     report.print(console)
     return 0

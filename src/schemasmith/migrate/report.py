@@ -181,7 +181,9 @@ class Report:
                 console.print(f"      [cyan]before this step the application must:[/] {text}", highlight=False, soft_wrap=True)
             for text in step.irreversible:
                 console.print(f"      [red]DOWN cannot restore:[/] {text}", highlight=False, soft_wrap=True)
-        for text in self.notes:
+        from ..console import is_quiet
+
+        for text in [] if is_quiet() else self.notes:
             console.print(f"[dim]note:[/] {text}", highlight=False, soft_wrap=True)
         if self.report_file:
             console.print(f"report: {self.report_file}", highlight=False)

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from ..config import load_config
 from ..errors import SchemasmithError
 from .definition import CATEGORIES
 from .engine import review_source
-from .formats import FORMATS, render_json, render_markdown, render_sarif, render_text
+from .formats import FORMATS, render_github, render_json, render_markdown, render_sarif, render_text
 from .registry import all_rules, get_rule
 from .rule_pages import index_page, profiles_text, rule_page
 from .settings import FAIL_ON, review_settings
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
+    from ..console import stderr_console, stdout_console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return stderr_console() if stderr else stdout_console(soft_wrap=False)
 
 
 def review_command(
@@ -31,11 +32,13 @@ def review_command(
     fail_on: str | None = None,
     profile: str | None = None,
     config_path: str | None = None,
+    output: Path | None = None,
 ) -> int:
     """`schemasmith review SCHEMA`: print the findings; exit 1 when one reaches `--fail-on`.
 
     `profile` and `fail_on` left as None take the configuration's value, then the defaults
-    (profile postgres; no failing). The exit code is 0 otherwise.
+    (profile postgres; no failing). The exit code is 0 otherwise. With `output`, the report is
+    written to that file (atomically) instead of standard output.
     """
     if format not in FORMATS:
         raise SchemasmithError(f"--format: unknown format {format!r}; use one of {', '.join(FORMATS)}")
@@ -50,15 +53,38 @@ def review_command(
         err = _console(stderr=True)
         for warning in review.warnings:
             err.print(Text("warning: ", style="yellow") + Text(warning), soft_wrap=True)
-    if format == "json":
-        sys.stdout.write(render_json(review))
-    elif format == "sarif":
-        sys.stdout.write(render_sarif(review))
-    elif format == "markdown":
-        sys.stdout.write(render_markdown(review, command=f"schemasmith review {schema} --format markdown"))
-    else:
-        render_text(review, _console())
+    text = _report_text(review, format, schema, to_file=output is not None)
+    if output is not None:
+        from ..console import say
+        from ..fileio import write_text_atomic
+
+        write_text_atomic(output, text)
+        say(f"wrote {output} ({len(review.findings)} finding(s))", markup=False)
+    elif text is not None:
+        sys.stdout.write(text)
     return 1 if review.fails(threshold) else 0
+
+
+def _report_text(review, format: str, schema: str, *, to_file: bool) -> str | None:
+    """The report as text in `format`; None when text goes straight to the terminal (rich)."""
+    if format == "json":
+        return render_json(review)
+    if format == "sarif":
+        return render_sarif(review)
+    if format == "github":
+        return render_github(review)
+    if format == "markdown":
+        return render_markdown(review, command=f"schemasmith review {schema} --format markdown")
+    if not to_file:
+        render_text(review, _console())
+        return None
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    render_text(review, Console(file=buffer, width=10_000, color_system=None, highlight=False, soft_wrap=False))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
 
 def rules_command(code: str | None = None, format: str = "text") -> int:
@@ -73,6 +99,8 @@ def rules_command(code: str | None = None, format: str = "text") -> int:
             sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         elif format == "markdown":
             sys.stdout.write(rule_page(rule))
+        elif not sys.stdout.isatty():
+            sys.stdout.write(rule_page(rule))  # Markdown is plain text already; rich would centre headings in a pipe
         else:
             from rich.markdown import Markdown
 

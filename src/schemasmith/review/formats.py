@@ -12,7 +12,7 @@ from .engine import Review
 from .finding import Finding
 from .rule_pages import rule_page
 
-FORMATS = ("text", "json", "sarif", "markdown")
+FORMATS = ("text", "json", "sarif", "markdown", "github")
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -195,6 +195,33 @@ def _fence(text: str, language: str) -> str:
     while fence in text:
         fence += "`"
     return f"{fence}{language}\n{text}\n{fence}"
+
+
+#: GitHub workflow-command levels per severity (the annotations a pull request shows inline).
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    """Escape text the way GitHub's workflow commands require (%, CR, LF; also : and , in properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(review: Review) -> str:
+    """GitHub Actions annotations, one `::level file=…,line=…,title=…::message` line per finding."""
+    lines = []
+    for finding in review.findings:
+        properties = []
+        if finding.file and "://" not in finding.file:
+            properties.append(f"file={_github_escape(finding.file, property_value=True)}")
+            if finding.line is not None:
+                properties.append(f"line={finding.line}")
+        properties.append(f"title={_github_escape(f'{finding.code} {finding.name}', property_value=True)}")
+        message = f"{finding.location}: {finding.message}. {finding.reason}" if finding.location else f"{finding.message}. {finding.reason}"
+        lines.append(f"::{GITHUB_LEVEL[finding.severity]} {','.join(properties)}::{_github_escape(message)}")
+    return "".join(line + "\n" for line in lines)
 
 
 def render_markdown(review: Review, command: str | None = None) -> str:

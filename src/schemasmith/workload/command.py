@@ -18,9 +18,9 @@ FORMATS = ("text", "json")
 
 
 def _console():
-    from rich.console import Console
+    from ..console import stdout_console
 
-    return Console(highlight=False, soft_wrap=True)
+    return stdout_console(soft_wrap=True)
 
 
 def _check_format(format: str) -> None:
@@ -187,31 +187,21 @@ def validate_workload(design: Design, queries: str | None = None, scale: str | N
 
 
 def _apply_scale(design: Design, scale: str) -> Design:
-    import yaml
-
+    """The design with a scale file's row counts and growth drivers in place of its own."""
     from ..model.document import Growth
+    from .scale_file import read_scale_file
 
-    path = Path(scale)
-    if not path.is_file():
-        raise SchemasmithError(f"{scale}: no such scale file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
-        raise SchemasmithError(f"{scale}: not valid YAML: {error}") from None
-    if not isinstance(data, dict):
-        raise SchemasmithError(f"{scale}: expected a mapping with growth: and/or expected_rows:")
+    read = read_scale_file(scale)
     copy = design.model_copy(deep=True)
-    if "growth" in data:
+    if read.growth is not None:
         try:
-            copy.growth = Growth(**data["growth"])
-        except Exception as error:  # noqa: BLE001
+            copy.growth = Growth(**read.growth)
+        except Exception as error:  # noqa: BLE001 - pydantic's message names the field
             raise SchemasmithError(f"{scale}: growth: {error}") from None
-    for table, rows in (data.get("expected_rows") or {}).items():
+    for table, rows in read.rows.items():
         if table not in copy.tables:
             raise SchemasmithError(f"{scale}: expected_rows: no table {table} in the design")
-        if not isinstance(rows, (int, float)) or rows < 0:
-            raise SchemasmithError(f"{scale}: expected_rows.{table}: expected a number of rows, not {rows!r}")
-        copy.tables[table].expected_rows = int(rows)
+        copy.tables[table].expected_rows = rows
     return copy
 
 
