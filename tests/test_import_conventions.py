@@ -9,11 +9,9 @@ convention it never had: such findings are named when this fails.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import SHARED
+
 from schemasmith.emit import markdown
 from schemasmith.model import dump_design, load_design_text
 from schemasmith.model.document import Conventions, Design

@@ -156,10 +156,11 @@ def key_style_against_conventions(ctx: Context):
         elif convention in INTEGER_KEY_STYLES and portable.kind == "uuid":
             if any(word in prose for word in ("uuid", "offline", "client-generated", "merge", "public id")):
                 continue
+            integer = ctx.design.conventions.key_type
             usual = {
-                "identity": "a bigint identity" if ctx.design.conventions.key_type == "bigint" else f"an {ctx.design.conventions.key_type} identity",
-                "serial": f"{article(ctx.design.conventions.key_type)} {ctx.design.conventions.key_type} numbered by a sequence",
-                "integer": f"{article(ctx.design.conventions.key_type)} {ctx.design.conventions.key_type}",
+                "identity": f"{article(integer)} {integer} identity",
+                "serial": f"{article(integer)} {integer} numbered by a sequence",
+                "integer": f"{article(integer)} {integer}",
             }[convention]
             yield _off_key_style(
                 ctx, name, key, "a uuid", convention, "integers",
