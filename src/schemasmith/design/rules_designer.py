@@ -161,8 +161,8 @@ def assemble(draft: Draft, requirements: Requirements, conventions: Conventions)
 def _key_column(entity: DraftEntity, conventions: Conventions) -> dict[str, Any]:
     if entity.identity_key:
         return {"type": "bigint", "identity": "always"}
-    if conventions.primary_key == "identity":
-        return {"type": "bigint", "identity": "by default"}
+    if conventions.primary_key != "uuid":  # an integer style (an imported schema's serial keys too): identity of its type
+        return {"type": conventions.key_type, "identity": "by default"}
     return {"type": "uuid"}
 
 
@@ -170,7 +170,7 @@ def _parent_key_type(draft: Draft, parent: str, conventions: Conventions) -> str
     entity = draft.entities.get(parent)
     if entity is not None and entity.identity_key:
         return "bigint"
-    return "bigint" if conventions.primary_key == "identity" else "uuid"
+    return conventions.key_type
 
 
 def _entity_table(draft: Draft, entity: DraftEntity, conventions: Conventions, enums: dict) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from functools import lru_cache
 
 from ..errors import Problem, SchemaError
 from ..model import naming
+from ..model.conventions import key_convention
+from ..model.conventions import observed as observed_conventions
 from ..model.document import (
     Column,
     Conventions,
@@ -469,7 +471,7 @@ class PostgresRenderer:
     def __init__(self, design: Design, version: int):
         self.design = design
         self.version = version
-        self.style = design.conventions.enum_style
+        self.style = design.conventions.enum_types
         self.warnings: list[str] = []
 
     # Each section is a list of statements; sections are joined with blank lines.
@@ -910,27 +912,15 @@ def minimal_index_names(table_name: str, table: Table, actual: list[str]) -> lis
 
 
 def infer_conventions(design: Design, enum_style: str) -> Conventions:
-    """The conventions a database shows: key style from the keys, version from the features used.
+    """The conventions a database shows (`model.conventions.observed`), version from the features used.
 
-    `primary_key: identity` only when integer identity keys outnumber uuid keys and every
-    single-column integer key has an identity (so the convention implies nothing new).
+    `primary_key: identity` implies an identity for every integer key without one; when some
+    integer keys of an identity schema are plain, the conventions say `implied: false` so that
+    nothing is added to them.
     """
     implied = with_implied(design)
-    identity_keys = uuid_keys = 0
-    bare_integer_key = False
-    for table in implied.tables.values():
-        if len(table.primary_key) != 1 or table.primary_key[0] not in table.columns:
-            continue
-        column = table.columns[table.primary_key[0]]
-        portable = column.portable_type
-        if portable.kind == "uuid":
-            uuid_keys += 1
-        elif portable.is_integer:
-            if column.identity:
-                identity_keys += 1
-            elif column.default is None and column.generated is None:
-                bare_integer_key = True
-    primary_key = "identity" if identity_keys > uuid_keys and not bare_integer_key else "uuid"
+    found = observed_conventions(implied, enum_style)
+    _, _, plain_keys_left = key_convention(implied)
     version = 14
     for table in design.tables.values():
         if any(unique.nulls_not_distinct for unique in table.unique):
@@ -938,7 +928,7 @@ def infer_conventions(design: Design, enum_style: str) -> Conventions:
         for column in table.columns.values():
             if column.default is not None and column.default.is_expression and function_name(str(column.default.value)) == "uuidv7":
                 version = max(version, UUIDV7_VERSION)
-    return Conventions(primary_key=primary_key, enum_style=enum_style, postgres_version=version)  # type: ignore[arg-type]
+    return Conventions(**found, postgres_version=version, implied=not plain_keys_left)
 
 
 def project(design: Design) -> Design:

@@ -24,6 +24,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..model import naming
+from ..model.conventions import key_convention
+from ..model.conventions import observed as observed_conventions
 from ..model.document import (
     CheckConstraint,
     Column,
@@ -1187,21 +1189,16 @@ def render(design: Design) -> DdlOutput:
 # --- project --------------------------------------------------------------------------------
 
 
-def infer_primary_key_convention(tables: dict[str, Table]) -> str:
-    """`identity` when every single-column integer key is AUTOINCREMENT and no key is a uuid."""
-    integer_keys = uuid_keys = 0
-    for table in tables.values():
-        if len(table.primary_key) != 1 or table.primary_key[0] not in table.columns:
-            continue
-        column = table.columns[table.primary_key[0]]
-        kind = column.portable_type.kind
-        if kind == "uuid":
-            uuid_keys += 1
-        elif column.portable_type.is_integer:
-            if column.identity is None:
-                return "uuid"
-            integer_keys += 1
-    return "identity" if integer_keys and not uuid_keys else "uuid"
+def infer_conventions(design: Design) -> Conventions:
+    """The conventions a SQLite schema shows (`model.conventions.observed`); enums are CHECKs.
+
+    `identity` (AUTOINCREMENT) only when every integer key has it: the convention would add
+    AUTOINCREMENT to a plain INTEGER PRIMARY KEY, so a schema with both says `integer`.
+    """
+    found = observed_conventions(design, "check")
+    if key_convention(design)[2]:
+        found["primary_key"] = "integer"
+    return Conventions(**found)
 
 
 def simplify_names(table_name: str, table: Table, index_names: list[str]) -> Table:
@@ -1355,10 +1352,11 @@ def project(design: Design) -> Design:
             portable = table_column.portable_type
             if portable.is_enum and portable.enum in implied.enums and portable.enum not in enums:
                 enums[portable.enum] = list(implied.enums[portable.enum])  # type: ignore[index]
-    conventions = Conventions(primary_key=infer_primary_key_convention(ordered), enum_style="check")  # type: ignore[arg-type]
     views = {name: _projected_view(view) for name, view in implied.views.items() if view.dialect == DIALECT.name}
     virtual = {name: item for name, item in implied.virtual_tables.items() if item.dialect == DIALECT.name}
-    return Design(name=implied.name, conventions=conventions, enums=enums, tables=ordered, views=views, virtual_tables=virtual)
+    projected = Design(name=implied.name, conventions=Conventions(enum_style="check"), enums=enums, tables=ordered, views=views,
+                       virtual_tables=virtual)
+    return projected.model_copy(update={"conventions": infer_conventions(projected)})
 
 
 def _projected_view(view):

@@ -57,7 +57,7 @@ class _Renderer:
     def __init__(self, design: Design, version: int):
         self.design = design
         self.version = version
-        self.style = design.conventions.enum_style
+        self.style = design.conventions.enum_types
         self.warnings: list[str] = []
 
     def render(self) -> DdlOutput:

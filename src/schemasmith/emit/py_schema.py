@@ -248,7 +248,7 @@ def build(design: Design, reserved_attributes: frozenset[str]) -> SchemaView:
     implied = with_implied(design)
     parts = postgres_parts(implied)
     plans, sqlite_warnings = sqlite_plans(implied)
-    native = implied.conventions.enum_style == "native"
+    native = implied.conventions.enum_types == "native"
 
     module = py_names.Namespace(
         reserved={

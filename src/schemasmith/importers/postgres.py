@@ -349,7 +349,8 @@ class _Importer:
         except ValidationError as error:  # pragma: no cover - every part was validated on its own
             raise SourceError(f"the database could not be read into a design: {error}") from None
         conventions = infer_conventions(design, style)
-        tables, implied = self._implied_left_out(design, conventions)
+        # Conventions that would add to some tables (an identity to a plain integer key) imply nothing.
+        tables, implied = self._implied_left_out(design, conventions) if conventions.implied else (dict(design.tables), False)
         conventions = conventions.model_copy(update={"implied": implied})
         design = design.model_copy(update={"conventions": conventions, "tables": tables})
         self._check(design)

@@ -25,7 +25,7 @@ from ..dialects.sqlite import (
     design_default,
     design_expression,
     implied_checks,
-    infer_primary_key_convention,
+    infer_conventions,
     max_depth_key,
     max_depth_trigger_name,
     max_depth_trigger_sql,
@@ -517,12 +517,13 @@ def introspect(connection: sqlite3.Connection, name: str) -> ImportResult:
         context.warnings.append(f"triggers not on a table or view of the design are not imported: {', '.join(homeless)}")
     design = Design(
         name=name,
-        conventions=Conventions(primary_key=infer_primary_key_convention(tables), enum_style="check"),  # type: ignore[arg-type]
+        conventions=Conventions(enum_style="check"),
         enums=context.enums,
         tables=tables,
         views=views,
         virtual_tables=virtual,
     )
+    design = design.model_copy(update={"conventions": infer_conventions(design)})
     for problem in check_invariants(design):
         context.warnings.append(f"the imported design breaks a rule schemasmith checks: {problem}")
     return ImportResult(design=design, warnings=context.warnings)

@@ -18,7 +18,7 @@ class PgContext:
 
     def __init__(self, old: Design, new: Design, version: int):
         self.version = version
-        self.style = new.conventions.enum_style
+        self.style = new.conventions.enum_types
         self._renderers = {"old": postgres.PostgresRenderer(old, version), "new": postgres.PostgresRenderer(new, version)}
         self.designs = {"old": old, "new": new}
 

@@ -201,17 +201,59 @@ class Table(Strict):
     suppress: list[Suppression] = Field(default_factory=list)  # review rules waived here, each with a reason
 
 
+#: How single-column primary keys get their values: a generated uuid, an integer identity column,
+#: an integer numbered by a sequence default (serial, bigserial), or a plain integer the writer
+#: (or SQLite's rowid) gives.
+KEY_STYLES = ("uuid", "identity", "serial", "integer")
+#: The integer key styles; `primary_key_type` says which integer type they use.
+INTEGER_KEY_STYLES = ("identity", "serial", "integer")
+
+
 class Conventions(Strict):
-    primary_key: Literal["uuid", "identity"] = "uuid"
+    primary_key: Literal["uuid", "identity", "serial", "integer"] = "uuid"
+    #: The integer type of integer keys (identity, serial, integer); unset means bigint.
+    primary_key_type: Literal["smallint", "integer", "bigint"] | None = None
     audit_fields: list[str] = Field(default_factory=lambda: ["created_at", "updated_at"])
     soft_delete: bool = False
-    enum_style: Literal["native", "check"] = "native"
+    #: How enum types are built (native types, or text with a CHECK). `lookup`: the schema keeps its
+    #: value lists in lookup tables that foreign keys reference; an enum declared anyway is native.
+    enum_style: Literal["native", "check", "lookup"] = "native"
+    #: `<case>_<number>` of table names: snake_case_plural (the default), snake_case_singular,
+    #: PascalCase_singular, camelCase_plural, …
     naming: str = "snake_case_plural"
+    #: Whether every table carries a comment saying what a row is (false: the schema does not use
+    #: table comments, as an import of such a schema records, and the review does not ask for them).
+    table_comments: bool = True
     postgres_version: int = 14  # the oldest PostgreSQL the generated DDL must run on
     #: What the design may leave out: a uuid key's generated default, an integer key's identity
     #: under `primary_key: identity`, the trigger that keeps `updated_at` current. false: nothing is
     #: added, the design is the database exactly (import writes it so for schemas that differ).
     implied: bool = True
+
+    @property
+    def enum_types(self) -> Literal["native", "check"]:
+        """How declared enums are built: `check`, or native types (under `native` and `lookup`)."""
+        return "check" if self.enum_style == "check" else "native"
+
+    @property
+    def key_type(self) -> str:
+        """The portable type of a new key under these conventions: uuid, or the integer type."""
+        if self.primary_key == "uuid":
+            return "uuid"
+        return self.primary_key_type or "bigint"
+
+    def to_data(self) -> dict[str, Any]:
+        """Every convention, so a reader sees the choices; the ones added after format 2 only when set."""
+        data = self.model_dump(mode="json")
+        for name in _LATER_CONVENTIONS:
+            if data[name] == type(self).model_fields[name].default:
+                del data[name]
+        return data
+
+
+#: Conventions added after documents started writing every convention: left out at their defaults,
+#: so a document written before them is written back unchanged.
+_LATER_CONVENTIONS = ("primary_key_type", "table_comments")
 
 
 class Growth(Strict):
@@ -302,7 +344,7 @@ class Design(Strict):
         data = self.model_dump(mode="json", exclude_defaults=True)
         data["format"] = FORMAT  # what is written is always the current format
         # Conventions are always written: a reader should see the choices, not know the defaults.
-        data["conventions"] = self.conventions.model_dump(mode="json")
+        data["conventions"] = self.conventions.to_data()
         order = list(type(self).model_fields)
         return {key: data[key] for key in order if key in data}
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from ..model import conventions as observed
 from ..model.document import Design, ForeignKey, Table
-from ..text.words import is_plural, last_word
 from .fixes import SqlWriter, table_snippet, yaml_snippet
 from .objects import FunctionFacts, function_facts, in_postgres_sql, trigger_function
 from .options import ReviewSettings
@@ -32,7 +32,7 @@ class Context:
         self.origin = origin
         self.profile = profile
         self.settings = settings or ReviewSettings()
-        self.sql = SqlWriter(profile.dialect, live=origin != "design", enum_style=design.conventions.enum_style)
+        self.sql = SqlWriter(profile.dialect, live=origin != "design", enum_style=design.conventions.enum_types)
 
     # --- sources ----------------------------------------------------------------------------
 
@@ -190,36 +190,63 @@ class Context:
     # --- conventions ------------------------------------------------------------------------
 
     @cached_property
+    def tables(self) -> dict[str, Table]:
+        """The tables conventions speak of: all but partitions (a partition has its parent's columns,
+        keys and documentation, so a finding about them belongs to the parent) and the tables of
+        migration tools (`schema_migrations`: their shape is the tool's)."""
+        return observed.counted_tables(self.design)
+
+    def is_partition(self, name: str) -> bool:
+        return self.design.tables[name].partition_of is not None
+
+    def inherited_key(self, name: str) -> bool:
+        """A partition whose parent (or its parent) has a primary key: the database gives it that key."""
+        seen = set()
+        table = self.design.tables[name]
+        while table.partition_of is not None and table.partition_of not in seen:
+            seen.add(table.partition_of)
+            parent = self.design.tables.get(table.partition_of)
+            if parent is None:
+                return False
+            if parent.primary_key:
+                return True
+            table = parent
+        return False
+
+    @cached_property
     def audit_fields(self) -> list[str]:
-        """The audit fields to expect. A design states them; an imported schema never chose any,
-        so it is held to the ones most of its own tables have (its de-facto convention)."""
+        """The audit fields to expect. A design states them (an import records the ones the schema
+        has); a schema read from DDL or a database is held to the ones most of its own tables have."""
         fields = list(self.design.conventions.audit_fields)
-        if self.from_design or not self.design.tables:
+        if self.from_design or not self.tables:
             return fields
-        half = len(self.design.tables) / 2
-        return [field for field in fields if sum(field in table.columns for table in self.design.tables.values()) >= half]
+        half = len(self.tables) / 2
+        found = [field for field in fields if sum(field in table.columns for table in self.tables.values()) >= half]
+        return found + [field for field in observed.audit_fields(self.design) if field not in found]
 
     @cached_property
     def key_style(self) -> str:
-        """uuid or identity: the design's convention, or what most keys of an imported schema are."""
+        """uuid, identity, serial or integer: the design's convention, or what most keys of a schema read
+        from DDL or a database are."""
         if self.from_design:
             return self.design.conventions.primary_key
-        uuid = integer = 0
-        for table in self.design.tables.values():
-            if len(table.primary_key) == 1 and table.primary_key[0] in table.columns:
-                kind = table.columns[table.primary_key[0]].portable_type
-                uuid += kind.kind == "uuid"
-                integer += kind.is_integer
-        return "uuid" if uuid > integer else "identity"
+        return observed.key_convention(self.design)[0]
 
     @cached_property
     def naming(self) -> str:
-        """snake_case_plural or snake_case_singular: the design's, or the majority of an imported schema's names."""
+        """`<case>_<number>` (snake_case_plural, PascalCase_singular, …): the design's, or what most
+        table names of a schema read from DDL or a database follow."""
         if self.from_design:
             return self.design.conventions.naming
-        numbers = [is_plural(last_word(name)) for name in self.design.tables]
-        plural, singular_count = numbers.count(True), numbers.count(False)
-        return "snake_case_plural" if plural >= singular_count else "snake_case_singular"
+        return observed.naming(self.design)
+
+    @cached_property
+    def table_comments(self) -> bool:
+        """Whether tables are expected to carry comments: the design's convention, or whether most
+        tables of a schema read from DDL or a database have one."""
+        if self.from_design:
+            return self.design.conventions.table_comments
+        return observed.table_comments(self.design)
 
     # --- tenancy ----------------------------------------------------------------------------
 

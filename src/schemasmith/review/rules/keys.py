@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...model.document import INTEGER_KEY_STYLES
 from ...model.types import parse_type
 from ..context import Context
 from ..definition import rule
@@ -45,8 +46,8 @@ def missing_primary_key(ctx: Context):
     ```
     """
     for name, table in ctx.design.tables.items():
-        if table.primary_key:
-            continue
+        if table.primary_key or ctx.inherited_key(name):
+            continue  # a partition has its parent's key: the database makes it one
         sql, design, how = _key_fix(ctx, name)
         yield Violation(
             table=name,
@@ -74,13 +75,13 @@ def _key_fix(ctx: Context, name: str):
             return sql, ctx.patch(name, primary_key=columns), f"Make ({', '.join(columns)}) the primary key."
     if ctx.design.conventions.primary_key == "uuid":
         type_text, extra = "uuid", "NOT NULL DEFAULT gen_random_uuid()"
-    else:
-        type_text, extra = "bigint", "GENERATED ALWAYS AS IDENTITY"
+    else:  # an integer key style: an identity of the conventions' integer type numbers the rows there are
+        type_text, extra = ctx.design.conventions.key_type, "GENERATED ALWAYS AS IDENTITY"
     if ctx.sql.rebuilds_tables:
         sql = ctx.sql.rebuild(name, "add a primary key")
     else:
         sql = f"ALTER TABLE {q(name)} ADD COLUMN {q('id')} {ctx.sql.type_sql(type_text)} {extra} PRIMARY KEY;"
-    identity = "always" if type_text == "bigint" else None
+    identity = None if type_text == "uuid" else "always"
     design = ctx.patch(name, columns={"id": column_flow(type_text, identity=identity)}, primary_key=["id"])
     return sql, design, f"Add a surrogate key `id` ({type_text}, following the conventions)."
 
@@ -100,7 +101,8 @@ def key_style_against_conventions(ctx: Context):
     """
     ## What it does
     Finds single-column primary keys whose type differs from `conventions.primary_key`: an
-    integer key where the conventions say uuid, or a uuid key where they say identity.
+    integer key where the conventions say uuid, or a uuid key where they say an integer style
+    (identity, serial or integer).
 
     ## Why is this bad?
     One key style per schema keeps foreign keys, ORMs, URLs and generated code uniform; a table
@@ -108,7 +110,8 @@ def key_style_against_conventions(ctx: Context):
     is fine (uuid keys can be made anywhere and do not leak row counts; identity keys are smaller
     and ordered); mixing them by accident is not. When the difference is deliberate, say so in
     the table's rationale (e.g. "bigint identity: an append-only log read in insertion order").
-    A schema imported from DDL or a database is held to the key type most of its tables use.
+    A schema imported from DDL or a database is held to the key type most of its tables use;
+    `import` records it (e.g. `primary_key: serial` for Pagila's sequence-numbered keys).
 
     ## Example
     ```yaml
@@ -133,7 +136,7 @@ def key_style_against_conventions(ctx: Context):
     ```
     """
     convention = ctx.key_style
-    for name, table in ctx.design.tables.items():
+    for name, table in ctx.tables.items():
         if len(table.primary_key) != 1 or table.primary_key[0] not in table.columns:
             continue
         key = table.primary_key[0]
@@ -150,13 +153,19 @@ def key_style_against_conventions(ctx: Context):
                 "Every other key is a uuid; say in the rationale why this one is not, or follow the conventions.",
                 column_flow("uuid"),
             )
-        elif convention == "identity" and portable.kind == "uuid":
+        elif convention in INTEGER_KEY_STYLES and portable.kind == "uuid":
             if any(word in prose for word in ("uuid", "offline", "client-generated", "merge", "public id")):
                 continue
+            integer = ctx.design.conventions.key_type
+            usual = {
+                "identity": f"{article(integer)} {integer} identity",
+                "serial": f"{article(integer)} {integer} numbered by a sequence",
+                "integer": f"{article(integer)} {integer}",
+            }[convention]
             yield _off_key_style(
-                ctx, name, key, "a uuid", "identity", "integers",
-                "Every other key is a bigint identity; say in the rationale why this one is a uuid, or follow the conventions.",
-                column_flow("bigint", identity="always"),
+                ctx, name, key, "a uuid", convention, "integers",
+                f"Every other key is {usual}; say in the rationale why this one is a uuid, or follow the conventions.",
+                column_flow(ctx.design.conventions.key_type, identity="always"),
             )
 
 

@@ -6,6 +6,7 @@ import re
 
 from pglast import keywords
 
+from ...model.conventions import CASES, bare_name, in_case, naming_parts, words
 from ...text.words import is_plural, last_word, plural
 from ..context import Context
 from ..definition import rule
@@ -47,7 +48,9 @@ def table_without_comment(ctx: Context):
     or ledgers, whether a `session` is a login or a class. The comment travels with the schema
     into the database (`COMMENT ON`), the generated docs, ORMs and every SQL client, where the
     next developer reads it at the moment they need it. One sentence saves a meeting. A schema
-    imported from a database that has no comment at all gets one finding, not one per table.
+    read from DDL or a database where most tables have no comment gets one finding, not one per
+    table; a design whose `conventions.table_comments` is false (as `import` writes for such a
+    schema) gets none. Partitions share their parent's documentation.
 
     ## Example
     ```yaml
@@ -68,12 +71,16 @@ def table_without_comment(ctx: Context):
         primary_key: [id]
     ```
     """
-    missing = [name for name, table in ctx.design.tables.items() if not (table.comment and table.comment.strip())]
-    if not ctx.from_design and missing and len(missing) == len(ctx.design.tables) > 1:
-        # A database that never used comments: one finding, not one per table.
+    tables = ctx.tables
+    missing = [name for name, table in tables.items() if not (table.comment and table.comment.strip())]
+    if ctx.from_design and not ctx.table_comments:
+        return  # the design says its tables carry no comments: that is its convention, recorded
+    if not ctx.from_design and missing and len(tables) > 1 and (len(missing) == len(tables) or not ctx.table_comments):
+        # A database that (mostly) never used comments: one finding, not one per table.
         yield Violation(
             table=None,
-            message=f"none of the {len(missing)} tables has a comment",
+            message=f"none of the {len(missing)} tables has a comment" if len(missing) == len(tables)
+            else f"{len(missing)} of the {len(tables)} tables have no comment",
             reason="Say in one sentence per table what a row is; comments reach the database, the docs and every SQL client.",
             sql="\n".join(ctx.sql.comment_on_table(name, f"WHAT one row of {name} means") for name in missing),
         )
@@ -160,7 +167,10 @@ def non_snake_case_identifier(ctx: Context):
     `"orderItems"` in double quotes: `SELECT orderItems.id` fails with "relation orderitems
     does not exist". Mixed styles also make every name a guess. One style (snake_case, the SQL
     convention) means names work unquoted in every dialect and tool. A schema that uses another
-    style for most of its names gets one finding for all of them.
+    style for most of its names gets one finding for all of them. A design whose
+    `conventions.naming` names another case (`PascalCase_singular`, as `import` records for
+    Chinook) has made that choice: its names are held to that case instead, and only a name
+    written in neither is reported.
 
     ## Example
     ```yaml
@@ -182,6 +192,10 @@ def non_snake_case_identifier(ctx: Context):
         primary_key: [id]
     ```
     """
+    case, _ = naming_parts(ctx.naming)
+    if ctx.from_design and case in CASES and case != "snake_case":
+        yield from _against_declared_case(ctx, case)
+        return
     identifiers = [(name, None) for name in ctx.design.tables]
     identifiers += [(name, column) for name, table in ctx.design.tables.items() for column in table.columns]
     offending = [(name, column) for name, column in identifiers if not _SNAKE.match(column if column is not None else name)]
@@ -231,6 +245,40 @@ def non_snake_case_identifier(ctx: Context):
             )
 
 
+def _against_declared_case(ctx: Context, case: str):
+    """Names in neither the declared case nor snake_case, under a naming convention of another case."""
+    pattern = CASES[case]
+
+    def follows(name: str) -> bool:
+        return bool(pattern.match(name) or _SNAKE.match(name) and "_" not in name and case != "UPPER_CASE")
+
+    for name, table in ctx.design.tables.items():
+        if not follows(bare_name(name)):
+            new = in_case(words(bare_name(name)) or ["table"], case)
+            yield Violation(
+                table=name,
+                message=f"table name {name!r} is not {case}, as conventions.naming is {ctx.naming}",
+                reason=f"The other names are {case}; one written otherwise makes every name a guess.",
+                sql=ctx.sql.rename_table(name, new),
+                design=(ctx.patch(new, renamed_from=name) + f"\n    # …and the rest of {name}, renamed") if ctx.from_design else None,
+                path=("tables", name),
+            )
+        for column_name in table.columns:
+            if follows(column_name):
+                continue
+            new = in_case(words(column_name) or ["column"], case)
+            if new in table.columns:
+                continue
+            yield Violation(
+                table=name,
+                column=column_name,
+                message=f"column name {name}.{column_name} is not {case}, as conventions.naming is {ctx.naming}",
+                reason=f"The other names are {case}; one written otherwise makes every name a guess.",
+                sql=ctx.sql.rename_column(name, column_name, new),
+                design=ctx.patch(name, columns={new: _renamed_column(table, column_name)}),
+            )
+
+
 def _renamed_column(table, column_name: str):
     """The design patch's entry for a renamed column: its whole definition plus `renamed_from`."""
     from ..fixes import Flow
@@ -246,9 +294,10 @@ def _renamed_column(table, column_name: str):
 def _table_name(ctx: Context, name: str) -> str:
     """The snake_case name for a table, in the number the naming convention asks for."""
     new = snake_case(name)
-    if ctx.naming in ("snake_case_plural", "snake_case_singular") and is_plural(last_word(new)) is not None:
+    _, number = naming_parts(ctx.naming)
+    if number is not None and is_plural(last_word(new)) is not None:
         word = last_word(new)
-        new = new[: len(new) - len(word)] + (plural(word) if ctx.naming == "snake_case_plural" else singular(word))
+        new = new[: len(new) - len(word)] + (plural(word) if number == "plural" else singular(word))
     return _free(new, set(ctx.design.tables), "table")
 
 
@@ -271,11 +320,12 @@ def table_name_number(ctx: Context):
     """
     ## What it does
     Checks table names against `conventions.naming`: under `snake_case_plural` (the default)
-    finds singular table names (`user`, `order_item`), under `snake_case_singular` plural ones.
+    finds singular table names (`user`, `order_item`), under `snake_case_singular` plural ones,
+    and the same for names of another declared case (`PascalCase_singular`: `InvoiceLines`).
     The last word decides (`order_items`); words without a plural (`activity`, `history`,
     `feedback`, `data`) are fine either way. A schema imported from DDL or a database is held
-    to the form most of its own table names have. Names that SS307 or SS308 rename already are
-    left to them.
+    to the form most of its own table names have (`import` records it). Names that SS307 or
+    SS308 rename already are left to them, and partitions are named after their parent.
 
     ## Why is this bad?
     One rule means nobody has to remember whether it was `user` or `users`: generated models,
@@ -303,18 +353,24 @@ def table_name_number(ctx: Context):
     ```
     """
     convention = ctx.naming
-    if convention not in ("snake_case_plural", "snake_case_singular"):
+    case, wanted = naming_parts(convention)
+    if wanted is None or case not in CASES:
         return
-    want_plural = convention == "snake_case_plural"
-    for name in ctx.design.tables:
-        if name.lower() in RESERVED or not _SNAKE.match(name):
+    want_plural = wanted == "plural"
+    # Names of the convention's case; names of another case are SS308's (snake_case ones too,
+    # unless the design declares another case).
+    snake = case == "snake_case" or not ctx.from_design
+    pattern = _SNAKE if snake else CASES[case]
+    for name in ctx.tables:
+        if name.lower() in RESERVED or not pattern.match(name):
             continue  # SS307 or SS308 renames it already
-        word = last_word(name)
+        parts = [last_word(name)] if snake else words(name)
+        word = parts[-1]
         number = is_plural(word)
         if number is None or number == want_plural or not word.isalpha():
             continue
-        stem = name[: len(name) - len(word)]
-        new = stem + (plural(word) if want_plural else singular(word))
+        changed = plural(word) if want_plural else singular(word)
+        new = name[: len(name) - len(word)] + changed if snake else in_case([*parts[:-1], changed], case)
         if new in ctx.design.tables or new.lower() in RESERVED:
             continue
         yield Violation(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...model.conventions import SOFT_DELETE_COLUMNS
 from ..context import Context
 from ..definition import rule
 from ..finding import Violation
@@ -39,8 +40,9 @@ def missing_audit_fields(ctx: Context):
     incident, support ticket and data fix, and it cannot be answered after the fact. The
     conventions promise the fields on every table; one table without them is the one the
     question will be about. Junction and log tables are the usual exception, and then the
-    reason belongs in the design. A schema imported from DDL or a database has no declared
-    conventions; it is held to the audit fields most of its own tables have.
+    reason belongs in the design. A schema read from DDL or a database is held to the audit
+    fields most of its own tables have, whatever their names (`last_update`, `inserted_at`, or
+    none); `import` records them in `conventions.audit_fields`. Partitions are their parent's.
 
     ## Example
     ```yaml
@@ -69,7 +71,7 @@ def missing_audit_fields(ctx: Context):
     fields = ctx.audit_fields
     if not fields:
         return
-    for name, table in ctx.design.tables.items():
+    for name, table in ctx.tables.items():
         missing = [field for field in fields if field not in table.columns]
         if not missing:
             continue
@@ -160,7 +162,6 @@ def updated_at_not_maintained(ctx: Context):
             )
 
 
-SOFT_DELETE_COLUMNS = ("deleted_at", "is_deleted", "deleted", "archived_at")
 
 
 @rule("SS303", "missing-soft-delete", "warning", "operations")
@@ -201,7 +202,7 @@ def missing_soft_delete(ctx: Context):
     """
     if not ctx.design.conventions.soft_delete:
         return
-    for name, table in ctx.design.tables.items():
+    for name, table in ctx.tables.items():
         if any(column in table.columns for column in SOFT_DELETE_COLUMNS) or ctx.is_junction(name):
             continue
         prose = ctx.table_prose(name)

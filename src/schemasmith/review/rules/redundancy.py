@@ -227,7 +227,9 @@ def id_and_name_lookup_table(ctx: Context):
     Finds lookup tables of only a key and a name whose values are a short, fixed list.
     The table holds nothing but a surrogate key and a name (plus audit fields), and its name
     says it is a status, type, kind, role, priority, category or level, or `expected_rows` is 50
-    or fewer. Tables whose rationale explains why they are tables are not reported.
+    or fewer. Tables whose rationale explains why they are tables are not reported, nor any
+    table of a design whose `conventions.enum_style` is `lookup` (a schema that keeps all its
+    value lists in lookup tables, as `import` records for one without enums).
 
     ## Why is this bad?
     A fixed list of names behind surrogate ids costs a join in every query that shows the value,
@@ -256,6 +258,8 @@ def id_and_name_lookup_table(ctx: Context):
       ticket_status: [open, pending, solved, closed]
     ```
     """
+    if ctx.design.conventions.enum_style == "lookup":
+        return  # lookup tables are this schema's way of keeping value lists
     audit = set(ctx.design.conventions.audit_fields) | {"created_at", "updated_at", "deleted_at"}
     for name, table in ctx.design.tables.items():
         if table.rationale or ctx.is_junction(name) or table.foreign_keys or len(table.primary_key) != 1:
