@@ -264,3 +264,31 @@ def test_piped_output_is_full_width_plain_text():
         assert line.endswith(rule.summary), line
     assert all(line == line.rstrip() for line in result.stdout.splitlines())
     assert "\x1b[" not in result.stdout
+
+
+# --- databases that refuse ----------------------------------------------------------------------
+
+UNREACHABLE = "postgresql://alice:s3cret@127.0.0.1:1/app"
+
+#: Every command that talks to a database the user names, pointed at a server that is not there.
+DATABASE_USERS = {
+    "import": ["import", UNREACHABLE, "-o", "x.yaml"],
+    "review": ["review", UNREACHABLE],
+    "build": ["build", UNREACHABLE, "-t", "postgres", "-o", "out"],
+    "diff": ["diff", UNREACHABLE, TASKHUB, "-o", "m"],
+    "impact": ["impact", UNREACHABLE, "tasks"],
+    "validate": ["validate", TASKHUB, "--db", UNREACHABLE],
+    "indexes --verify": ["indexes", TASKHUB, "--verify", "--db", UNREACHABLE],
+    "seed": ["seed", TASKHUB, "--db", UNREACHABLE, "--rows", "1"],
+    "migrate apply": ["migrate", "apply", "--db", UNREACHABLE, "--dir", "."],
+    "migrate status": ["migrate", "status", "--db", UNREACHABLE, "--dir", "."],
+    "copy-data": ["copy-data", "--from", "sqlite:///nothing-here.db", "--to", UNREACHABLE],
+}
+
+
+@pytest.mark.parametrize("command", DATABASE_USERS)
+def test_an_unreachable_database_is_a_clean_refusal_without_the_password(command, tmp_path):
+    result = run(*DATABASE_USERS[command], cwd=tmp_path)
+    assert_exit(result, 2)
+    assert "s3cret" not in result.stdout + result.stderr
+    assert not (tmp_path / "out").exists() and not (tmp_path / "m").exists() and not (tmp_path / "x.yaml").exists()

@@ -428,7 +428,7 @@ def test_bad_options_and_sources(tmp_path):
         runner.run("apply", "mysql://u@h/db", folder)
     with pytest.raises(SchemasmithError, match="not a database URL"):
         runner.run("apply", "whatever", folder)
-    with pytest.raises(MigrationError, match="--to 'x'"):
+    with pytest.raises(MigrationError, match="--to-version 'x'"):
         runner.run("apply", f"sqlite:///{tmp_path / 'a.db'}", folder, to="x")
     with pytest.raises(SchemasmithError, match="unknown migrate action"):
         migrate_command("sideways", "sqlite:///x.db", str(folder))
@@ -462,7 +462,7 @@ def test_files_written_like_the_diff_writes_them(db, tmp_path, capsys):
     assert migrate_command("apply", db.url, str(folder)) == 0  # stops before the after-deploy step
     out = capsys.readouterr().out
     assert "stopped before 0002_drop_nickname.up.sql" in out and "the application no longer reads users.nickname" in out
-    assert "--to 0002" in out
+    assert "--to-version 0002" in out
     assert db.history() == [(1, "initial")]
     assert migrate_command("status", db.url, str(folder)) == 0
     assert "after-deploy: the application no longer reads" in capsys.readouterr().out

@@ -47,6 +47,23 @@ def check_server_url(db: str | None) -> None:
     dialect = dialect_for_url(db)
     if dialect is None or not dialect.scratch_databases:
         raise SchemasmithError(f"--db must be a PostgreSQL server URL (a scratch database is created there), not {db.split('://')[0]}://…")
+    _require_reachable(db)
+
+
+def _require_reachable(db: str) -> None:
+    """Refuse a server that does not answer before any work starts: that is a server the user
+    named wrongly (exit 2), not a level of validation that failed (exit 1)."""
+    import psycopg
+
+    from ..db.urls import libpq_url
+    from ..text.redaction import redact_url
+
+    try:
+        psycopg.connect(libpq_url(db), connect_timeout=10).close()
+    except psycopg.Error as error:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        reason = lines[0] if lines else type(error).__name__
+        raise SchemasmithError(f"--db: cannot connect to the PostgreSQL server at {redact_url(db)}: {reason}") from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def _print_gate(result: RunResult, write, prefix: str) -> None:
     write(f"{prefix}stopped before {step.file.name}: it waits for the application to be deployed first:")
     for text in step.file.after_deploy:
         write(f"{prefix}  after-deploy: {text}")
-    write(f"{prefix}once that is done, run it with `schemasmith migrate apply --to {version}` (or --steps 1)")
+    write(f"{prefix}once that is done, run it with `schemasmith migrate apply --to-version {version}` (or --steps 1)")
 
 
 def _print_status(result: StatusResult) -> int:

@@ -10,7 +10,7 @@ files revert in reverse. The directives of a file's leading comment block change
 - `-- schemasmith: data-loss: REASON`: `apply`/`down` refuse the file unless `--allow-data-loss`
   (the runner also honours a data-loss line further down the file, to be safe);
 - `-- schemasmith: after-deploy: TEXT`: a plain `apply` stops before the file (the application
-  must be deployed first); naming it with `--to VERSION` or `--steps N` runs it;
+  must be deployed first); naming it with `--to-version VERSION` or `--steps N` runs it;
 - `-- schemasmith: irreversible: REASON` (DOWN files): the revert runs, with a warning that the
   data does not come back.
 
@@ -768,7 +768,7 @@ def _parse_version(text: str | None) -> int | None:
     cleaned = text.strip()
     match = re.match(r"^(\d+)(?:_.*?)?(?:\.(?:up|down)\.sql)?$", cleaned)
     if not match:
-        raise MigrationError(f"--to {text!r}: expected a migration version such as 0003")
+        raise MigrationError(f"--to-version {text!r}: expected a migration version such as 0003")
     return int(match.group(1))
 
 
@@ -792,7 +792,7 @@ def plan_up(migrations: list[Migration], applied: dict[int, Applied], *, to: int
         )
     if to is not None:
         if to not in {m.version for m in migrations} and to not in applied:
-            raise MigrationError(f"--to {_label(to)}: no migration with that version in the folder")
+            raise MigrationError(f"--to-version {_label(to)}: no migration with that version in the folder")
         pending = [m for m in pending if m.version <= to]
     if steps is not None:
         pending = pending[:steps]
@@ -805,7 +805,7 @@ def plan_down(migrations: list[Migration], applied: dict[int, Applied], *, to: i
     newest_first = sorted(applied, reverse=True)
     if to is not None:
         if to != 0 and to not in applied:
-            raise MigrationError(f"--to {_label(to)}: that version is not applied; use 0 to revert everything")
+            raise MigrationError(f"--to-version {_label(to)}: that version is not applied; use 0 to revert everything")
         chosen = [v for v in newest_first if v > to]
     else:
         chosen = newest_first[: steps or 1]
