@@ -60,7 +60,7 @@ CONSTRAINTS = """
            k.conparentid, k.connoinherit, k.conislocal, i.indnatts, i.indnkeyatts, {nulls_not_distinct} AS nulls_not_distinct,
            ic.reltablespace AS index_tablespace, ic.reloptions IS NOT NULL AS index_has_options,
            CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, k.conrelid) END AS check_expression,
-           ds.description AS comment
+           ds.description AS comment, NULL::text AS definition
     FROM pg_constraint k
     LEFT JOIN pg_class r ON r.oid = k.confrelid LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
     LEFT JOIN pg_index i ON i.indexrelid = k.conindid AND k.contype IN ('p', 'u')
@@ -79,7 +79,8 @@ INDEXES = """
            pg_get_expr(x.indpred, x.indrelid) AS predicate, array_to_string(c.reloptions, ',') AS reloptions,
            {nulls_not_distinct} AS nulls_not_distinct, k.conindid IS NOT NULL AS duplicates_constraint,
            EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = x.indexrelid) AS inherited,
-           EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = x.indexrelid AND o.attoptions IS NOT NULL) AS has_opclass_options
+           EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = x.indexrelid AND o.attoptions IS NOT NULL) AS has_opclass_options,
+           NULL::text AS definition
     FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam
     LEFT JOIN (SELECT DISTINCT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) k ON k.conindid = x.indexrelid
     WHERE x.indrelid = ANY(:oids)
@@ -105,8 +106,8 @@ class Reflection(NamedTuple):
     indexes: dict[int, list]
     checks: dict[int, list]
     attributes: list  # the pg_attribute rows: each column's type facts
-    constraints: list  # every pg_constraint row, in oid order, each with `.definition` where needed
-    index_rows: list  # every pg_index row, each with `.definition` where needed
+    constraints: list  # every pg_constraint row, with `.definition` printed where needed (else None)
+    index_rows: list  # every pg_index row, with `.definition` printed where needed (else None)
 
 
 def _nulls_not_distinct(server_version: int, table: str) -> str:
@@ -131,7 +132,7 @@ def reflect(query: Callable[..., list], oids: list[int], server_version: int, re
     constraints = query(CONSTRAINTS.format(nulls_not_distinct=_nulls_not_distinct(server_version, "i")), oids=oids)
     needed = [row.oid for row in constraints if _constraint_definition_needed(row, names)]
     printed = {row.oid: row.definition for row in query(CONSTRAINT_DEFINITIONS, oids=needed)} if needed else {}
-    constraints = [_with_definition(row, printed.get(row.oid)) for row in constraints]
+    constraints = [row._replace(definition=printed[row.oid]) if row.oid in printed else row for row in constraints]
     primary_keys: dict[int, dict] = {}
     foreign_keys: dict[int, list] = defaultdict(list)
     uniques: dict[int, list] = defaultdict(list)
@@ -159,7 +160,7 @@ def reflect(query: Callable[..., list], oids: list[int], server_version: int, re
         if _index_definition_needed(row, relations[row.indrelid], names, collations, opclasses)
     ]
     printed = {row.x: row.definition for row in query(INDEX_DEFINITIONS, oids=needed)} if needed else {}
-    index_rows = [_with_definition(row, printed.get(row.indexrelid)) for row in index_rows]
+    index_rows = [row._replace(definition=printed[row.indexrelid]) if row.indexrelid in printed else row for row in index_rows]
     indexes: dict[int, list] = defaultdict(list)
     for row in index_rows:
         indexes[row.indrelid].append(_index(row, names, chosen))
@@ -169,24 +170,6 @@ def reflect(query: Callable[..., list], oids: list[int], server_version: int, re
 def _names(names: dict[tuple[int, int], str], relation: int, attnums) -> list[str]:
     """The columns `attnums` of `relation` by name, in key order (as ARRAY(SELECT attname …) gave them)."""
     return [names[(relation, attnum)] for attnum in attnums or () if (relation, attnum) in names]
-
-
-def _with_definition(row, definition: str | None):
-    """The row with its printed definition (None where the design does not need it)."""
-    return _Defined(row, definition)
-
-
-class _Defined:
-    """A catalog row plus `.definition`; every other attribute is the row's."""
-
-    __slots__ = ("_row", "definition")
-
-    def __init__(self, row, definition: str | None):
-        self._row = row
-        self.definition = definition
-
-    def __getattr__(self, name: str):
-        return getattr(self._row, name)
 
 
 _WORDS = ("COLLATE", "TABLESPACE")

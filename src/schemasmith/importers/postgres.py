@@ -62,6 +62,7 @@ from ..text.statements import line_of
 from ..text.statements import split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
 from .pg_catalog import reflect
+from .pg_census import present as census
 from .pg_objects import TRIGGER_STATES, ObjectReader
 
 _ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default", "RESTRICT": "restrict"}
@@ -257,14 +258,15 @@ class _Importer:
         self.table_key = {row.oid: self.key(row.nspname, row.relname) for row in tables}
         names = set(self.table_key.values())
         self.table_oid = {key: oid for oid, key in self.table_key.items()}
-        self.enums = self._enums()
+        present = census(self.query, self.schemas, oids)
+        self.enums = self._enums() if "enums" in present else {}
         server_version = self.connection.connection.driver_connection.info.server_version
         reflected = reflect(self.query, oids, server_version, {row.oid: row for row in tables})
         self.type_info = {(row.attrelid, row.attname): row for row in reflected.attributes}
         self.order = self._object_order(reflected.constraints, reflected.index_rows)
         self._restore_expressions(reflected.columns, reflected.indexes, reflected.checks)
-        triggers = self._triggers(oids)
-        policies = self._policies(oids)
+        triggers = self._triggers(oids) if "triggers" in present else {}
+        policies = self._policies(oids) if "policies" in present else {}
         self.check_enums: dict[str, list[str]] = {}
 
         designed: dict[str, Table] = {}
@@ -284,7 +286,7 @@ class _Importer:
                 names,
             )
         reader = ObjectReader(self.query, self.schemas, self.key, self.exact_type, self.warn)
-        sections = reader.sections(lambda name: name == UPDATED_AT_FUNCTION or name.startswith(MAX_DEPTH_FUNCTION_PREFIX))
+        sections = reader.sections(lambda name: name == UPDATED_AT_FUNCTION or name.startswith(MAX_DEPTH_FUNCTION_PREFIX), present)
         for extension in self.proof.skipped:  # stood in for by built-ins on this server: still the schema's
             sections.setdefault("extensions", {}).setdefault(extension, Extension())
         return ImportResult(design=self._design(designed, sections), warnings=self.warnings)
