@@ -47,21 +47,26 @@ class ObjectReader:
         self.exact_type = exact_type  # (type oid, typmod) -> the design's type text
         self.warn = warn
 
-    def sections(self, skip_functions: Callable[[str], bool]) -> dict[str, Any]:
-        """The design sections, keyed as `Design` names them; empty sections left out."""
+    def sections(self, skip_functions: Callable[[str], bool], present: set[str] | None = None) -> dict[str, Any]:
+        """The design sections, keyed as `Design` names them; empty sections left out.
+
+        `present`: the classes pg_census found any of; the others are not read (they would be empty).
+        """
+        wanted = (lambda name: True) if present is None else present.__contains__
         grants, owners = self.grants()
-        sections = {
-            "schemas": self.namespaces(),
-            "extensions": self.extensions(),
-            "collations": self.collations(),
-            "domains": self.domains(),
-            "types": self.types(),
-            "sequences": self.sequences(),
-            "functions": self.functions(skip_functions),
-            "views": self.views(),
-            "grants": grants,
-            "default_privileges": self.default_privileges(owners),
+        readers = {
+            "schemas": self.namespaces,
+            "extensions": self.extensions,
+            "collations": self.collations,
+            "domains": self.domains,
+            "types": self.types,
+            "sequences": self.sequences,
+            "functions": lambda: self.functions(skip_functions),
+            "views": self.views,
+            "grants": lambda: grants,
+            "default_privileges": lambda: self.default_privileges(owners),
         }
+        sections = {name: reader() for name, reader in readers.items() if name == "grants" or wanted(name)}
         return {name: value for name, value in sections.items() if value}
 
     # -- namespaces and extensions ------------------------------------------------------------

@@ -62,6 +62,7 @@ from ..text.statements import line_of
 from ..text.statements import split_psql_script as scan_script
 from .base import TOOL_TABLES, ImportResult
 from .pg_catalog import reflect
+from .pg_census import present as census
 from .pg_objects import TRIGGER_STATES, ObjectReader
 
 _ACTIONS = {"CASCADE": "cascade", "SET NULL": "set null", "SET DEFAULT": "set default", "RESTRICT": "restrict"}
@@ -257,34 +258,35 @@ class _Importer:
         self.table_key = {row.oid: self.key(row.nspname, row.relname) for row in tables}
         names = set(self.table_key.values())
         self.table_oid = {key: oid for oid, key in self.table_key.items()}
-        self.enums = self._enums()
-        self.type_info = self._column_types(oids)
-        self.order = self._object_order(oids)
-        reflected = reflect(self.query, oids)
-        self._restore_expressions(reflected[0], reflected[4], reflected[5])
-        triggers = self._triggers(oids)
-        policies = self._policies(oids)
+        present = census(self.query, self.schemas, oids)
+        self.enums = self._enums() if "enums" in present else {}
+        server_version = self.connection.connection.driver_connection.info.server_version
+        reflected = reflect(self.query, oids, server_version, {row.oid: row for row in tables})
+        self.type_info = {(row.attrelid, row.attname): row for row in reflected.attributes}
+        self.order = self._object_order(reflected.constraints, reflected.index_rows)
+        self._restore_expressions(reflected.columns, reflected.indexes, reflected.checks)
+        triggers = self._triggers(oids) if "triggers" in present else {}
+        policies = self._policies(oids) if "policies" in present else {}
         self.check_enums: dict[str, list[str]] = {}
 
         designed: dict[str, Table] = {}
         for row in tables:
             key = row.oid
-            columns, primary_keys, foreign_keys, uniques, indexes, checks, comments = reflected
             designed[self.table_key[row.oid]] = self._table(
                 row,
-                columns.get(key, []),
-                primary_keys.get(key) or {},
-                foreign_keys.get(key, []),
-                uniques.get(key, []),
-                indexes.get(key, []),
-                checks.get(key, []),
-                (comments.get(key) or {}).get("text"),
+                reflected.columns.get(key, []),
+                reflected.primary_keys.get(key) or {},
+                reflected.foreign_keys.get(key, []),
+                reflected.uniques.get(key, []),
+                reflected.indexes.get(key, []),
+                reflected.checks.get(key, []),
+                row.comment,
                 triggers.get(row.oid, []),
                 policies.get(row.oid, []),
                 names,
             )
         reader = ObjectReader(self.query, self.schemas, self.key, self.exact_type, self.warn)
-        sections = reader.sections(lambda name: name == UPDATED_AT_FUNCTION or name.startswith(MAX_DEPTH_FUNCTION_PREFIX))
+        sections = reader.sections(lambda name: name == UPDATED_AT_FUNCTION or name.startswith(MAX_DEPTH_FUNCTION_PREFIX), present)
         for extension in self.proof.skipped:  # stood in for by built-ins on this server: still the schema's
             sections.setdefault("extensions", {}).setdefault(extension, Extension())
         return ImportResult(design=self._design(designed, sections), warnings=self.warnings)
@@ -297,8 +299,10 @@ class _Importer:
                    c.relpersistence, array_to_string(c.reloptions, ',') AS reloptions,
                    CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
                    pg_get_expr(c.relpartbound, c.oid) AS partition_bound,
-                   ARRAY(SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents
+                   ARRAY(SELECT i.inhparent FROM pg_inherits i WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) AS parents,
+                   ds.description AS comment
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
             WHERE n.nspname = ANY(:schemas) AND c.relkind IN ('r', 'p', 'f')
               AND NOT EXISTS (SELECT 1 FROM pg_depend d
                               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -372,47 +376,17 @@ class _Importer:
         )
         return {self.key(row.nspname, row.typname): list(row.labels) for row in rows}
 
-    def _column_types(self, oids: list[int]) -> dict[tuple[int, str], Any]:
-        if not oids:
-            return {}
-        rows = self.query(
-            """
-            SELECT a.attrelid, a.attname, a.attgenerated,
-                   CASE WHEN a.attcollation <> t.typcollation
-                        THEN (SELECT collname FROM pg_collation WHERE oid = a.attcollation) END AS collation,
-                   format_type(a.atttypid, a.atttypmod) AS formatted, t.typname, t.typtype, t.typcategory,
-                   tn.nspname AS typschema,
-                   format_type(t.typelem, a.atttypmod) AS element_formatted, e.typname AS element_typname,
-                   e.typtype AS element_typtype, en.nspname AS element_typschema
-            FROM pg_attribute a
-            JOIN pg_type t ON t.oid = a.atttypid
-            JOIN pg_namespace tn ON tn.oid = t.typnamespace
-            LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
-            LEFT JOIN pg_namespace en ON en.oid = e.typnamespace
-            WHERE a.attrelid = ANY(:oids) AND a.attnum > 0 AND NOT a.attisdropped
-            """,
-            oids=oids,
-        )
-        return {(row.attrelid, row.attname): row for row in rows}
-
-    def _object_order(self, oids: list[int]) -> dict[tuple[int, str], int]:
+    def _object_order(self, constraints: list, indexes: list) -> dict[tuple[int, str], int]:
         """Creation order (oid) of every constraint and index, by (table oid, name), and the facts of
-        each that the reflection does not give (NOT VALID, definitions, partitions' copies), in two queries."""
+        each that the reflection's rows give beside it (NOT VALID, definitions, partitions' copies)."""
         self.exclusions_of: dict[int, list[Exclusion]] = defaultdict(list)
         self.not_valid: set[tuple[int, str]] = set()
         self.constraint_facts: dict[tuple[int, str], Any] = {}
         self.index_facts: dict[tuple[int, str], Any] = {}
         self.inherited_indexes: set[str] = set()
         self.derived_constraints: set[tuple[int, str]] = set()  # what PostgreSQL adds to each partition
-        if not oids:
-            return {}
         order: dict[tuple[int, str], int] = {}
-        for row in self.query(
-            "SELECT conrelid, conname, contype, oid, convalidated, conparentid, confmatchtype, condeferrable, condeferred,"
-            " connoinherit, conislocal, pg_get_constraintdef(oid) AS definition FROM pg_constraint"
-            " WHERE conrelid = ANY(:oids) ORDER BY oid",
-            oids=oids,
-        ):
+        for row in sorted(constraints, key=lambda row: row.oid):
             key = (row.conrelid, row.conname)
             order.setdefault(key, row.oid)
             self.constraint_facts[key] = row
@@ -422,12 +396,7 @@ class _Importer:
                 self.derived_constraints.add(key)
             elif row.contype == "x":
                 self.exclusions_of[row.conrelid].append(Exclusion(name=row.conname, definition=row.definition))
-        for row in self.query(
-            "SELECT x.indrelid, c.relname AS name, x.indexrelid, x.indisvalid, pg_get_indexdef(x.indexrelid) AS definition,"
-            " EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = x.indexrelid) AS inherited"
-            " FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = ANY(:oids)",
-            oids=oids,
-        ):
+        for row in indexes:
             order.setdefault((row.indrelid, row.name), row.indexrelid)
             self.index_facts[(row.indrelid, row.name)] = row
             if row.inherited:
@@ -890,8 +859,11 @@ def _deferrable(facts) -> str | bool:
     return "deferred" if facts.condeferred else "immediate"
 
 
-def _included_columns(definition: str) -> list[str]:
-    """The INCLUDE (…) columns of a constraint's definition, as pg_get_constraintdef prints it."""
+def _included_columns(definition: str | None) -> list[str]:
+    """The INCLUDE (…) columns of a constraint's definition, as pg_get_constraintdef prints it
+    (None: the reflection did not print it, since it cannot hold INCLUDE)."""
+    if definition is None:
+        return []
     match = re.search(r"\bINCLUDE \((?P<columns>[^)]*)\)", definition)
     if match is None:
         return []
