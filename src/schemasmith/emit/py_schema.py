@@ -536,7 +536,8 @@ def _relationships(view: SchemaView, reserved: frozenset[str]) -> None:
             if target is None:
                 continue
             role = names.role(table.name, foreign_key.foreign_key)
-            owner_attr = _claim_relationship(namespaces[table.name], role, many=False, prefix="column", room=_relationship_room(target.class_name))
+            room = _relationship_room(target.class_name)
+            owner_attr = _claim_relationship(namespaces[table.name], role, many=False, prefix="column", room=room)
             pending.append((table, foreign_key, target, owner_attr))
     for table, foreign_key, target, owner_attr in pending:
         self_reference = target.name == table.name
