@@ -191,7 +191,7 @@ def test_taskhub_relations_keys_and_native_types(checked):
     assert parent["relationName"] == "TaskParent"  # a self-reference needs a name
     assert parent["relationFromFields"] == ["parentId"] and parent["relationOnDelete"] == "Cascade"
     assert not parent["isRequired"]
-    children = _field(task, "tasksAsParent")
+    children = _field(task, "children")  # the other side of a self-reference named by its role
     assert children["relationName"] == "TaskParent" and children["isList"]
     assignee = _field(task, "assignee")
     assert assignee["type"] == "User" and assignee["relationOnDelete"] == "SetNull"
@@ -228,21 +228,24 @@ def test_edge_cases(checked, rendered):
     result = checked["edge"]
     account = _model(result, "accounts")
     assert _field(account, "id")["default"] == {"name": "dbgenerated", "args": ["uuidv7()"]}  # PostgreSQL 18
-    assert 'wait                          Unsupported("interval")?' in schema
+    assert 'wait                 Unsupported("interval")?' in schema
     assert _field(account, "profile")["type"] == "Profile" and not _field(account, "profile")["isList"]  # one-to-one
     transfer = _model(result, "transfers")
-    # Two foreign keys to one table: both relations are named, both sides.
-    assert {_field(transfer, "fromAccountAccount")["relationName"], _field(transfer, "toAccountAccount")["relationName"]} == {
-        "TransferFromAccountAccount",
-        "TransferToAccountAccount",
+    # Two foreign keys to one table: both relations are named, both sides. The columns hold the keys
+    # (`from_account`, no `_id`), so the relations take `Record` rather than clash with them.
+    assert {_field(transfer, "fromAccountRecord")["relationName"], _field(transfer, "toAccountRecord")["relationName"]} == {
+        "TransferFromAccountRecord",
+        "TransferToAccountRecord",
     }
+    assert _field(account, "fromAccountTransfers")["isList"] and _field(account, "toAccountTransfers")["isList"]
     assert "@@ignore" in schema  # events has no key
     children = _model(result, "100 children")
     assert children["name"] == "T100Child"
     assert _field(children, "otherId")["isUnique"]  # NULLS NOT DISTINCT: still unique to Prisma
     assert 'otherId   String?  @unique(map: "one other") @map("other_id") @db.Uuid' in schema
-    assert _field(account, "t100ChildAsAccount")["type"] == "T100Child"  # one-to-one, named: two keys to accounts
-    assert not _field(account, "t100ChildAsAccount")["isList"]
+    # One-to-one, named: two keys to accounts; `account_id` is the account itself, `other_id` a role.
+    assert _field(account, "t100Child")["type"] == "T100Child" and not _field(account, "t100Child")["isList"]
+    assert _field(account, "other100Child")["relationName"] == "T100ChildOther"
     enum = next(enum for enum in result["enums"] if enum["name"] == "Mood")
     assert [value["dbName"] or value["name"] for value in enum["values"]] == ["happy", "so-so", "😀"]
     for expected in ("interval", "nullable array", "row-level security", "no primary key", "generated column",

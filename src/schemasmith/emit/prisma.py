@@ -29,6 +29,7 @@ from ..model.keys import is_unique, unique_keys
 from ..model.types import PortableType
 from . import doc_facts
 from .js_names import NameTable, ascii_words, camel_case, one_line, pascal_case
+from .relation_names import RelationNames, fallback
 
 #: Names Prisma refuses for models and enums (scalar types, the client class).
 RESERVED_TYPE_NAMES = frozenset(
@@ -159,13 +160,17 @@ class _Renderer:
     # --- relations ---------------------------------------------------------------------------
 
     def _relations(self) -> list[_Relation]:
-        """Every foreign key Prisma can model as a relation, with field names on both sides."""
+        """Every foreign key Prisma can model as a relation, with field names on both sides.
+
+        The names come from `relation_names` (the same words the Python targets use): the key's
+        role on the model holding it (`customer`, `originalLanguage`, `manager`), the other model's
+        rows on the referenced one (`rentals`, `originalLanguageFilms`, `reports`). Fields holding
+        the keys are named first, table by table, then the other sides; a name a scalar field or an
+        earlier relation already has becomes `…Record` / `…Records`, then numbered.
+        """
         design = self.design
-        pairs: dict[frozenset[str], int] = {}
-        for table_name, table in design.tables.items():
-            for foreign_key in table.foreign_keys:
-                pair = frozenset((table_name, foreign_key.references.table))
-                pairs[pair] = pairs.get(pair, 0) + 1
+        names = RelationNames(design, ascii_words)
+        relation_names = NameTable()
         relations: list[_Relation] = []
         for table_name, table in design.tables.items():
             child = self.models[table_name]
@@ -173,7 +178,6 @@ class _Renderer:
                 parent_table = design.tables.get(foreign_key.references.table)
                 if parent_table is None:
                     continue
-                parent = self.models[foreign_key.references.table]
                 where = f"{table_name}.{self._fk_name(table_name, foreign_key)}"
                 if not is_unique(parent_table, foreign_key.references.columns, _declarable(parent_table)):
                     child.notes.append(
@@ -183,31 +187,20 @@ class _Renderer:
                     )
                     self.warnings.append(f"{where}: references columns that are not a unique key in Prisma's eyes; no relation field")
                     continue
-                self_reference = foreign_key.references.table == table_name
-                ambiguous = self_reference or pairs[frozenset((table_name, foreign_key.references.table))] > 1
+                ambiguous = names.ambiguous(table_name, foreign_key)
                 relation = _Relation(table_name, position, foreign_key, ambiguous)
                 relations.append(relation)
-                columns = foreign_key.columns
-                # `project_id` → `project`; `parent` (no id suffix) → `parentTable`; composite → the model.
-                if len(columns) == 1:
-                    stripped = _strip_id(columns[0])
-                    wanted = camel_case(stripped) if stripped else camel_case(f"{columns[0]} {parent.name}")
-                else:
-                    wanted = camel_case(parent.name)
-                relation.child_field = child.taken.claim(_safe_field(wanted), "relation")
+                relation.child_field = _claim_relation(child.taken, names.role(table_name, foreign_key), many=False, prefix="f")
                 if ambiguous:
-                    relation.name = f"{child.name}{relation.child_field[:1].upper()}{relation.child_field[1:]}"
+                    # Prisma needs a name for each of two or more relations between the same two models.
+                    wanted = f"{child.name}{relation.child_field[:1].upper()}{relation.child_field[1:]}"
+                    relation.name = relation_names.claim(wanted, "Relation")
         for relation in relations:
             parent = self.models[relation.foreign_key.references.table]
-            child = self.models[relation.table]
             child_table = self.design.tables[relation.table]
             one_to_one = is_unique(child_table, relation.foreign_key.columns, _declarable(child_table))
-            base = camel_case(pascal_case(relation.table, singularize=one_to_one))
-            if not base or base[0].isdigit():
-                base = camel_case(child.name)  # the model's name always starts with a letter
-            if relation.ambiguous:
-                base += "As" + relation.child_field[:1].upper() + relation.child_field[1:]
-            relation.parent_field = parent.taken.claim(_safe_field(base), "related")
+            field_words = names.inverse(relation.table, relation.foreign_key, one_to_one=one_to_one)
+            relation.parent_field = _claim_relation(parent.taken, field_words, many=not one_to_one, prefix="t")
             relation.one_to_one = one_to_one
         return relations
 
@@ -600,12 +593,24 @@ def _safe_field(name: str) -> str:
     return name
 
 
-def _strip_id(column: str) -> str:
-    """`project_id` → `project`, `Café Orders id` → `Cafe Orders`; '' when there is no `id` word to drop."""
-    words = ascii_words(column)
-    if len(words) > 1 and words[-1].lower() == "id":
-        return " ".join(words[:-1])
-    return ""
+def _relation_field(field_words: list[str], prefix: str) -> str:
+    """Relation words as a camelCase field; `prefix` starts one that would start with a digit.
+
+    `t` before a table's words (`t100Children`, as the model is `T100Child`), `f` before a column's
+    (as a scalar field `f1st` is).
+    """
+    text = camel_case(" ".join(field_words))
+    if text and not text[0].isalpha():
+        text = prefix + text
+    return text
+
+
+def _claim_relation(taken: NameTable, field_words: list[str], *, many: bool, prefix: str) -> str:
+    """The relation's own name if no field of the model has it, else its `…Record(s)` form, numbered if need be."""
+    wanted = _relation_field(field_words, prefix)
+    if wanted and not taken.taken(wanted):
+        return taken.claim(wanted, "relation")
+    return taken.claim(_relation_field(fallback(field_words, many=many), prefix), "relation")
 
 
 def _ascii(text: str) -> str:

@@ -107,11 +107,19 @@ class Namespace:
         self.taken: set[str] = set()
         self.max_length = max_length
 
-    def claim(self, wanted: str, max_length: int | None = None) -> str:
+    def _base(self, wanted: str, max_length: int | None) -> str:
         limit = max(8, max_length if max_length is not None else self.max_length)
         base = wanted[:limit].rstrip("_") or "name"
         if not is_safe(base, self.reserved):
             base = base + "_"
+        return base
+
+    def holds(self, wanted: str, max_length: int | None = None) -> bool:
+        """Whether `claim(wanted)` would have to number it: the name it stands for is taken."""
+        return self._base(wanted, max_length) in self.taken
+
+    def claim(self, wanted: str, max_length: int | None = None) -> str:
+        base = self._base(wanted, max_length)
         candidate, number = base, 2
         while candidate in self.taken:
             candidate = f"{base.rstrip('_')}_{number}"

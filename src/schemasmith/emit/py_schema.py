@@ -19,6 +19,7 @@ from ..model.keys import is_unique, no_index
 from ..model.types import PortableType
 from . import py_names
 from .py_ddl import PostgresParts, check_expression, postgres_parts, sqlite_plans
+from .relation_names import RelationNames, fallback
 
 #: Python type of each simple portable kind (as written in annotations).
 PYTHON_TYPES = {
@@ -313,7 +314,7 @@ def build(design: Design, reserved_attributes: frozenset[str]) -> SchemaView:
         )
 
     view = SchemaView(implied, tables, parts.order, enums, native, parts, plans, [])
-    _relationships(view)
+    _relationships(view, reserved_attributes)
     _mixin(view)
     return view
 
@@ -511,72 +512,80 @@ def python_type(portable: PortableType, enums: dict[str, str] | None) -> str:
 # --- relationships ---------------------------------------------------------------------------
 
 
-def _relationships(view: SchemaView) -> None:
-    """Both sides of every foreign key, named from the key's columns and the tables' names."""
+def _relationships(view: SchemaView, reserved: frozenset[str]) -> None:
+    """Both sides of every foreign key, named by `relation_names` as the Prisma target names them.
+
+    `rental.customer` / `customer.rentals`, `film.original_language` / `language.original_language_films`,
+    `employee.manager` / `employee.reports`. The sides holding the keys are named first, table by
+    table, then the other sides; a name a column (or an earlier relationship) already has becomes
+    `…_record` / `…_records`, then numbered; keywords and the base classes' names get a `_`.
+    """
     by_name = {table.name: table for table in view.tables}
+    names = RelationNames(view.design, py_names.ascii_words)
     namespaces = {}
     for table in view.tables:
-        namespace = py_names.Namespace(reserved=set())
+        namespace = py_names.Namespace(reserved=reserved)
         for column in table.columns:
             namespace.take(column.attr)
         namespaces[table.name] = namespace
-    pair_counts: dict[frozenset[str], int] = {}
-    for table in view.tables:
-        for foreign_key in table.foreign_keys:
-            pair = frozenset({table.name, foreign_key.target})
-            pair_counts[pair] = pair_counts.get(pair, 0) + 1
 
+    pending = []
     for table in view.tables:
         for foreign_key in table.foreign_keys:
             target = by_name.get(foreign_key.target)
             if target is None:
                 continue
-            self_reference = target.name == table.name
-            ambiguous = pair_counts[frozenset({table.name, target.name})] > 1
-            owner_attrs = [table.column(name).attr for name in foreign_key.columns]
-            many_to_one_name = _many_to_one_name(foreign_key, table, target)
-            one_to_many_name = _one_to_many_name(foreign_key, table, target, many_to_one_name, ambiguous, self_reference)
-            owner_attr = namespaces[table.name].claim(many_to_one_name, max_length=_relationship_room(target.class_name))
-            reverse_attr = namespaces[target.name].claim(one_to_many_name, max_length=_relationship_room(table.class_name))
-            fk_strings = [f"{table.class_name}.{attr}" for attr in owner_attrs]
-            remote = None
-            if self_reference:
-                remote = [f"{target.class_name}.{target.column(name).attr}" for name in foreign_key.target_columns]
-            optional = any(table.column(name).nullable for name in foreign_key.columns)
-            unique_reverse = is_unique(table.table, foreign_key.columns, no_index)
-            on_delete = foreign_key.foreign_key.on_delete
-            table.relationships.append(
-                RelationshipView(
-                    attr=owner_attr,
-                    target_table=target.name,
-                    target_class=target.class_name,
-                    collection=False,
-                    back_populates=reverse_attr,
-                    foreign_key=foreign_key,
-                    owner_side=True,
-                    foreign_keys=fk_strings if (ambiguous or self_reference) else None,
-                    remote_side=remote,
-                    optional=optional,
-                    passive_deletes=False,
-                    post_update=foreign_key.deferred,
-                )
+            role = names.role(table.name, foreign_key.foreign_key)
+            room = _relationship_room(target.class_name)
+            owner_attr = _claim_relationship(namespaces[table.name], role, many=False, prefix="column", room=room)
+            pending.append((table, foreign_key, target, owner_attr))
+    for table, foreign_key, target, owner_attr in pending:
+        self_reference = target.name == table.name
+        ambiguous = names.ambiguous(table.name, foreign_key.foreign_key)
+        unique_reverse = is_unique(table.table, foreign_key.columns, no_index)
+        inverse = names.inverse(table.name, foreign_key.foreign_key, one_to_one=unique_reverse)
+        reverse_attr = _claim_relationship(
+            namespaces[target.name], inverse, many=not unique_reverse, prefix="table", room=_relationship_room(table.class_name)
+        )
+        owner_attrs = [table.column(name).attr for name in foreign_key.columns]
+        fk_strings = [f"{table.class_name}.{attr}" for attr in owner_attrs]
+        remote = None
+        if self_reference:
+            remote = [f"{target.class_name}.{target.column(name).attr}" for name in foreign_key.target_columns]
+        optional = any(table.column(name).nullable for name in foreign_key.columns)
+        on_delete = foreign_key.foreign_key.on_delete
+        table.relationships.append(
+            RelationshipView(
+                attr=owner_attr,
+                target_table=target.name,
+                target_class=target.class_name,
+                collection=False,
+                back_populates=reverse_attr,
+                foreign_key=foreign_key,
+                owner_side=True,
+                foreign_keys=fk_strings if ambiguous else None,
+                remote_side=remote,
+                optional=optional,
+                passive_deletes=False,
+                post_update=foreign_key.deferred,
             )
-            target.relationships.append(
-                RelationshipView(
-                    attr=reverse_attr,
-                    target_table=table.name,
-                    target_class=table.class_name,
-                    collection=not unique_reverse,
-                    back_populates=owner_attr,
-                    foreign_key=foreign_key,
-                    owner_side=False,
-                    foreign_keys=fk_strings if (ambiguous or self_reference) else None,
-                    remote_side=None,
-                    optional=True,
-                    passive_deletes=on_delete in ("cascade", "set null", "set default"),
-                    post_update=False,
-                )
+        )
+        target.relationships.append(
+            RelationshipView(
+                attr=reverse_attr,
+                target_table=table.name,
+                target_class=table.class_name,
+                collection=not unique_reverse,
+                back_populates=owner_attr,
+                foreign_key=foreign_key,
+                owner_side=False,
+                foreign_keys=fk_strings if ambiguous else None,
+                remote_side=None,
+                optional=True,
+                passive_deletes=on_delete in ("cascade", "set null", "set default"),
+                post_update=False,
             )
+        )
 
 
 def _relationship_room(class_name: str) -> int:
@@ -584,32 +593,18 @@ def _relationship_room(class_name: str) -> int:
     return 88 - len("    ") - len(": Mapped[list[") - len(class_name) - len("]] = relationship(")
 
 
-def _many_to_one_name(foreign_key: ForeignKeyView, table: TableView, target: TableView) -> str:
-    if len(foreign_key.columns) == 1:
-        words = py_names.snake(foreign_key.columns[0]).split("_")
-        if len(words) > 1 and words[-1] == "id":
-            return "_".join(words[:-1])
-        if len(words) > 1 and words[-1] in ("fk", "ref", "key"):
-            return "_".join(words[:-1])
-    return py_names.snake(py_names.class_name(target.name), "parent")
+def _relationship_attr(words: list[str], prefix: str) -> str:
+    """Relation words as a snake_case attribute; `prefix` starts one that would start with a digit."""
+    text = "_".join(words)
+    return f"{prefix}_{text}" if text[:1].isdigit() else text
 
 
-def _one_to_many_name(
-    foreign_key: ForeignKeyView,
-    table: TableView,
-    target: TableView,
-    many_to_one: str,
-    ambiguous: bool,
-    self_reference: bool,
-) -> str:
-    plural = py_names.snake(table.name, "rows")
-    if self_reference and many_to_one == "parent":
-        return "children"
-    if is_unique(table.table, foreign_key.columns, no_index):
-        plural = py_names.snake(py_names.class_name(table.name), "row")
-    if ambiguous or self_reference:
-        return f"{plural}_as_{many_to_one}"
-    return plural
+def _claim_relationship(namespace: py_names.Namespace, words: list[str], *, many: bool, prefix: str, room: int) -> str:
+    """The relationship's own name if the class has no attribute so called, else its `…_record(s)` form."""
+    wanted = _relationship_attr(words, prefix)
+    if not namespace.holds(wanted, max_length=room):
+        return namespace.claim(wanted, max_length=room)
+    return namespace.claim(_relationship_attr(fallback(words, many=many), prefix), max_length=room)
 
 
 # --- the timestamp mixin ---------------------------------------------------------------------

@@ -172,7 +172,7 @@ class CafeOrder(Base):
         onupdate=sa.func.now(),
     )
 
-    table: Mapped[list[Table]] = relationship(back_populates="cafe_orders")
+    tables: Mapped[list[Table]] = relationship(back_populates="cafe_order")
 
 
 class Table(Base):
@@ -203,14 +203,14 @@ class Table(Base):
     cafe_orders_id: Mapped[uuid.UUID] = mapped_column("Café Orders id", PortableUuid())
     parent: Mapped[uuid.UUID | None] = mapped_column(PortableUuid())
 
-    cafe_orders: Mapped[CafeOrder] = relationship(back_populates="table")
-    table: Mapped[Table | None] = relationship(
-        back_populates="table_as_table",
+    cafe_order: Mapped[CafeOrder] = relationship(back_populates="tables")
+    parent_record: Mapped[Table | None] = relationship(
+        back_populates="children",
         foreign_keys="Table.parent",
         remote_side="Table.id",
     )
-    table_as_table: Mapped[list[Table]] = relationship(
-        back_populates="table",
+    children: Mapped[list[Table]] = relationship(
+        back_populates="parent_record",
         foreign_keys="Table.parent",
         passive_deletes=True,
     )

@@ -183,7 +183,7 @@ class CafeOrder(Base, table=True):
         sa_column_kwargs={"server_default": sa.func.now(), "onupdate": sa.func.now()},
     )
 
-    table: list["Table"] = Relationship(back_populates="cafe_orders")
+    tables: list["Table"] = Relationship(back_populates="cafe_order")
 
 
 class CafeOrderCreate(SQLModel):
@@ -250,16 +250,16 @@ class Table(Base, table=True):
     )
     parent: uuid.UUID | None = Field(default=None, sa_type=PortableUuid())
 
-    cafe_orders: "CafeOrder" = Relationship(back_populates="table")
-    table: Optional["Table"] = Relationship(
-        back_populates="table_as_table",
+    cafe_order: "CafeOrder" = Relationship(back_populates="tables")
+    parent_record: Optional["Table"] = Relationship(
+        back_populates="children",
         sa_relationship_kwargs={
             "foreign_keys": "Table.parent",
             "remote_side": "Table.id",
         },
     )
-    table_as_table: list["Table"] = Relationship(
-        back_populates="table",
+    children: list["Table"] = Relationship(
+        back_populates="parent_record",
         passive_deletes=True,
         sa_relationship_kwargs={"foreign_keys": "Table.parent"},
     )

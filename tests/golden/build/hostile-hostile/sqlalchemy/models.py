@@ -78,16 +78,16 @@ class User(Base):
     )
 
     manager: Mapped[User | None] = relationship(
-        back_populates="user_as_manager",
+        back_populates="reports",
         foreign_keys="User.manager_id",
         remote_side="User.id",
     )
-    user_as_manager: Mapped[list[User]] = relationship(
+    reports: Mapped[list[User]] = relationship(
         back_populates="manager",
         foreign_keys="User.manager_id",
         passive_deletes=True,
     )
-    order: Mapped[list[Order]] = relationship(
+    orders: Mapped[list[Order]] = relationship(
         back_populates="user",
         passive_deletes=True,
     )
@@ -136,13 +136,13 @@ class Order(Base):
     )
     first_line_id: Mapped[int | None] = mapped_column(sa.BigInteger())
 
-    user: Mapped[User] = relationship(back_populates="order")
+    user: Mapped[User] = relationship(back_populates="orders")
     first_line: Mapped[OrderLine | None] = relationship(
-        back_populates="order_as_first_line",
+        back_populates="first_line_orders",
         foreign_keys="Order.first_line_id",
         post_update=True,
     )
-    order_line_as_order: Mapped[list[OrderLine]] = relationship(
+    order_lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order",
         foreign_keys="OrderLine.order_id",
         passive_deletes=True,
@@ -194,13 +194,13 @@ class OrderLine(Base):
     quantity: Mapped[int] = mapped_column(sa.Integer(), server_default=sa.text("1"))
     price: Mapped[decimal.Decimal] = mapped_column(sa.Numeric(10, 2))
 
-    order_as_first_line: Mapped[list[Order]] = relationship(
+    first_line_orders: Mapped[list[Order]] = relationship(
         back_populates="first_line",
         foreign_keys="Order.first_line_id",
         passive_deletes=True,
     )
     order: Mapped[Order] = relationship(
-        back_populates="order_line_as_order",
+        back_populates="order_lines",
         foreign_keys="OrderLine.order_id",
     )
     parent: Mapped[OrderLine | None] = relationship(

@@ -89,18 +89,18 @@ class User(Base, table=True):
     )
 
     manager: Optional["User"] = Relationship(
-        back_populates="user_as_manager",
+        back_populates="reports",
         sa_relationship_kwargs={
             "foreign_keys": "User.manager_id",
             "remote_side": "User.id",
         },
     )
-    user_as_manager: list["User"] = Relationship(
+    reports: list["User"] = Relationship(
         back_populates="manager",
         passive_deletes=True,
         sa_relationship_kwargs={"foreign_keys": "User.manager_id"},
     )
-    order: list["Order"] = Relationship(back_populates="user", passive_deletes=True)
+    orders: list["Order"] = Relationship(back_populates="user", passive_deletes=True)
 
 
 class UserCreate(SQLModel):
@@ -182,15 +182,15 @@ class Order(Base, table=True):
     )
     first_line_id: int | None = Field(default=None, sa_type=sa.BigInteger())
 
-    user: "User" = Relationship(back_populates="order")
+    user: "User" = Relationship(back_populates="orders")
     first_line: Optional["OrderLine"] = Relationship(
-        back_populates="order_as_first_line",
+        back_populates="first_line_orders",
         sa_relationship_kwargs={
             "foreign_keys": "Order.first_line_id",
             "post_update": True,
         },
     )
-    order_line_as_order: list["OrderLine"] = Relationship(
+    order_lines: list["OrderLine"] = Relationship(
         back_populates="order",
         passive_deletes=True,
         sa_relationship_kwargs={"foreign_keys": "OrderLine.order_id"},
@@ -278,13 +278,13 @@ class OrderLine(Base, table=True):
         sa_type=sa.Numeric(10, 2),
     )
 
-    order_as_first_line: list["Order"] = Relationship(
+    first_line_orders: list["Order"] = Relationship(
         back_populates="first_line",
         passive_deletes=True,
         sa_relationship_kwargs={"foreign_keys": "Order.first_line_id"},
     )
     order: "Order" = Relationship(
-        back_populates="order_line_as_order",
+        back_populates="order_lines",
         sa_relationship_kwargs={"foreign_keys": "OrderLine.order_id"},
     )
     parent: Optional["OrderLine"] = Relationship(

@@ -127,12 +127,12 @@ class Cook(TimestampMixin, Base):
         back_populates="cook",
         passive_deletes=True,
     )
-    follows_as_follower: Mapped[list[Follow]] = relationship(
+    follower_follows: Mapped[list[Follow]] = relationship(
         back_populates="follower",
         foreign_keys="Follow.follower_id",
         passive_deletes=True,
     )
-    follows_as_followed: Mapped[list[Follow]] = relationship(
+    followed_follows: Mapped[list[Follow]] = relationship(
         back_populates="followed",
         foreign_keys="Follow.followed_id",
         passive_deletes=True,
@@ -368,10 +368,10 @@ class Follow(Base):
     )
 
     follower: Mapped[Cook] = relationship(
-        back_populates="follows_as_follower",
+        back_populates="follower_follows",
         foreign_keys="Follow.follower_id",
     )
     followed: Mapped[Cook] = relationship(
-        back_populates="follows_as_followed",
+        back_populates="followed_follows",
         foreign_keys="Follow.followed_id",
     )

@@ -125,12 +125,12 @@ class Cook(Base, table=True):
 
     recipes: list["Recipe"] = Relationship(back_populates="cook", passive_deletes=True)
     ratings: list["Rating"] = Relationship(back_populates="cook", passive_deletes=True)
-    follows_as_follower: list["Follow"] = Relationship(
+    follower_follows: list["Follow"] = Relationship(
         back_populates="follower",
         passive_deletes=True,
         sa_relationship_kwargs={"foreign_keys": "Follow.follower_id"},
     )
-    follows_as_followed: list["Follow"] = Relationship(
+    followed_follows: list["Follow"] = Relationship(
         back_populates="followed",
         passive_deletes=True,
         sa_relationship_kwargs={"foreign_keys": "Follow.followed_id"},
@@ -667,11 +667,11 @@ class Follow(Base, table=True):
     )
 
     follower: "Cook" = Relationship(
-        back_populates="follows_as_follower",
+        back_populates="follower_follows",
         sa_relationship_kwargs={"foreign_keys": "Follow.follower_id"},
     )
     followed: "Cook" = Relationship(
-        back_populates="follows_as_followed",
+        back_populates="followed_follows",
         sa_relationship_kwargs={"foreign_keys": "Follow.followed_id"},
     )
 
