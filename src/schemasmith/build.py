@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,11 @@ _TAKES_VERSION = {"postgres", "prisma", "kysely", "mermaid", "dbml", "markdown"}
 @dataclass
 class BuildResult:
     files: list[Path] = field(default_factory=list)
+    #: One line per fact: the same warning for many tables (or from several targets) is one line
+    #: with the count and the first names (`group_warnings`).
     warnings: list[str] = field(default_factory=list)
+    #: Every warning as its target said it, one per table or column (for --verbose or a report).
+    warning_details: list[str] = field(default_factory=list)
 
 
 def parse_targets(text: str) -> tuple[list[str], list[str]]:
@@ -67,12 +72,138 @@ def build_targets(design: Design, targets: list[str], output: Path, *, pg_versio
     """Render every target first, then write all files together: an error leaves nothing behind."""
     result = BuildResult()
     files: dict[str, str] = {}
+    said: list[tuple[str, str]] = []
     for target in targets:
         rendered = render_target(design, target, pg_version=pg_version)
-        result.warnings.extend(f"{target}: {warning}" for warning in rendered.warnings)
+        said.extend((target, warning) for warning in rendered.warnings)
         for name, text in rendered.files.items():
             files[f"{target}/{name}"] = text
     if output.exists() and not output.is_dir():
         raise SchemasmithError(f"{output}: exists and is not a folder")
     result.files = write_files_atomic(output, files)
+    result.warning_details = [f"{target}: {warning}" for target, warning in said]
+    result.warnings = group_warnings(design, said)
     return result
+
+
+#: How each target names itself in its warnings ("has no MySQL equivalent"): the same fact said
+#: by two targets differs only in that word.
+TARGET_WORDS = {
+    "postgres": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL", "sqlmodel": "SQLModel", "sqlalchemy": "SQLAlchemy",
+    "alembic": "Alembic", "prisma": "Prisma", "kysely": "Kysely", "mermaid": "Mermaid", "dbml": "DBML", "markdown": "Markdown",
+}
+#: Names a grouped warning lists before "and N more".
+SHOWN_NAMES = 5
+_TARGET_MARK, _TABLE_MARK, _COLUMN_MARK, _NAME_MARK = "\x00target\x00", "<table>", "<column>", "<name>"
+_KIND_WORDS = {
+    "table": ("table", "tables"), "column": ("column", "columns"), "object": ("object", "objects"),
+    "view": ("view", "views"), "virtual table": ("virtual table", "virtual tables"), "sequence": ("sequence", "sequences"),
+}  # (one, many)
+#: Warnings about a design object other than a table open with its noun and name: `view actor_info is …`.
+_NAMED_OBJECTS = {"view": "views", "virtual table": "virtual_tables", "sequence": "sequences"}
+_NAMED_OBJECT = re.compile(r"^(?P<noun>view|virtual table|sequence) (?P<name>[^\s:]+) (?!.*: )")
+
+
+@dataclass
+class _Said:
+    target: str
+    warning: str  # as the target said it, without the target
+    kind: str | None = None  # "table", "column", "object" (table.index, table.trigger…); None: no place
+    place: str = ""
+    template: str = ""  # the message with the place's names and the target's word marked
+    plain: str = ""  # the message with only the target's word marked
+
+
+def _mark(text: str, name: str, mark: str) -> str:
+    """`text` with `name` (where it stands as a name, not inside a longer word) replaced by `mark`."""
+    return re.sub(rf"(?<![A-Za-z0-9$]){re.escape(name)}(?![A-Za-z0-9$])", lambda _: mark, text)
+
+
+def _read(design: Design, target: str, warning: str) -> _Said:
+    said = _Said(target, warning)
+    named = _NAMED_OBJECT.match(warning)
+    if named and named["name"] in getattr(design, _NAMED_OBJECTS[named["noun"]]):
+        said.kind, said.place = named["noun"], named["name"]
+        said.template = _target_marked(target, warning[: named.start("name")] + _NAME_MARK + warning[named.end("name") :])
+        said.plain = said.template
+        return said
+    place, separator, message = warning.partition(": ")
+    if not separator or not place or " " in place:
+        return said
+    kind, table, second = None, place, None
+    if place in design.tables:
+        kind = "table"
+    elif "." in place:
+        table, _, second = place.rpartition(".")
+        if table in design.tables:
+            kind = "column" if second in design.tables[table].columns else "object"
+    if kind is None:
+        return said
+    template = message
+    if second is not None:
+        template = _mark(template, second, _COLUMN_MARK if kind == "column" else _NAME_MARK)
+    template = _mark(template, table, _TABLE_MARK)
+    said.kind, said.place, said.template = kind, place, _target_marked(target, template)
+    said.plain = _target_marked(target, message)
+    return said
+
+
+def _target_marked(target: str, text: str) -> str:
+    word = TARGET_WORDS.get(target)
+    return text.replace(word, _TARGET_MARK) if word else text
+
+
+def _names(places: list[str]) -> str:
+    shown = ", ".join(places[:SHOWN_NAMES])
+    return f"{shown} and {len(places) - SHOWN_NAMES} more" if len(places) > SHOWN_NAMES else shown
+
+
+def group_warnings(design: Design, said: list[tuple[str, str]]) -> list[str]:
+    """One line per fact, from each target's warnings (`target`, `place: message`).
+
+    Warnings that say the same of many tables or columns (the message the same once the place's
+    own names are set aside: `default nextval('actor_actor_id_seq')` for actor.actor_id is
+    `default nextval('<table>_<column>_seq')`) become one line with the count and the first names;
+    the same group from several targets (the same message but for the target's own name, the same
+    places) becomes one line naming them all. A warning alone keeps its own words. Nothing is
+    dropped: each grouped line says how many it stands for, and `warning_details` keeps them all.
+    """
+    read = [_read(design, target, warning) for target, warning in said]
+    # First the messages said word for word of several places; then, of those left alone, the
+    # ones alike once each place's own names are marked (so a table called `store` does not keep
+    # "… (store UTC)" from joining the same words said of every other table).
+    word_for_word: dict[tuple, list[int]] = {}
+    for index, item in enumerate(read):
+        if item.kind:
+            word_for_word.setdefault((item.target, item.kind, item.plain), []).append(index)
+    group_of: dict[int, tuple] = {}
+    for key, indexes in word_for_word.items():
+        if len(indexes) > 1:
+            group_of.update((index, ("plain", *key)) for index in indexes)
+    groups: dict[tuple, list[_Said]] = {}
+    for index, item in enumerate(read):
+        if index not in group_of:
+            group_of[index] = ("marked", item.target, item.kind, item.template) if item.kind else ("alone", index)
+        groups.setdefault(group_of[index], []).append(item)
+    # Then the same group from several targets: the same places, the same words but each target's name.
+    merged: dict[tuple, list[list[_Said]]] = {}
+    for key, members in groups.items():
+        if key[0] != "alone":
+            template = members[0].plain if key[0] == "plain" else members[0].template
+            key = (members[0].kind, template, tuple(member.place for member in members))
+        merged.setdefault(key, []).append(members)
+    lines = []
+    for key, sets in merged.items():
+        targets = [members[0].target for members in sets]
+        words = "/".join(dict.fromkeys(TARGET_WORDS.get(target, target) for target in targets))
+        members = sets[0]
+        first = members[0]
+        if len(members) == 1:
+            own = TARGET_WORDS.get(first.target)
+            text = first.warning.replace(own, words) if len(sets) > 1 and own else first.warning
+            lines.append(f"{', '.join(targets)}: {text}")
+            continue
+        plural = _KIND_WORDS[first.kind][1]
+        places = [member.place for member in members]
+        lines.append(f"{', '.join(targets)}: {key[1].replace(_TARGET_MARK, words)} — {len(places)} {plural}: {_names(places)}")
+    return lines

@@ -1,7 +1,8 @@
 """One resolver from any schema source to the design model.
 
 Every command that takes SCHEMA calls `load_source`: a design document (`.yaml`), DDL (`.sql`,
-PostgreSQL or SQLite, detected or named), a SQLite file, or a database URL. DDL and databases go
+PostgreSQL or SQLite, named or detected from its content by `sql_dialect`, which also recognises
+MySQL DDL and refuses it with its evidence), a SQLite file, or a database URL. DDL and databases go
 through a real database and its catalogs, never through a hand-written SQL parser.
 """
 
@@ -13,20 +14,11 @@ from pathlib import Path
 
 from .db.urls import is_database_url
 from .dialects.registry import dialect_for_url, get_dialect, importer_for
-from .errors import SourceError
+from .errors import Problem, SourceError
 from .model.document import Design
+from .sql_dialect import DISPLAY, DialectGuess, guess_sql_dialect
 
 DDL_DIALECTS = ("postgres", "sqlite")
-
-_SQLITE_HINTS = re.compile(
-    r"\bAUTOINCREMENT\b|\bPRAGMA\b|\bWITHOUT\s+ROWID\b|\bSTRICT\s*;|\bINTEGER\s+PRIMARY\s+KEY\b|\bNVARCHAR\b|\bDATETIME\b",
-    re.I,
-)
-_POSTGRES_HINTS = re.compile(
-    r"::|\bSERIAL\b|\bBIGSERIAL\b|\bJSONB\b|\bTIMESTAMPTZ\b|\bCREATE\s+(?:TYPE|EXTENSION|SCHEMA|DOMAIN|SEQUENCE)\b|\$\$"
-    r"|\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b|\bCOMMENT\s+ON\b|\bpg_catalog\b|\bUSING\s+(?:gin|gist|brin)\b",
-    re.I,
-)
 
 
 @dataclass
@@ -39,10 +31,35 @@ class Source:
 
 
 def detect_sql_dialect(sql: str) -> str:
-    """Guess whether DDL is written for PostgreSQL or SQLite from telling keywords."""
-    sqlite_score = len(_SQLITE_HINTS.findall(sql))
-    postgres_score = len(_POSTGRES_HINTS.findall(sql))
-    return "sqlite" if sqlite_score > postgres_score else "postgres"
+    """The dialect DDL looks written for (`postgres`, `sqlite` or `mysql`); PostgreSQL when nothing tells."""
+    return guess_sql_dialect(sql).dialect or "postgres"
+
+
+def _supported_dialects() -> str:
+    return "--dialect postgres or --dialect sqlite"
+
+
+def refuse_unsupported_dialect(label: str, guess: DialectGuess) -> None:
+    """Refuse DDL that looks written for a dialect import cannot read, saying why it looks so."""
+    if guess.dialect is None or guess.dialect in DDL_DIALECTS:
+        return
+    raise SourceError(
+        f"{label}: looks like {guess.name} DDL ({guess.evidence()}); schemasmith reads .sql files written for "
+        f"PostgreSQL or SQLite, and PostgreSQL or SQLite databases by URL, but not {guess.name} yet. If the file "
+        f"is meant for PostgreSQL or SQLite after all, say so with {_supported_dialects()}"
+    )
+
+
+def _with_dialect_hint(error: SourceError, chosen: str, guess: DialectGuess) -> SourceError:
+    """`error` from applying DDL as `chosen`, with what the file looks like when that is another dialect."""
+    if not guess.clear or guess.dialect == chosen:
+        return error
+    hint = f"this file looks like {guess.name} ({guess.evidence()}), not {DISPLAY.get(chosen, chosen)}"
+    if guess.dialect in DDL_DIALECTS:
+        hint += f"; try --dialect {guess.dialect}"
+    else:
+        hint += ", which schemasmith does not read yet"
+    return SourceError(error.args[0], [*error.problems, Problem(hint)]) if error.problems else SourceError(f"{error.args[0]}\n{hint}")
 
 
 def load_source(source: str, *, dialect: str | None = None, name: str | None = None, server_url: str | None = None) -> Source:
@@ -51,8 +68,8 @@ def load_source(source: str, *, dialect: str | None = None, name: str | None = N
     `server_url` is the server a PostgreSQL `.sql` file is applied to for reading (a scratch
     database there); by default $SCHEMASMITH_PG_URL's server, else the embedded one.
     """
-    if dialect is not None and dialect not in DDL_DIALECTS:
-        raise SourceError(f"unknown dialect {dialect!r}; use one of {', '.join(DDL_DIALECTS)}")
+    if dialect is not None:
+        dialect = _ddl_dialect(dialect)
     if is_database_url(source):
         return _load_url(source, name)
     if "://" in source:
@@ -80,8 +97,14 @@ def load_source(source: str, *, dialect: str | None = None, name: str | None = N
             sql = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             sql = path.read_text(encoding="latin-1")
-        chosen = dialect or detect_sql_dialect(sql)
-        return _load_ddl(sql, chosen, str(path), name or _design_name(path.stem), server_url)
+        guess = guess_sql_dialect(sql)
+        if dialect is None:
+            refuse_unsupported_dialect(str(path), guess)
+        chosen = dialect or guess.dialect or "postgres"
+        try:
+            return _load_ddl(sql, chosen, str(path), name or _design_name(path.stem), server_url)
+        except SourceError as error:
+            raise _with_dialect_hint(error, chosen, guess) from error
     raise SourceError(
         f"{source}: unknown kind of schema source; expected a .yaml design document, a .sql file, "
         "a SQLite .db file or a database URL"
@@ -138,6 +161,19 @@ def require_consistent(source: Source, label: str) -> None:
     problems = check_invariants(source.design)
     if problems:
         raise SourceError(f"{label}: the schema breaks rules every design document keeps, so it cannot be saved as one", problems)
+
+
+def _ddl_dialect(name: str) -> str:
+    """`postgres` or `sqlite` for a --dialect value (aliases such as `postgresql` too); an error otherwise."""
+    from .dialects.registry import canonical_name
+
+    canonical = canonical_name(name)
+    if canonical in DDL_DIALECTS:
+        return canonical
+    if canonical is not None:
+        shown = DISPLAY.get(canonical, canonical)
+        raise SourceError(f"--dialect {name}: schemasmith does not read {shown} DDL yet; use {_supported_dialects()}")
+    raise SourceError(f"unknown dialect {name!r}; use one of {', '.join(DDL_DIALECTS)}")
 
 
 def _design_name(stem: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SchemasmithError
-from ..model.compare import design_differences
+from ..model.changes import describe_changes
 from ..model.document import Design
 from ..model.yamlio import design_from_data
 from ..sources import load_source
@@ -41,7 +41,7 @@ class Revised:
     base: Design
     run: DesignRun
     written: list[Path]
-    changes: list
+    changes: list[str]  # one readable line per change: "added table labels (5 columns; …)"
 
 
 def transcript_path(output: Path) -> Path:
@@ -108,4 +108,4 @@ def revise_command(
             on_unread(f"change request: not turned into design ({item.why}): {item.text}")
     run = DesignRun(proposal, history, remaining, "change request", getattr(designer, "name", provider))
     written = lock(run, output)
-    return Revised(base, run, written, design_differences(base, proposal.design))
+    return Revised(base, run, written, describe_changes(base, proposal.design))

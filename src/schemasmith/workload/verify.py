@@ -24,8 +24,9 @@ from ..db.apply import apply_postgres_file
 from ..db.embedded import scratch_database
 from ..dialects.postgres import quote_identifier, quote_literal
 from ..model.document import Design
+from ..model.naming import index_names
 from ..model.types import parse_type
-from .advisor import index_sql, existing_indexes, strip_to_pk_fk
+from .advisor import Candidate, existing_indexes, index_sql, strip_to_pk_fk
 from .explain import describe
 from .load_model import horizon_rows
 from .queries import AnalysedQuery
@@ -213,6 +214,32 @@ def _measure(connection, sql: str) -> dict[str, Any]:
     }
 
 
+def design_index_names(design: Design) -> list[tuple[Candidate, str]]:
+    """Each of the design's own indexes (not primary keys or unique constraints), with the name
+    the build gives it: its own `name:`, or the conventional `{table}_{keys}_idx`."""
+    found: list[tuple[Candidate, str]] = []
+    candidates = existing_indexes(design)
+    for table_name, table in design.tables.items():
+        if not table.indexes:
+            continue
+        mine = [candidate for candidate in candidates if candidate.table == table_name]
+        # existing_indexes lists a table's primary key and unique constraints, then its indexes in order
+        found.extend(zip(mine[len(mine) - len(table.indexes) :], index_names(table_name, table)))
+    return found
+
+
+def _shown_names(entry: dict[str, Any], shown: dict[str, str]) -> None:
+    """Say the design's index names where a plan names an index built under a stand-in name."""
+    if not shown:
+        return
+    pattern = re.compile(r"(?<![\w$])(" + "|".join(re.escape(name) for name in sorted(shown, key=len, reverse=True)) + r")(?![\w$])")
+    for side in ("before", "after"):
+        plan = entry.get(side)
+        if plan:
+            plan["shape"] = pattern.sub(lambda match: shown[match[1]], plan["shape"])
+            plan["indexes"] = [shown.get(name, name) for name in plan["indexes"]]
+
+
 def _per_hour(frequency: str | None) -> float | None:
     if not frequency:
         return None
@@ -252,22 +279,30 @@ def verify_advice(design: Design, analysed: list[AnalysedQuery], advice: dict[st
                 for candidate in advice["candidates"]:
                     connection.execute(index_sql(candidate, concurrently=False))
                     created.append(candidate.name)
-                # the design's own indexes beyond PK/FK (the advice counted them as already serving)
+                # the design's own indexes beyond PK/FK (the advice counted them as already serving),
+                # built under the names the build gives them, so plans name them as the design does;
+                # a name already taken in the database (by a proposal) gets a stand-in, shown as the design's
                 kept_labels = {index.label for index in existing_indexes(baseline)}
-                for number, index in enumerate(i for i in existing_indexes(design) if i.label not in kept_labels and i.table in tables):
-                    index.name = f"design_index_{number + 1}"
+                shown: dict[str, str] = {}
+                mine = [(i, name) for i, name in design_index_names(design) if i.label not in kept_labels and i.table in tables]
+                for number, (index, name) in enumerate(mine, start=1):
+                    taken = name in created or connection.execute("SELECT to_regclass(%s)", (quote_identifier(name),)).fetchone()[0]
+                    index.name = f"schemasmith_design_index_{number}" if taken else name
+                    if taken:
+                        shown[index.name] = f"{name} (the design's)"
                     try:
                         with connection.transaction():
                             connection.execute(index_sql(index, concurrently=False))
-                        design_indexes.append({"name": index.name, "index": index.label})
+                        design_indexes.append({"name": name, "index": index.label})
                     except psycopg.Error as error:
-                        skipped.append({"index": index.label, "why": (error.diag.message_primary or str(error)).strip()})
+                        skipped.append({"name": name, "index": index.label, "why": (error.diag.message_primary or str(error)).strip()})
                 for table in {c.table for c in advice["candidates"]} | {i.table for i in existing_indexes(design) if i.table in tables}:
                     connection.execute(f"ANALYZE {quote_identifier(table)}")
                 for entry in queries:
                     entry["after"] = _measure(connection, entry["sql"])
                     entry["speedup"] = round(entry["before"]["ms"] / max(entry["after"]["ms"], 0.001), 1)
                     entry["uses"] = [name for name in entry["after"]["indexes"] if name in created]
+                    _shown_names(entry, shown)
     used = {name for entry in queries for name in entry["uses"]}
     kept = [p for p in advice["proposals"] if p["name"] in used]
     dropped = [{"name": p["name"], "sql": p["sql"], "why": "no query's plan used it at this scale"} for p in advice["proposals"] if p["name"] not in used]
