@@ -184,7 +184,8 @@ def build(
     source = load_source(schema, dialect=_value(dialect))
     _warn(source.warnings)
     result = build_targets(source.design, targets, output, pg_version=pg_version)
-    _warn(result.warnings)
+    # One line per fact (with the count and the first tables); -v lists every table's warning.
+    _warn(result.warning_details if console.is_verbose() else result.warnings)
     if unbuilt:
         _warn([f"targets not built yet, skipped: {', '.join(unbuilt)}"])
     if format is TextOrJson.json:
