@@ -62,8 +62,8 @@ class _Consoles:
 _consoles = _Consoles()
 
 # Options every command shares.
-Quiet = Annotated[bool, option("--quiet", "-q", )]
-Verbose = Annotated[bool, option("--verbose", "-v", )]
+Quiet = Annotated[bool, option("--quiet", "-q")]
+Verbose = Annotated[bool, option("--verbose", "-v")]
 Schema = Annotated[str, typer.Argument(metavar="SCHEMA", help="Design document (.yaml), DDL (.sql), SQLite .db file or database URL.")]
 
 
@@ -77,7 +77,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, option("--version", callback=_version, is_eager=True, )] = False,
+    version: Annotated[bool, option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     """Design and evolve relational databases: the AI proposes, the tool verifies on real databases."""
 
@@ -163,8 +163,8 @@ def build(
     schema: Schema,
     target: Annotated[str, option("--target", "-t", help="postgres, sqlite, mysql, sqlmodel, sqlalchemy, alembic, prisma, kysely, mermaid, dbml, markdown — comma-separated — or all.")],
     output: Annotated[Path, option("--output", "-o", help="Folder to write into (one subfolder per target).")],
-    pg_version: Annotated[Optional[int], option("--pg-version", min=9, )] = None,
-    dialect: Annotated[Optional[SqlDialect], option("--dialect", )] = None,
+    pg_version: Annotated[Optional[int], option("--pg-version", min=9)] = None,
+    dialect: Annotated[Optional[SqlDialect], option("--dialect")] = None,
     format: Annotated[TextOrJson, option("--format", help="text, or json: the files written and the warnings.")] = TextOrJson.text,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -208,7 +208,7 @@ def _value(choice):
 def import_(
     source: Annotated[str, typer.Argument(metavar="SOURCE", help="A .sql file, a SQLite .db file or a database URL.")],
     output: Annotated[Path, option("--output", "-o", help="Design document to write (.yaml).")],
-    dialect: Annotated[Optional[SqlDialect], option("--dialect", )] = None,
+    dialect: Annotated[Optional[SqlDialect], option("--dialect")] = None,
     name: Annotated[Optional[str], option("--name", help="Name of the design (default: from the file or database).")] = None,
     format: Annotated[TextOrJson, option("--format", help="text, or json: what was written and the warnings.")] = TextOrJson.text,
     quiet: Quiet = False,
@@ -246,7 +246,7 @@ def validate(
     db: Annotated[Optional[str], option("--db", help="PostgreSQL server URL to validate on (default: embedded).")] = None,
     queries: Annotated[Optional[str], option("--queries", help=help_for("--queries") + " Default: the design's.")] = None,
     scale: Annotated[Optional[str], option("--scale", help=help_for("--scale") + " Overrides the design's.")] = None,
-    plot: Annotated[Optional[Path], option("--plot", )] = None,
+    plot: Annotated[Optional[Path], option("--plot")] = None,
     format: Annotated[TextOrJson, option("--format", help="text, or json: every level's results.")] = TextOrJson.text,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -307,8 +307,8 @@ def validate(
 def indexes(
     schema: Schema,
     queries: Annotated[Optional[str], option("--queries", help=help_for("--queries") + " Default: the design's.")] = None,
-    verify: Annotated[bool, option("--verify", )] = False,
-    hypothetical: Annotated[bool, option("--hypothetical", )] = False,
+    verify: Annotated[bool, option("--verify")] = False,
+    hypothetical: Annotated[bool, option("--hypothetical")] = False,
     db: Annotated[Optional[str], option("--db", help="PostgreSQL server for --verify / --hypothetical (default: embedded).")] = None,
     scale_factor: Annotated[float, option("--scale-factor", min=0.0, help="Fraction of the projected rows --verify generates.")] = 1.0,
     format: Annotated[TextOrJson, option("--format", help="text or json.")] = TextOrJson.text,
@@ -349,8 +349,8 @@ def review(
     format: Annotated[ReviewFormat, option("--format", help="text, json, sarif, markdown, or github (Actions annotations).")] = ReviewFormat.text,
     output: Annotated[Optional[Path], option("--output", "-o", help="Write the report to this file instead of standard output.")] = None,
     fail_on: Annotated[Optional[Severity], option("--fail-on", help=help_for("--fail-on") + " Default: the configuration's, else never.")] = None,
-    profile: Annotated[Optional[str], option("--profile", )] = None,
-    config: Annotated[Optional[str], option("--config", )] = None,
+    profile: Annotated[Optional[str], option("--profile")] = None,
+    config: Annotated[Optional[str], option("--config")] = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -387,11 +387,11 @@ def rules(
 def design(
     requirements: Annotated[Path, typer.Argument(metavar="REQUIREMENTS", help="Requirements in Markdown (bullets, user stories, a scale section).")],
     output: Annotated[Path, option("--output", "-o", help="Design document to write (.yaml); the report and transcript go beside it.")],
-    provider: Annotated[Provider, option("--provider", )] = Provider.rules,
-    model: Annotated[Optional[str], option("--model", )] = None,
-    base_url: Annotated[Optional[str], option("--base-url", )] = None,
-    rounds: Annotated[int, option("--rounds", min=0, )] = 3,
-    replay: Annotated[Optional[Path], option("--replay", )] = None,
+    provider: Annotated[Provider, option("--provider")] = Provider.rules,
+    model: Annotated[Optional[str], option("--model")] = None,
+    base_url: Annotated[Optional[str], option("--base-url")] = None,
+    rounds: Annotated[int, option("--rounds", min=0)] = 3,
+    replay: Annotated[Optional[Path], option("--replay")] = None,
     profile: Annotated[Optional[str], option("--profile", help="Review profile for the critique.")] = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -431,10 +431,10 @@ def revise(
     schema: Annotated[str, typer.Argument(metavar="SCHEMA", help="The design to change (.yaml, .sql or database URL).")],
     request: Annotated[str, typer.Argument(metavar="REQUEST", help='The change, in plain language ("Labels belong to an organization; …").')],
     output: Annotated[Path, option("--output", "-o", help="The new design document (.yaml).")],
-    provider: Annotated[Provider, option("--provider", )] = Provider.rules,
-    model: Annotated[Optional[str], option("--model", )] = None,
-    base_url: Annotated[Optional[str], option("--base-url", )] = None,
-    rounds: Annotated[int, option("--rounds", min=0, )] = 3,
+    provider: Annotated[Provider, option("--provider")] = Provider.rules,
+    model: Annotated[Optional[str], option("--model")] = None,
+    base_url: Annotated[Optional[str], option("--base-url")] = None,
+    rounds: Annotated[int, option("--rounds", min=0)] = 3,
     directory: Annotated[Optional[Path], option("--dir", help="Also write the migration's numbered step files into this migrations folder.")] = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -516,10 +516,10 @@ migrate_app = typer.Typer(
 app.add_typer(migrate_app)
 
 Database = Annotated[Optional[str], option("--db", help="Database URL (default: $DATABASE_URL).")]
-Directory = Annotated[Path, option("--dir", )]
-DryRun = Annotated[bool, option("--dry-run", )]
-AllowDataLoss = Annotated[bool, option("--allow-data-loss", )]
-Steps = Annotated[Optional[int], option("--steps", min=1, )]
+Directory = Annotated[Path, option("--dir")]
+DryRun = Annotated[bool, option("--dry-run")]
+AllowDataLoss = Annotated[bool, option("--allow-data-loss")]
+Steps = Annotated[Optional[int], option("--steps", min=1)]
 
 
 @migrate_app.command("apply", epilog=_examples("schemasmith migrate apply --db sqlite:///app.db --dir sqlite-migrations"))
@@ -590,8 +590,8 @@ def impact(
     schema: Schema,
     target: Annotated[str, typer.Argument(metavar="TARGET", help="TABLE or TABLE.COLUMN.")],
     format: Annotated[TextOrJson, option("--format", help="text or json.")] = TextOrJson.text,
-    split_to: Annotated[Optional[str], option("--split-to", )] = None,
-    rename_to: Annotated[Optional[str], option("--rename-to", )] = None,
+    split_to: Annotated[Optional[str], option("--split-to")] = None,
+    rename_to: Annotated[Optional[str], option("--rename-to")] = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
@@ -614,7 +614,7 @@ def diff(
     output: Annotated[Path, option("--output", "-o", help="Migrations folder: numbered up/down files and a report are added.")],
     target: Annotated[Optional[MigrationTarget], option("--target", "-t", help="postgres or sqlite SQL files, or an alembic revision (PostgreSQL); default: OLD's dialect (postgres for a design).")] = None,
     format: Annotated[TextOrJson, option("--format", help="text, or json: the safety report as JSON.")] = TextOrJson.text,
-    backfill: Annotated[Optional[list[str]], option("--backfill", )] = None,
+    backfill: Annotated[Optional[list[str]], option("--backfill")] = None,
     safe: Annotated[Optional[bool], typer.Option("--safe/--direct", metavar="", help=help_for("--safe"))] = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -637,10 +637,10 @@ def diff(
 def seed(
     schema: Schema,
     db: Annotated[Optional[str], option("--db", help="sqlite:///path.db or a PostgreSQL URL (default: a SQLite file named after the design).")] = None,
-    rows: Annotated[Optional[int], option("--rows", min=0, )] = None,
-    scale: Annotated[Optional[str], option("--scale", )] = None,
-    seed_value: Annotated[int, option("--seed", )] = 42,
-    null_rate: Annotated[float, option("--null-rate", min=0.0, max=1.0, )] = 0.1,
+    rows: Annotated[Optional[int], option("--rows", min=0)] = None,
+    scale: Annotated[Optional[str], option("--scale")] = None,
+    seed_value: Annotated[int, option("--seed")] = 42,
+    null_rate: Annotated[float, option("--null-rate", min=0.0, max=1.0)] = 0.1,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
