@@ -38,7 +38,6 @@ def _require_design(studio: Studio):
 def create_app(studio: Studio, *, token: str | None = None, allowed_hosts: set[str] | None = None) -> FastAPI:
     """The app over `studio`; `token` required on every request when given (a --host bind)."""
     app = FastAPI(title="schemasmith studio", docs_url=None, redoc_url=None, openapi_url=None)
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
     guard = Guard(token, allowed_hosts)
     layout_file = layout_store.layout_path(studio.schema)
 
@@ -49,6 +48,22 @@ def create_app(studio: Studio, *, token: str | None = None, allowed_hosts: set[s
         return guard.finish(request, response)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _page_routes(app, studio, layout_file)
+    _diagram_routes(app, studio, layout_file)
+    _artifact_routes(app, studio)
+    data.add_routes(app, studio)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, error: HTTPException):
+        return JSONResponse({"error": error.detail}, status_code=error.status_code)
+
+    return app
+
+
+def _page_routes(app: FastAPI, studio: Studio, layout_file: Path | None) -> None:
+    """The page itself and the state it polls to notice that the design file changed."""
+
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     @app.get("/", response_class=HTMLResponse)
     def page(request: Request):
@@ -77,6 +92,11 @@ def create_app(studio: Studio, *, token: str | None = None, allowed_hosts: set[s
             "layout_file": layout_file.name if layout_file else None,
             "has_db": studio.db is not None,
         }
+
+
+
+def _diagram_routes(app: FastAPI, studio: Studio, layout_file: Path | None) -> None:
+    """The diagram, its saved positions, the review and the rules' documentation."""
 
     @app.get("/api/diagram")
     def get_diagram() -> dict[str, Any]:
@@ -123,6 +143,11 @@ def create_app(studio: Studio, *, token: str | None = None, allowed_hosts: set[s
             raise HTTPException(404, "no such rule")
         return rule
 
+
+
+def _artifact_routes(app: FastAPI, studio: Studio) -> None:
+    """Generated files and the migration preview: what the design produces."""
+
     def _artifacts() -> dict[str, dict[str, Any]]:
         _require_design(studio)
         return studio.cached("artifacts", artifacts.render_all)
@@ -161,11 +186,3 @@ def create_app(studio: Studio, *, token: str | None = None, allowed_hosts: set[s
             return migration.preview(studio.schema, studio.db)
         # Not cached: a commit changes HEAD without touching the file.
         return migration.preview(studio.schema)
-
-    data.add_routes(app, studio)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, error: HTTPException):
-        return JSONResponse({"error": error.detail}, status_code=error.status_code)
-
-    return app

@@ -9,9 +9,10 @@ design on screen with the error beside it, instead of an empty page.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import SchemasmithError
 from ..model.document import Design
@@ -34,7 +35,7 @@ class Studio:
         self.db = db
         self.path = Path(schema) if "://" not in schema else None
         self._lock = threading.RLock()
-        self._fingerprint: tuple | None = None
+        self._fingerprint: object = object()  # matches no stat result, so the first call loads
         self._snapshot = Snapshot(0, None, None)
         self._cache: dict[str, Any] = {}
         self.current()
