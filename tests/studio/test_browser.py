@@ -1,5 +1,6 @@
 """The studio in a real browser (the Debian chromium, driven by Playwright): every table of the
-example is drawn, a finding opens with its rule's documentation, and markup in a design stays text.
+example is drawn, a finding opens with its rule's documentation, and markup in a design or its
+data stays text.
 
 Runs only where /usr/bin/chromium exists and Playwright for Python is installed (Playwright's own
 browser download is not used); a screenshot of the diagram is saved in the test's tmp_path.
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from schemasmith.build import render_target
 from schemasmith.sources import load_source
 
 from .conftest import EXAMPLES, SCRIPT
@@ -35,8 +38,8 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists() or sync_playwright is None
 def serve():
     processes = []
 
-    def start(schema: Path) -> str:
-        code = f"import sys; from schemasmith.studio.command import serve_command; sys.exit(serve_command({str(schema)!r}, None, 0))"
+    def start(schema: Path, db: str | None = None) -> str:
+        code = f"import sys; from schemasmith.studio.command import serve_command; sys.exit(serve_command({str(schema)!r}, {db!r}, 0))"
         process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                    env={**os.environ, "PYTHONPATH": str(SRC)})
         processes.append(process)
@@ -89,11 +92,19 @@ def test_diagram_and_a_finding(tmp_path, serve, browser):
     assert problems == []
 
 
-def test_markup_in_a_design_renders_as_text(hostile_design, serve, browser):
-    page, problems = _open(browser, serve(hostile_design))
+def test_markup_in_a_design_and_its_data_renders_as_text(hostile_design, tmp_path, serve, browser):
+    database = tmp_path / "hostile.db"
+    with sqlite3.connect(database) as connection:
+        connection.executescript(render_target(load_source(str(hostile_design)).design, "sqlite").files["schema.sql"])
+        connection.execute('INSERT INTO "user" ("select", "Mixed Case") VALUES (?, ?)', ("<b>x</b>", SCRIPT))
+    page, problems = _open(browser, serve(hostile_design, f"sqlite:///{database}"))
     assert page.get_by_test_id("design-description").inner_text() == SCRIPT
     page.get_by_test_id("table-node-user").click()
     assert page.get_by_test_id("details-comment").inner_text() == SCRIPT
     assert page.get_by_test_id("table-node-<img src=x onerror=alert(2)>").is_visible()
-    assert page.locator("img").count() == 0
+    page.get_by_test_id("tab-data").click()
+    page.get_by_test_id("data-table-select").select_option("user")
+    assert page.get_by_test_id("cell-0-Mixed Case").inner_text() == SCRIPT
+    assert page.get_by_test_id("cell-0-select").inner_text() == "<b>x</b>"
+    assert page.locator("img, b").count() == 0
     assert problems == []

@@ -9,6 +9,7 @@ import { Diagram } from "./diagram.mjs";
 import { Findings } from "./findings.mjs";
 import { Artifacts } from "./artifacts.mjs";
 import { showMigration } from "./migration.mjs";
+import { DataBrowser } from "./data.mjs";
 
 const $ = (id) => document.getElementById(id);
 const link = readHash();
@@ -59,6 +60,10 @@ const findings = new Findings({
 const artifacts = new Artifacts({
   list: $("artifact-list"), name: $("artifact-name"), content: $("artifact-content"), downloadLink: $("artifact-download"),
   onOpen: (key) => { link.file = key; saveLink(); },
+});
+
+const browser = $("data-table") && new DataBrowser({
+  select: $("data-table"), body: $("data-body"), status: $("data-status"), previous: $("data-previous"), next: $("data-next"),
 });
 
 function selectTable(name) {
@@ -149,11 +154,15 @@ async function loadFindings() {
 async function loadTab(tab) {
   if (tab === "artifacts") await artifacts.load(link.file);
   if (tab === "migration") await showMigration($("migration-body"), $("migration-against").value);
+  if (tab === "data" && browser) {
+    browser.setTables(data.nodes.filter((node) => node.kind === "table").map((node) => node.name));
+    await browser.show({});
+  }
   loadedTabs.add(tab);
 }
 
 function showTab(tab) {
-  link.tab = ["diagram", "artifacts", "migration"].includes(tab) ? tab : "diagram";
+  link.tab = ["diagram", "artifacts", "migration", ...(browser ? ["data"] : [])].includes(tab) ? tab : "diagram";
   for (const view of document.querySelectorAll(".view")) view.hidden = view.dataset.view !== link.tab;
   for (const button of document.querySelectorAll(".tabs button")) button.setAttribute("aria-selected", String(button.dataset.tab === link.tab));
   saveLink();
