@@ -56,3 +56,20 @@ def test_without_db_the_data_browser_says_so(design_copy, client_for):
     client = client_for(design_copy("taskhub.yaml"))
     assert client.get("/api/data/tasks").status_code == 400
     assert 'data-tab="data"' not in client.get("/").text
+
+
+@pytest.mark.postgres
+def test_pages_on_postgres_in_a_read_only_transaction(pg_url, design_copy):
+    import psycopg
+
+    from schemasmith.db.urls import libpq_url
+
+    schema = design_copy("taskhub.yaml")
+    ddl = render_target(load_source(str(schema)).design, "postgres").files["schema.sql"]
+    with psycopg.connect(libpq_url(pg_url), autocommit=True) as connection:
+        connection.execute(ddl)
+        connection.execute("INSERT INTO organizations (name, slug) VALUES ('Acme', 'acme'), ('Globex', 'globex')")
+    client = TestClient(create_app(Studio(str(schema), db=pg_url)))
+    page = client.get("/api/data/organizations", params={"sort": "slug", "descending": True}).json()
+    assert [row[page["columns"].index("name")] for row in page["rows"]] == ["Globex", "Acme"] and not page["more"]
+    assert isinstance(page["rows"][0][page["columns"].index("created_at")], str)  # timestamptz as ISO text

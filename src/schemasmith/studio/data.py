@@ -17,7 +17,8 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException
 
-from ..db.urls import dialect_of, sqlalchemy_url
+from ..db.urls import sqlalchemy_url
+from ..dialects.registry import dialect_for_url
 
 MAX_PAGE = 500
 
@@ -52,7 +53,7 @@ class Browser:
         import sqlalchemy as sa
 
         self.url = url
-        self.dialect = dialect_of(url)
+        self.dialect = dialect_for_url(url)
         self.engine = sa.create_engine(sqlalchemy_url(url), poolclass=sa.pool.NullPool)
 
     def page(self, design, table_name: str, page: int, size: int, sort: str | None, descending: bool) -> dict[str, Any]:
@@ -72,9 +73,9 @@ class Browser:
         order = [relation.c[key].desc() if descending else relation.c[key].asc() for key in keys]
         query = sa.select(relation).order_by(*order).limit(sa.bindparam("limit", size + 1)).offset(sa.bindparam("offset", page * size))
         with self.engine.connect() as connection:
-            if self.dialect == "sqlite":
-                connection.exec_driver_sql("PRAGMA query_only = ON")
-            elif self.dialect == "postgres":
+            if self.dialect is not None and self.dialect.file_database:
+                connection.exec_driver_sql("PRAGMA query_only = ON")  # SQLite: no read-only transactions
+            else:
                 connection.exec_driver_sql("SET TRANSACTION READ ONLY")
             try:
                 rows = connection.execute(query).fetchall()
