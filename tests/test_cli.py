@@ -36,13 +36,6 @@ def test_help_lists_every_command_of_the_contract():
         assert f" {command} " in result.stdout, command
 
 
-@pytest.mark.parametrize("command", ["serve"])
-def test_commands_not_built_yet_say_so_and_exit_2(command):
-    result = run(command, "examples/taskhub.yaml")
-    assert_clean_failure(result, code=2)
-    assert "not built yet" in result.stderr
-
-
 def test_build_writes_both_dialects_deterministically(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     assert run("build", str(EXAMPLES / "taskhub.yaml"), "-t", "postgres,sqlite", "-o", str(first)).returncode == 0

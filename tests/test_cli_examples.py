@@ -44,9 +44,39 @@ def command_examples() -> dict[str, list[str]]:
 
 def test_every_built_command_shows_examples_in_its_help():
     examples = command_examples()
-    missing = [path for path, lines in examples.items() if not lines and path != "serve"]
+    missing = [path for path, lines in examples.items() if not lines]
     assert not missing, f"commands without examples in --help: {missing}"
-    assert sorted(path for path in examples if path != "serve") == sorted(ORDER)
+    assert sorted(examples) == sorted(ORDER + ["serve"])
+
+
+def test_the_serve_example_starts_a_studio_that_answers(tmp_path):
+    """`serve` runs until stopped: its example is started, asked for its page, and stopped."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    (line,) = command_examples()["serve"]
+    repo = scratch_checkout(tmp_path)
+    words = line.split()
+    process = subprocess.Popen([str(Path(sys.executable).parent / words[0]), *words[1:]], cwd=repo,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            text = process.stdout.readline()
+            if not text and process.poll() is not None:
+                break
+            url = next((word for word in text.split() if word.startswith("http://127.0.0.1:")), None)
+        assert url, f"serve printed no URL (exit {process.poll()})"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            page = response.read().decode("utf-8")
+        assert response.status == 200 and "taskhub" in page
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 @pytest.mark.parametrize("group", GROUPS)

@@ -141,10 +141,6 @@ def _error(message: str) -> None:
 _warn = console.warn
 
 
-def _not_built(command: str, issue: str) -> None:
-    raise NotBuiltYet(f"`schemasmith {command}` is not built yet ({issue}).")
-
-
 def _examples(*lines: str) -> str:
     """A command's help epilog: examples that run as written from the repository's root
     (tests/test_cli_examples.py runs every one)."""
@@ -687,28 +683,23 @@ def doctor(
         raise typer.Exit(1)
 
 
-# --- the rest of the contract, not built yet ----------------------------------------------
+@app.command(epilog=_examples("schemasmith serve examples/taskhub.yaml"))
+@handles_errors
+def serve(
+    schema: Schema,
+    db: Annotated[Optional[str], option("--db", help="The database the data browser and the migration preview read (read-only).")] = None,
+    port: Annotated[int, option("--port", min=0, max=65535)] = 8765,
+    host: Annotated[str, option("--host")] = "127.0.0.1",
+    open_browser: Annotated[bool, option("--open")] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Local web studio: ER diagram, review findings, generated artifacts, migration preview, data browser."""
+    from .studio.command import serve_command
 
-_PENDING = {
-    "serve": ("Local web studio.", "the studio capability"),
-}
-
-
-def _register_pending(command: str, summary: str, issue: str) -> None:
-    @handles_errors
-    def pending(
-        args: Annotated[Optional[list[str]], typer.Argument(hidden=True)] = None,
-        quiet: Quiet = False,
-        verbose: Verbose = False,
-    ) -> None:
-        _not_built(command, issue)
-
-    pending.__doc__ = f"{summary} [dim](not built yet)[/dim]"
-    app.command(command, context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(pending)
-
-
-for _command, (_summary, _issue) in _PENDING.items():
-    _register_pending(_command, _summary, _issue)
+    code = serve_command(schema, db, port, host=host, open_browser=open_browser)
+    if code:
+        raise typer.Exit(code)
 
 
 def main() -> None:

@@ -60,6 +60,9 @@ VOCABULARY: dict[str, Meaning] = {
     "--from": Meaning("url", "The database to copy from."),
     "--to": Meaning("url", "The database to copy into."),
     "--version": Meaning("flag", "Print schemasmith's version and exit."),
+    "--port": Meaning("int", "The port the studio listens on (0: any free port)."),
+    "--host": Meaning("text", "The address the studio binds to; anything but 127.0.0.1 requires the token it prints."),
+    "--open": Meaning("flag", "Open the studio in the default browser."),
 }
 
 
