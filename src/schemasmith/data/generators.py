@@ -975,6 +975,119 @@ class HexGen(Generator):
         return Values("text", data=np.asarray(texts, dtype=object))
 
 
+class PatternGen(Generator):
+    """Text that matches the CHECK's patterns (regex, LIKE, SIMILAR TO, GLOB) by construction.
+
+    The column's meaning comes first: when the generator its name picks already makes only
+    matching text (emails under an email regex), it stays. Otherwise strings are generated
+    from the pattern itself (rstr's Xeger): a pool of distinct ones for plain columns, one per
+    distinct integer for unique ones.
+    """
+
+    SAMPLE = 256
+    POOL = 4096
+
+    def __init__(self, ctx: ColumnContext, natural: Generator):
+        super().__init__(ctx)
+        from .patterns import PatternEnumerator, compiled
+
+        self.natural = natural
+        self.patterns = tuple(ctx.hints.patterns)
+        self.checks = [compiled(regex, ignore_case) for regex, ignore_case in self.patterns]
+        self.needs = natural.needs
+        self.use_natural = self._natural_fits()
+        self._pool: Vocab | None = None
+        self.enumerator = None
+        if not self.use_natural:
+            candidates = [(regex, extra) for regex, _ in self.patterns for extra in (6, 4, 2, 1, 0)]
+            for regex, extra in candidates:
+                try:
+                    enumerator = PatternEnumerator(regex, key_of(ctx.seed, ctx.table_name, ctx.name, "pattern"), extra)
+                    sample = [enumerator.text(index) for index in range(min(enumerator.capacity, 16))]
+                except Exception:  # noqa: BLE001 - a construct the generator cannot follow
+                    continue
+                if sample and all(self._accept(text) for text in sample):
+                    self.enumerator = enumerator
+                    break
+
+    def _accept(self, text: str) -> bool:
+        hints = self.ctx.hints
+        if not all(check.search(text) for check in self.checks):
+            return False
+        if self.ctx.max_length is not None and len(text) > self.ctx.max_length:
+            return False
+        if hints.min_length is not None and len(text) < hints.min_length:
+            return False
+        if hints.case == "lower" and text != text.lower() or hints.case == "upper" and text != text.upper():
+            return False
+        return text not in hints.excluded
+
+    def _natural_fits(self) -> bool:
+        ctx = self.ctx
+        try:
+            probe = _Probe(np.arange(self.SAMPLE, dtype=np.int64) + ctx.index_offset)
+            values = self.natural.injective(probe.g, probe) if ctx.unique else self.natural.generate(probe)
+            texts = values.array()
+        except Exception:  # noqa: BLE001 - a generator that needs other columns: judge by the pattern alone
+            return False
+        return all(isinstance(text, str) and self._accept(text) for text in texts)
+
+    def describe(self) -> str:
+        return self.natural.describe() if self.use_natural else "pattern"
+
+    def pool(self) -> Vocab:
+        if self._pool is None:
+            from .patterns import pattern_pool
+
+            texts = pattern_pool(self.patterns, key_of(self.ctx.seed, self.ctx.table_name, self.ctx.name, "pattern-pool"),
+                                 self.POOL, self._accept)
+            if not texts and self.enumerator is not None:
+                texts = [self.enumerator.text(index) for index in range(min(self.enumerator.capacity, self.POOL))]
+            if not texts:
+                raise GenerationError(
+                    f"{self.ctx.table_name}.{self.ctx.name}: no text matching "
+                    + " and ".join(repr(regex) for regex, _ in self.patterns) + " could be generated within its other rules")
+            self._pool = Vocab(texts)
+        return self._pool
+
+    def generate(self, batch) -> Values:
+        if self.use_natural:
+            return self.natural.generate(batch)
+        if self.ctx.unique or self.ctx.entity_unique:
+            return self.injective(batch.g, batch)
+        pool = self.pool()
+        return Values("text", codes=self.stream.integers(batch.g, len(pool), batch.salt), vocab=pool)
+
+    def domain(self) -> int | None:
+        if self.use_natural:
+            return self.natural.domain()
+        if self.enumerator is None:
+            return 0
+        return None if self.enumerator.capacity >= (1 << 62) else self.enumerator.capacity
+
+    def injective(self, ix: np.ndarray, batch) -> Values:
+        if self.use_natural:
+            return self.natural.injective(ix, batch)
+        if self.enumerator is None:
+            return super().injective(ix, batch)
+        return Values("text", data=np.asarray([self.enumerator.text(index) for index in ix.tolist()], dtype=object))
+
+
+class _Probe:
+    """A stand-in batch of rows for trying a generator out (no other columns, no parents)."""
+
+    def __init__(self, g: np.ndarray):
+        self.idx = self.g = g
+        self.salt = 0
+        self.size = len(g)
+
+    def get(self, column: str):
+        raise GenerationError(f"{column}: not available while probing")
+
+    def parent_time(self):
+        return None
+
+
 # --- choosing by meaning -----------------------------------------------------------------------
 
 _PERSON_TABLES = re.compile(r"(user|people|person|customer|author|member|employee|student|teacher|agent|driver|contact|"
@@ -990,7 +1103,15 @@ _MARKDOWN = re.compile(r"(body|content|markdown|text|notes?|message|bio|about)$"
 
 
 def choose(ctx: ColumnContext, sibling_names: set[str]) -> Generator:
-    """The generator for a column, by type first and then by what its name says."""
+    """The generator for a column, by type first and then by what its name says; a column a
+    CHECK holds to a pattern gets text made from the pattern unless its meaning already fits."""
+    generator = _choose(ctx, sibling_names)
+    if ctx.hints.patterns and ctx.portable.kind in ("text", "varchar") and ctx.hints.allowed is None:
+        return PatternGen(ctx, generator)
+    return generator
+
+
+def _choose(ctx: ColumnContext, sibling_names: set[str]) -> Generator:
     portable, name, hints = ctx.portable, ctx.lname, ctx.hints
     kind = portable.kind
     if hints.allowed is not None and hints.allowed:

@@ -280,7 +280,7 @@ def build_plan(
         plan.columns = [column for column, spec in table.columns.items() if spec.generated is None]
         plan.no_nulls |= referenced[name]
         plans[name] = plan
-        _plan_checks(plan)
+        _plan_checks(plan, design)
         _plan_keys(design, plan, position, plans, defer_all)
 
     # Row counts after the capacity of keys is known, parents first.
@@ -291,12 +291,40 @@ def build_plan(
     return SeedPlan(design, seed, null_rate, order, plans, notes)
 
 
-def _plan_checks(plan: TablePlan) -> None:
+def domain_checks(design: Design, table: Table) -> list[tuple[str, str, str]]:
+    """(column, constraint name, expression over the column) of every domain CHECK the table's
+    columns are held to (a domain over a domain adds both); `VALUE` becomes the column."""
+    out: list[tuple[str, str, str]] = []
+    for column_name, column in table.columns.items():
+        type_text, depth = column.type, 0
+        while type_text.startswith("domain:") and depth < 8:
+            domain_name = type_text[len("domain:"):]
+            domain = design.domains.get(domain_name)
+            if domain is None:
+                break
+            for position, check in enumerate(domain.checks):
+                quoted = '"' + column_name.replace('"', '""') + '"'
+                expression = re.sub(r"\bVALUE\b", lambda _: quoted, check.expression, flags=re.IGNORECASE)
+                out.append((column_name, check.name or f"{domain_name}_check{position or ''}", expression))
+            type_text, depth = domain.type, depth + 1
+    return out
+
+
+def _plan_checks(plan: TablePlan, design: Design | None = None) -> None:
     from ..model import naming
 
     generated = {name for name, column in plan.table.columns.items() if column.generated is not None}
-    for position, check in enumerate(plan.table.checks):
-        name = check.name or naming.check_name(plan.name, position)
+    checks = [(check.name or naming.check_name(plan.name, position), check) for position, check in enumerate(plan.table.checks)]
+    if design is not None:
+        from ..model.objects import CheckConstraint
+
+        for column_name, name, expression in domain_checks(design, plan.table):
+            checks.append((f"{name} (domain of {plan.name}.{column_name})", CheckConstraint(name=name, expression=expression)))
+            domain_type = plan.table.columns[column_name].type
+            domain = design.domains.get(domain_type[len("domain:"):]) if domain_type.startswith("domain:") else None
+            if domain is not None and not domain.nullable:
+                plan.no_nulls.add(column_name)
+    for name, check in checks:
         try:
             tree = check_module.parse_check(check.expression)
             columns = check_module.columns_of(tree)
