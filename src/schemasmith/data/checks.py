@@ -678,6 +678,7 @@ class ColumnHints:
     case: str | None = None  # lower | upper
     not_null: bool = False
     patterns: list[tuple[str, bool]] = field(default_factory=list)  # (Python regex, ignore case) every value matches
+    json_type: str | None = None  # jsonb_typeof(x) = 'array' / 'object' / …
 
     def tighten_low(self, value, strict: bool) -> None:
         if self.low is None or _greater(value, self.low.value) or (value == self.low.value and strict):
@@ -816,6 +817,9 @@ def _hints_from_comparison(op: str, left, right, hints: TableHints) -> None:
         op, left, right = _FLIP[op], right, left
     if _is_col(left):
         _hints_column_against(op, _col_name(left), right, hints)
+    elif op == "=" and left[0] == "func" and left[1] in ("jsonb_typeof", "json_typeof") and len(left[2]) == 1 \
+            and _is_col(left[2][0]) and right[0] == "const" and isinstance(right[1], str):
+        hints.column(_col_name(left[2][0])).json_type = right[1]
     elif _is_length_of_column(left):
         _hints_from_length(op, _col_name(left[2][0]), right, hints)
     elif op in ("<>", "!=") and left[0] == "isnull" and right[0] == "isnull" and _is_col(left[1]) and _is_col(right[1]) \
@@ -907,3 +911,4 @@ def _merge(target: ColumnHints, source: ColumnHints) -> None:
         target.max_length = source.max_length if target.max_length is None else min(target.max_length, source.max_length)
     target.case = source.case or target.case
     target.patterns.extend(source.patterns)
+    target.json_type = source.json_type or target.json_type

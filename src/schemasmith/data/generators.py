@@ -62,6 +62,7 @@ class ColumnContext:
     index_offset: int = 0  # unique values continue after this many rows
     generation: int = 0  # salt for uuids when appending
     capacity_needed: int = 0  # the largest injective index this run will ask for
+    disjoint: bool = False  # an exclusion constraint (`WITH &&`): no two rows' values overlap
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -828,21 +829,26 @@ class JsonGen(Generator):
 
     def __init__(self, ctx: ColumnContext):
         super().__init__(ctx)
-        self.vocab = _json_vocab(ctx.seed, ctx.table_name, ctx.name, ctx.column.comment)
+        self.vocab = _json_vocab(ctx.seed, ctx.table_name, ctx.name, ctx.column.comment, ctx.hints.json_type)
 
     def generate(self, batch) -> Values:
         return Values("json", codes=self.stream.integers(batch.g, len(self.vocab), batch.salt), vocab=self.vocab)
 
 
 @lru_cache(maxsize=256)
-def _json_vocab(seed: int, table: str, column: str, comment: str | None) -> Vocab:
+def _json_vocab(seed: int, table: str, column: str, comment: str | None, json_type: str | None = None) -> Vocab:
     rng = np.random.default_rng(key_of(seed, table, column, "json"))
     example = json_example(comment)
     words = pools().words
     lname = column.lower()
     documents = []
     for _ in range(600):
-        if example is not None:
+        if json_type == "array" and not isinstance(example, list):
+            value = [str(w) for w in rng.choice(words, int(rng.integers(0, 4)), replace=False)]
+        elif json_type in ("string", "number", "boolean", "null"):
+            value = {"string": str(rng.choice(words)), "number": int(rng.integers(0, 1000)),
+                     "boolean": bool(rng.random() < 0.5), "null": None}[json_type]
+        elif example is not None:
             value = _vary(example, rng, words)
         elif any(word in lname for word in ("change", "diff", "delta", "patch")):
             field_name = rng.choice(["status", "title", "priority", "due_date", "assignee_id", "description"])
@@ -1073,6 +1079,109 @@ class PatternGen(Generator):
         return Values("text", data=np.asarray([self.enumerator.text(index) for index in ix.tolist()], dtype=object))
 
 
+def _native_name(ctx: ColumnContext) -> str:
+    native = (ctx.portable.native or "").lower().strip().strip('"')
+    native = native.rsplit(".", 1)[-1].strip('"')
+    return native.split("(")[0].strip()
+
+
+def _literal_rows(name: str, ix: np.ndarray, u: np.ndarray, dimensions: int = 3) -> list[str]:
+    """Literals of PostgreSQL's own types, one per row: `ix` distinct integers, `u` in [0, 1)."""
+    out = []
+    base = np.datetime64("2025-01-01T00:00:00", "s")
+    for i, r in zip(ix.tolist(), u.tolist()):
+        small = int(r * 1000)
+        if name == "circle":
+            out.append(f"<({i * 10},{small % 97}),{1 + small % 4}>")
+        elif name == "point":
+            out.append(f"({i * 0.5:.1f},{r * 100:.2f})")
+        elif name == "box":
+            out.append(f"(({i * 10 + 5},{5 + small % 4}),({i * 10},{small % 4}))")
+        elif name == "lseg":
+            out.append(f"[({i * 10},0),({i * 10 + 3},{small % 9})]")
+        elif name == "line":
+            out.append(f"{{{1 + small % 5},-1,{i}}}")
+        elif name == "path":
+            out.append(f"(({i * 10},0),({i * 10 + 2},{small % 7}),({i * 10 + 4},0))")
+        elif name == "polygon":
+            out.append(f"(({i * 10},0),({i * 10 + 2},{1 + small % 7}),({i * 10 + 4},0))")
+        elif name in ("inet", "cidr"):
+            address = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+            out.append(address + ("/32" if name == "cidr" else ""))
+        elif name in ("macaddr", "macaddr8"):
+            parts = [(i >> shift) & 255 for shift in (40, 32, 24, 16, 8, 0)] + ([0, 1] if name == "macaddr8" else [])
+            out.append(":".join(f"{part:02x}" for part in parts))
+        elif name in ("int4range", "int8range", "numrange"):
+            out.append(f"[{i * 10},{i * 10 + 1 + small % 9})")
+        elif name in ("tsrange", "tstzrange", "daterange"):
+            start = base + np.timedelta64(i * 3600 if name != "daterange" else i * 2 * 86400, "s")
+            end = start + np.timedelta64(600 + small * 3 if name != "daterange" else 86400, "s")
+            fmt = (lambda t: str(t.astype("datetime64[D]"))) if name == "daterange" else (lambda t: str(t).replace("T", " ") + ("+00" if name == "tstzrange" else ""))
+            out.append(f"[{fmt(start)},{fmt(end)})")
+        elif name == "hstore":
+            out.append(f'"theme"=>"{("light", "dark", "system")[small % 3]}", "version"=>"{1 + small % 9}"')
+        elif name == "tsvector":
+            words = pools().words
+            out.append(" ".join(sorted({words[(i * 7 + k * 13 + small) % len(words)].split()[0].lower().replace("'", "") for k in range(3)})))
+        elif name == "tsquery":
+            words = pools().words
+            out.append(words[(i + small) % len(words)].split()[0].lower().replace("'", "") + " & " + words[(i * 3 + 1) % len(words)].split()[0].lower().replace("'", ""))
+        elif name == "money":
+            out.append(f"{r * 1000:.2f}")
+        elif name in ("bit", "varbit", "bit varying"):
+            out.append(format(i & 1, "b"))
+        elif name == "xml":
+            out.append(f"<item id=\"{i}\"/>")
+        elif name == "vector":
+            out.append("[" + ",".join(f"{((i * 2654435761 + k * 40503 + small) % 2000) / 1000 - 1:.3f}" for k in range(dimensions)) + "]")
+        elif name == "ltree":
+            out.append(f"top.n{i}")
+        else:  # pragma: no cover - handles() lists the names
+            out.append(str(i))
+    return out
+
+
+class NativeGen(Generator):
+    """PostgreSQL's own types the portable model keeps as text (geometry, network, ranges,
+    hstore, text search, …): valid literals; disjoint ones under an exclusion constraint."""
+
+    NAMES = {"circle", "point", "box", "lseg", "line", "path", "polygon", "inet", "cidr", "macaddr", "macaddr8",
+             "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "hstore", "tsvector", "tsquery",
+             "money", "bit", "varbit", "bit varying", "xml", "ltree", "vector"}
+
+    @classmethod
+    def handles(cls, ctx: ColumnContext) -> bool:
+        return _native_name(ctx) in cls.NAMES and not ctx.portable.is_array
+
+    def __init__(self, ctx: ColumnContext):
+        super().__init__(ctx)
+        self.name = _native_name(ctx)
+        self.kind = "text"
+        size = re.search(r"\((\d+)\)", ctx.portable.native or "")
+        self.dimensions = int(size.group(1)) if size else 3
+        if self.name == "hstore":
+            # One vocabulary, two spellings: hstore text on PostgreSQL, JSON where hstore becomes JSON.
+            themes = [(theme, version) for theme in ("light", "dark", "system") for version in range(1, 10)]
+            self.vocab = Vocab([f'"theme"=>"{t}", "version"=>"{v}"' for t, v in themes],
+                               sqlite_values=[json.dumps({"theme": t, "version": str(v)}) for t, v in themes])
+
+    def generate(self, batch) -> Values:
+        if self.name == "hstore":
+            return Values("text", codes=self.stream.integers(batch.g, len(self.vocab), batch.salt), vocab=self.vocab)
+        if self.ctx.disjoint or self.ctx.unique:
+            return self.injective(batch.g, batch)
+        ix = self.stream.integers(batch.g, 100_000, batch.salt)
+        u = self.stream.sub("u").uniform(batch.g, batch.salt)
+        return Values("text", data=np.asarray(_literal_rows(self.name, ix, u, self.dimensions), dtype=object))
+
+    def domain(self) -> int | None:
+        return 2 if self.name in ("bit",) else 0 if self.name == "hstore" else None
+
+    def injective(self, ix: np.ndarray, batch) -> Values:
+        u = self.stream.sub("u").uniform(ix)
+        return Values("text", data=np.asarray(_literal_rows(self.name, ix.astype(np.int64), u, self.dimensions), dtype=object))
+
+
 class _Probe:
     """A stand-in batch of rows for trying a generator out (no other columns, no parents)."""
 
@@ -1114,6 +1223,8 @@ def choose(ctx: ColumnContext, sibling_names: set[str]) -> Generator:
 def _choose(ctx: ColumnContext, sibling_names: set[str]) -> Generator:
     portable, name, hints = ctx.portable, ctx.lname, ctx.hints
     kind = portable.kind
+    if NativeGen.handles(ctx) and hints.allowed is None:
+        return NativeGen(ctx)
     if hints.allowed is not None and hints.allowed:
         return ChoiceGen(ctx, [value for value in hints.allowed if value not in hints.excluded] or hints.allowed)
     if portable.is_enum:

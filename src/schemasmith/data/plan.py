@@ -281,6 +281,7 @@ def build_plan(
         plan.no_nulls |= referenced[name]
         plans[name] = plan
         _plan_checks(plan, design)
+        _plan_partitions(design, plan)
         _plan_keys(design, plan, position, plans, defer_all)
 
     # Row counts after the capacity of keys is known, parents first.
@@ -289,6 +290,94 @@ def build_plan(
         _plan_generators(design, plans[name], plans, seed, null_rate)
         notes.extend(plans[name].notes)
     return SeedPlan(design, seed, null_rate, order, plans, notes)
+
+
+def _bound_value(text: str):
+    import datetime as dt
+
+    text = text.strip().strip("'")
+    for parse in (int, float):
+        try:
+            return parse(text)
+        except ValueError:
+            pass
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _range_bound(bound: str | None) -> tuple[object, object] | None:
+    match = re.match(r"\s*FOR VALUES FROM \((.+?)\) TO \((.+?)\)\s*$", bound or "", re.IGNORECASE)
+    if not match or "," in match.group(1) or "," in match.group(2):
+        return None
+    low, high = _bound_value(match.group(1)), _bound_value(match.group(2))
+    return (low, high) if low is not None and high is not None else None
+
+
+def _list_bound(bound: str | None) -> list | None:
+    match = re.match(r"\s*FOR VALUES IN \((.+)\)\s*$", bound or "", re.IGNORECASE)
+    if not match:
+        return None
+    return [_bound_value(item) if _bound_value(item) is not None else item.strip().strip("'") for item in match.group(1).split(",")]
+
+
+def _no_rows(plan: TablePlan) -> None:
+    plan.rows = 0
+    if hasattr(plan, "requested"):
+        plan.requested = 0
+
+
+def _plan_partitions(design: Design, plan: TablePlan) -> None:
+    """Rows of a partitioned table fall inside a partition's bounds (by construction, as CHECKs do).
+
+    A partition is seeded directly within its own FOR VALUES bounds; its parent within the
+    longest run of adjacent range partitions (or the union of list partitions). A parent with
+    no partition at all can hold no row.
+    """
+    table = plan.table
+    if table.partition_of is not None and table.partition_of in design.tables:
+        # Rows reach a partition through its parent (one key sequence, one set of unique values).
+        _no_rows(plan)
+        return
+    if table.partition_of is not None:
+        parent = None
+        bounds = [table.partition_bound]
+    elif table.partition_by is not None:
+        parent = table
+        bounds = [child.partition_bound for child in design.tables.values() if child.partition_of == plan.name]
+        if not bounds:
+            if plan.rows:
+                plan.notes.append(f"{plan.name}: no rows: it is partitioned ({table.partition_by}) and has no partition to hold them")
+            _no_rows(plan)
+            return
+    else:
+        return
+    by = (parent.partition_by or "") if parent is not None else ""
+    match = re.match(r"\s*(RANGE|LIST)\s*\(\s*\"?(\w+)\"?\s*\)\s*$", by, re.IGNORECASE)
+    if not match or any((bound or "").strip().upper() == "DEFAULT" for bound in bounds) or match.group(2) not in table.columns:
+        return
+    hints = plan.hints.column(match.group(2))
+    hints.not_null = True
+    if match.group(1).upper() == "LIST":
+        lists = [_list_bound(bound) for bound in bounds]
+        if all(item is not None for item in lists):
+            values = [value for item in lists for value in item]  # type: ignore[union-attr]
+            hints.allowed = values if hints.allowed is None else [v for v in hints.allowed if v in values]
+        return
+    ranges = sorted((item for item in map(_range_bound, bounds) if item is not None), key=lambda item: item[0])  # type: ignore[arg-type,return-value]
+    if not ranges:
+        return
+    runs: list[list] = []
+    for low, high in ranges:
+        if runs and runs[-1][1] == low:
+            runs[-1][1] = high
+        else:
+            runs.append([low, high])
+    low, high = max(runs, key=lambda run: run[1] - run[0])
+    hints.tighten_low(low, False)
+    hints.tighten_high(high, True)
 
 
 def domain_checks(design: Design, table: Table) -> list[tuple[str, str, str]]:
@@ -710,6 +799,9 @@ def _plan_generators(design: Design, plan: TablePlan, plans: dict[str, TablePlan
     identity_family = {"name", "slug", "title", "display_name", "username", "email", "handle", "first_name", "last_name", "full_name"}
     entity_unique = bool(identity & identity_family)
     needed = plan.rows + plan.index_offset + 1
+    # Exclusion constraints: a column compared WITH && (overlap) gets values that never overlap.
+    disjoint = {match.group(1).strip('"') for exclusion in table.exclusions
+                for match in re.finditer(r'("[^"]+"|\w+)\s+WITH\s+&&', exclusion.definition)}
     for column_name in plan.columns:
         if column_name in plan.fk_of_column:
             continue
@@ -724,7 +816,7 @@ def _plan_generators(design: Design, plan: TablePlan, plans: dict[str, TablePlan
             hints=hints, enums=design.enums, unique=unique,
             entity_unique=entity_unique and column_name.lower() in identity_family and portable.is_textual,
             key_offset=plan.key_offset, index_offset=plan.index_offset, generation=plan.index_offset,
-            capacity_needed=needed,
+            capacity_needed=needed, disjoint=column_name in disjoint,
         )
         if unique and len(table.primary_key) == 1 and table.primary_key[0] == column_name and portable.is_integer:
             from .generators import IntegerKeyGen
