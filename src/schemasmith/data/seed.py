@@ -154,7 +154,7 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
             if get_dialect(target.dialect).identity_sequences:
                 for name in plan.order:
                     for column_name, column in implied.tables[name].columns.items():
-                        if column.identity is not None:
+                        if column.identity is not None or _is_serial(column):
                             target.reset_identity(name, column_name)  # type: ignore[attr-defined]
         target.commit()
     except BaseException as error:
@@ -165,6 +165,12 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
     result.notes = list(dict.fromkeys(plan.notes + model.notes))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _is_serial(column) -> bool:
+    """A serial column (or any default drawing from a sequence): its sequence continues after the rows."""
+    default = column.default
+    return default is not None and default.is_expression and "nextval" in str(default.value).lower()
 
 
 def _close_references(plan: SeedPlan, model: SeedModel, target: Target, design: Design) -> None:
