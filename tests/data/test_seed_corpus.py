@@ -237,3 +237,17 @@ def test_pattern_shapes_are_generated(check: str):
     assert texts and all(compiled(regex, ignore_case).search(text) for text in texts for regex, ignore_case in patterns)
     column = checks.Column(np.asarray(texts, dtype=object), np.zeros(len(texts), dtype=bool), "text")
     assert checks.Evaluator({"code": column}, len(texts)).passes(tree).all()
+
+
+def test_seed_format_json_reports_rows_time_and_violations(tmp_path: Path, capsys):
+    import json
+
+    from schemasmith.data.command import seed_command
+
+    schema = tmp_path / "labels.sql"
+    schema.write_text(HEX)
+    code = seed_command(str(schema), f"sqlite:///{tmp_path / 'j.db'}", 40, None, 42, 0.1, False, format="json")
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["rows"] == 40 and document["tables"] == [{"name": "label", "rows": 40, "seconds": document["tables"][0]["seconds"]}]
+    assert document["violations"]["total"] == 0 and document["seconds"] >= 0
