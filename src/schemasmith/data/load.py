@@ -119,6 +119,7 @@ class Target:
 
 class PostgresTarget(Target):
     dialect = "postgres"
+    keeps_columnless_tables = True
 
     def __init__(self, url: str):
         import psycopg
@@ -447,6 +448,7 @@ def _plain_strings(values: Values) -> list:
 
 class SqliteTarget(Target):
     dialect = "sqlite"
+    keeps_columnless_tables = False  # its DDL leaves a table without columns out
     defers_every_foreign_key = True  # PRAGMA defer_foreign_keys
 
     def __init__(self, url: str):

@@ -114,6 +114,7 @@ def compiled(regex: str, ignore_case: bool = False) -> re.Pattern:
 # --- generating strings ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
 def _xeger_class():
     from rstr.xeger import Xeger
 
@@ -123,6 +124,13 @@ def _xeger_class():
         def _handle_repeat(self, start_range, end_range, value):  # noqa: ANN001 - rstr's own signature
             end_range = min(end_range, start_range + OPEN_REPEAT)
             return super()._handle_repeat(start_range, end_range, value)
+
+        def generate(self, parsed, source) -> str:
+            """One string of the parsed pattern, its choices drawn from `source` (a Random or digits)."""
+            self._random = source
+            result = self._build_string(parsed)
+            self._cache.clear()
+            return result
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -177,18 +185,14 @@ class PatternEnumerator:
         self.parsed = _parse(regex)
         self.xeger = _xeger_class()(random.Random(0))
         probe = _Digits(0, extra)
-        self.xeger._random = probe  # type: ignore[assignment]
-        self.xeger._build_string(self.parsed)
+        self.xeger.generate(self.parsed, probe)
         self.capacity = probe.capacity
         self.a = _coprime(key % max(self.capacity - 1, 1) + 1, self.capacity)
         self.b = (key >> 13) % self.capacity
 
     def text(self, index: int) -> str:
         digits = _Digits((self.a * index + self.b) % self.capacity if index < self.capacity else index, self.extra)
-        self.xeger._random = digits  # type: ignore[assignment]
-        result = self.xeger._build_string(self.parsed)
-        self.xeger._cache.clear()
-        return result
+        return self.xeger.generate(self.parsed, digits)
 
 
 def _coprime(a: int, n: int) -> int:
@@ -209,8 +213,7 @@ def _parse(regex: str):
 
 
 def generate_one(regex: str, rng: random.Random) -> str:
-    xeger = _xeger_class()(rng)
-    return xeger._build_string(_parse(regex))
+    return _xeger_class()(rng).generate(_parse(regex), rng)
 
 
 def pattern_pool(regexes: tuple[tuple[str, bool], ...], key: int, size: int, accept) -> list[str]:

@@ -122,7 +122,8 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
     target.begin()
     # SQLite cannot hold a table without columns (its DDL leaves it out); PostgreSQL can.
     columnless = [name for name in plan.order if not plan.tables[name].columns]
-    existing_tables = set(target.tables()) if columnless and target.dialect == "sqlite" else set(columnless)
+    keeps = getattr(target, "keeps_columnless_tables", True)
+    existing_tables = set(columnless) if keeps or not columnless else set(target.tables())
     current = ""
     try:
         with progress:

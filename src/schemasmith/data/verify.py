@@ -28,7 +28,7 @@ class Verification:
 def verify(connection, dialect: str, design: Design, tables: list[str] | None = None) -> Verification:
     """Row counts, FK violations, duplicate keys and max_depth breaches, each by one query."""
     q = get_dialect(dialect).quote_identifier
-    if dialect == "postgres":
+    if get_dialect(dialect).schema_namespaces:
         from ..dialects.postgres import quote_qualified as qt
     else:
         qt = q
