@@ -637,13 +637,14 @@ def seed(
     scale: Annotated[Optional[str], option("--scale")] = None,
     seed_value: Annotated[int, option("--seed")] = 42,
     null_rate: Annotated[float, option("--null-rate", min=0.0, max=1.0)] = 0.1,
+    format: Annotated[TextOrJson, option("--format", help="text, or json: rows and seconds per table, and violations counted after the load.")] = TextOrJson.text,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Constraint-correct mock data at any scale, loaded with COPY / executemany."""
     from .data.command import seed_command
 
-    code = seed_command(schema, db, rows, scale, seed_value, null_rate, quiet)
+    code = seed_command(schema, db, rows, scale, seed_value, null_rate, quiet, format.value)
     if code:
         raise typer.Exit(code)
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .patterns import like_regex, posix_regex
+
 
 class Unsupported(Exception):
     """A part of an expression the generator cannot evaluate by itself."""
@@ -35,9 +37,27 @@ def parse_check(text: str):
     from ..dialects.postgres import parse_expression
 
     node = parse_expression(text)
+    if node is None and re.search(r"\b(GLOB|REGEXP)\b", text, re.IGNORECASE):
+        node = parse_expression(_sqlite_matches(text))
     if node is None:
         raise Unsupported(f"not one SQL expression: {text}")
     return _convert(node)
+
+
+_SQLITE_MATCH = re.compile(r"(?P<not>\bNOT\s+)?\b(?P<op>GLOB|REGEXP)\s+'(?P<pattern>(?:[^']|'')*)'", re.IGNORECASE)
+
+
+def _sqlite_matches(text: str) -> str:
+    """SQLite's `x GLOB 'p'` and `x REGEXP 'p'` as PostgreSQL's `x ~ 'regex'` (same meaning, one evaluator)."""
+    from .patterns import glob_regex
+
+    def replace(match: re.Match) -> str:
+        pattern = match.group("pattern").replace("''", "'")
+        regex = glob_regex(pattern) if match.group("op").upper() == "GLOB" else pattern
+        operator = "!~" if match.group("not") else "~"
+        return f"{operator} '" + regex.replace("'", "''") + "'"
+
+    return _SQLITE_MATCH.sub(replace, text)
 
 
 def _name(node) -> str:
@@ -95,6 +115,13 @@ def _convert(node):
     if kind == "FuncCall":
         name = _name(node.funcname[-1]).lower()
         args = [_convert(arg) for arg in (node.args or ())]
+        if name in ("similar_to_escape", "similar_escape") and args and all(arg[0] == "const" for arg in args):
+            # What PostgreSQL stores for SIMILAR TO: `x ~ similar_to_escape('pattern' [, 'escape'])`.
+            from .patterns import similar_regex
+
+            escape = args[1][1] if len(args) > 1 else "\\"
+            if isinstance(args[0][1], str):
+                return ("const", similar_regex(args[0][1], escape or ""))
         return ("func", name, args)
     if kind == "A_Expr":
         expr_kind = node.kind.name
@@ -112,12 +139,34 @@ def _convert(node):
             return ("between", _convert(node.lexpr), _convert(low), _convert(high), "NOT" in expr_kind, "SYM" in expr_kind)
         if expr_kind in ("AEXPR_LIKE", "AEXPR_ILIKE"):
             return ("like", _convert(node.lexpr), _convert(node.rexpr), op.startswith("!"), expr_kind == "AEXPR_ILIKE")
+        if expr_kind == "AEXPR_SIMILAR":
+            return _similar(node, op)
         if expr_kind == "AEXPR_DISTINCT":
             return ("distinct", _convert(node.lexpr), _convert(node.rexpr), False)
         if expr_kind == "AEXPR_NOT_DISTINCT":
             return ("distinct", _convert(node.lexpr), _convert(node.rexpr), True)
         raise Unsupported(f"operator kind {expr_kind.lower()}")
     raise Unsupported(f"{kind} expressions")
+
+
+def _similar(node, op: str):
+    """`x SIMILAR TO 'p' [ESCAPE 'e']`: PostgreSQL's own rewrite is `x ~ similar_to_escape('p')`."""
+    from .patterns import similar_regex
+
+    pattern = node.rexpr
+    escape = "\\"
+    if type(pattern).__name__ == "FuncCall" and _name(pattern.funcname[-1]).lower() in ("similar_to_escape", "similar_escape"):
+        args = [_convert(arg) for arg in (pattern.args or ())]
+        if len(args) > 1:
+            if args[1][0] != "const":
+                raise Unsupported("SIMILAR TO with an escape that is not a constant")
+            escape = args[1][1] or ""
+        pattern_tree = args[0]
+    else:
+        pattern_tree = _convert(pattern)
+    if pattern_tree[0] != "const" or not isinstance(pattern_tree[1], str):
+        raise Unsupported("SIMILAR TO with a pattern that is not a constant")
+    return ("op", "!~" if op.startswith("!") else "~", _convert(node.lexpr), ("const", similar_regex(pattern_tree[1], escape)))
 
 
 def columns_of(tree) -> set[str]:
@@ -409,7 +458,7 @@ class Evaluator:
                 compiled = patterns.get(pattern)
                 if compiled is None:
                     try:
-                        compiled = patterns[pattern] = re.compile(_posix_regex(pattern), flags)
+                        compiled = patterns[pattern] = re.compile(posix_regex(pattern), flags)
                     except re.error:
                         raise Unsupported(f"the regular expression {pattern!r}") from None
                 out[position] = compiled.search(text) is not None
@@ -422,10 +471,7 @@ class Evaluator:
     def _like(self, value: Column, pattern_tree, negated: bool, insensitive: bool) -> Column:
         if pattern_tree[0] != "const" or not isinstance(pattern_tree[1], str):
             raise Unsupported("LIKE with a pattern that is not a constant")
-        regex = "^" + "".join(
-            ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern_tree[1]
-        ) + "$"
-        compiled = re.compile(regex, re.DOTALL | (re.IGNORECASE if insensitive else 0))
+        compiled = re.compile(like_regex(pattern_tree[1]), re.DOTALL | (re.IGNORECASE if insensitive else 0))
         if value.kind != "text":
             raise Unsupported("LIKE on non-text")
         out = np.array([bool(compiled.match(text)) if text is not None else False for text in value.data], dtype=bool)
@@ -578,12 +624,6 @@ def _interval_seconds(value: Column) -> np.ndarray:
     return out
 
 
-def _posix_regex(pattern: str) -> str:
-    replacements = {"[[:alpha:]]": "[A-Za-z]", "[[:digit:]]": "[0-9]", "[[:alnum:]]": "[A-Za-z0-9]",
-                    "[[:space:]]": r"\s", "[[:upper:]]": "[A-Z]", "[[:lower:]]": "[a-z]"}
-    for posix, python in replacements.items():
-        pattern = pattern.replace(posix, python)
-    return pattern
 
 
 def _array_length(item) -> float:
@@ -637,6 +677,8 @@ class ColumnHints:
     max_length: int | None = None
     case: str | None = None  # lower | upper
     not_null: bool = False
+    patterns: list[tuple[str, bool]] = field(default_factory=list)  # (Python regex, ignore case) every value matches
+    json_type: str | None = None  # jsonb_typeof(x) = 'array' / 'object' / …
 
     def tighten_low(self, value, strict: bool) -> None:
         if self.low is None or _greater(value, self.low.value) or (value == self.low.value and strict):
@@ -717,6 +759,10 @@ def collect_hints(tree, hints: TableHints) -> None:
         _hints_from_in(tree, hints)
     elif tag == "op" and tree[1] in _FLIP:
         _hints_from_comparison(tree[1], tree[2], tree[3], hints)
+    elif tag == "op" and tree[1] in ("~", "~*") and _is_col(tree[2]) and tree[3][0] == "const" and isinstance(tree[3][1], str):
+        hints.column(_col_name(tree[2])).patterns.append((posix_regex(tree[3][1]), tree[1] == "~*"))
+    elif tag == "like" and not tree[3] and _is_col(tree[1]) and tree[2][0] == "const" and isinstance(tree[2][1], str):
+        hints.column(_col_name(tree[1])).patterns.append((like_regex(tree[2][1]), tree[4]))
 
 
 def _hints_from_or(args, hints: TableHints) -> None:
@@ -771,6 +817,9 @@ def _hints_from_comparison(op: str, left, right, hints: TableHints) -> None:
         op, left, right = _FLIP[op], right, left
     if _is_col(left):
         _hints_column_against(op, _col_name(left), right, hints)
+    elif op == "=" and left[0] == "func" and left[1] in ("jsonb_typeof", "json_typeof") and len(left[2]) == 1 \
+            and _is_col(left[2][0]) and right[0] == "const" and isinstance(right[1], str):
+        hints.column(_col_name(left[2][0])).json_type = right[1]
     elif _is_length_of_column(left):
         _hints_from_length(op, _col_name(left[2][0]), right, hints)
     elif op in ("<>", "!=") and left[0] == "isnull" and right[0] == "isnull" and _is_col(left[1]) and _is_col(right[1]) \
@@ -861,3 +910,5 @@ def _merge(target: ColumnHints, source: ColumnHints) -> None:
     if source.max_length is not None:
         target.max_length = source.max_length if target.max_length is None else min(target.max_length, source.max_length)
     target.case = source.case or target.case
+    target.patterns.extend(source.patterns)
+    target.json_type = source.json_type or target.json_type

@@ -18,8 +18,19 @@ from ..errors import SchemasmithError
 
 
 def seed_command(schema: str, db: str | None, rows: int | None, scale: str | None, seed: int, null_rate: float,
-                 quiet: bool) -> int:
-    """`schemasmith seed SCHEMA --db URL [--rows N | --scale FILE] [--seed 42] [--null-rate R]`."""
+                 quiet: bool, format: str = "text") -> int:
+    """`schemasmith seed SCHEMA --db URL [--rows N | --scale FILE] [--seed 42] [--null-rate R] [--format text|json]`.
+
+    `format="json"` prints one JSON document instead of the table: rows and seconds per table,
+    the total, and the violations counted afterwards by query (foreign keys pointing nowhere,
+    duplicated keys, trees deeper than allowed).
+    """
+    format = str(getattr(format, "value", format))
+    if format not in ("text", "json"):
+        raise SchemasmithError(f"--format {format!r}: expected text or json")
+    as_json = format == "json"
+    if as_json:
+        quiet = True
     from ..sources import load_source
     from .load import open_target
     from .plan import SeedError, load_scale_file
@@ -39,7 +50,7 @@ def seed_command(schema: str, db: str | None, rows: int | None, scale: str | Non
     if db is None:
         path = Path(re.sub(r"[^A-Za-z0-9_.-]+", "_", design.name).strip("._") + ".db").resolve()
         db = f"sqlite:///{path}"
-        if not quiet:
+        if not quiet and not as_json:
             out.print(f"no --db given: seeding the SQLite file {path}", markup=False)
     elif not is_database_url(db):
         raise SeedError(f"--db {db!r}: expected a database URL such as sqlite:///app.db or postgresql://user@host/db")
@@ -49,6 +60,21 @@ def seed_command(schema: str, db: str | None, rows: int | None, scale: str | Non
                                scale_name=scale or "scale file", progress=TableProgress(quiet))
     finally:
         target.close()
+    if as_json:
+        import json
+        import sys
+
+        violations = _violations(db, design)
+        document = {
+            "target": result.target, "dialect": result.dialect, "seed": seed, "created_schema": result.created_schema,
+            "appended": result.appended, "rows": result.rows, "seconds": round(result.seconds, 3),
+            "tables": [{"name": item.name, "rows": item.rows, "seconds": round(item.seconds, 3)} for item in result.tables],
+            "violations": violations,
+            "notes": result.notes,
+            "warnings": [warning for warning in result.warnings if not warning.startswith("SQLite keeps no comments")],
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return 1 if violations["total"] else 0
     if result.created_schema:
         out.print(f"created the schema of {design.name!r} in {result.target}")
     elif result.appended:
@@ -67,6 +93,37 @@ def seed_command(schema: str, db: str | None, rows: int | None, scale: str | Non
     # "SQLite keeps no comments" is about the DDL file's comments, not about the data.
     warn([warning for warning in result.warnings if not warning.startswith("SQLite keeps no comments")])
     return 0
+
+
+def _violations(url: str, design) -> dict:
+    """Counted after the load by query: the databases enforce the constraints; this says so independently."""
+    from .verify import verify
+
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        from ..db.urls import sqlite_path
+
+        connection = sqlite3.connect(sqlite_path(url))
+        try:
+            present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            check = verify(connection, "sqlite", design, tables=[name for name in design.tables if name in present])
+            foreign_key_check = len(connection.execute("PRAGMA foreign_key_check").fetchall())
+        finally:
+            connection.close()
+    else:
+        import psycopg
+
+        from ..db.urls import libpq_url
+
+        with psycopg.connect(libpq_url(url), autocommit=True) as connection:
+            check = verify(connection, "postgres", design)
+        foreign_key_check = 0
+    foreign_keys = sum(check.foreign_key_violations.values()) + foreign_key_check
+    duplicates = sum(check.duplicate_keys.values())
+    too_deep = sum(check.too_deep.values())
+    return {"foreign_keys": foreign_keys, "duplicate_keys": duplicates, "too_deep": too_deep,
+            "total": foreign_keys + duplicates + too_deep}
 
 
 def copy_data_command(source: str, target: str, quiet: bool) -> int:

@@ -62,6 +62,7 @@ class ColumnContext:
     index_offset: int = 0  # unique values continue after this many rows
     generation: int = 0  # salt for uuids when appending
     capacity_needed: int = 0  # the largest injective index this run will ask for
+    disjoint: bool = False  # an exclusion constraint (`WITH &&`): no two rows' values overlap
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -828,21 +829,26 @@ class JsonGen(Generator):
 
     def __init__(self, ctx: ColumnContext):
         super().__init__(ctx)
-        self.vocab = _json_vocab(ctx.seed, ctx.table_name, ctx.name, ctx.column.comment)
+        self.vocab = _json_vocab(ctx.seed, ctx.table_name, ctx.name, ctx.column.comment, ctx.hints.json_type)
 
     def generate(self, batch) -> Values:
         return Values("json", codes=self.stream.integers(batch.g, len(self.vocab), batch.salt), vocab=self.vocab)
 
 
 @lru_cache(maxsize=256)
-def _json_vocab(seed: int, table: str, column: str, comment: str | None) -> Vocab:
+def _json_vocab(seed: int, table: str, column: str, comment: str | None, json_type: str | None = None) -> Vocab:
     rng = np.random.default_rng(key_of(seed, table, column, "json"))
     example = json_example(comment)
     words = pools().words
     lname = column.lower()
     documents = []
     for _ in range(600):
-        if example is not None:
+        if json_type == "array" and not isinstance(example, list):
+            value = [str(w) for w in rng.choice(words, int(rng.integers(0, 4)), replace=False)]
+        elif json_type in ("string", "number", "boolean", "null"):
+            value = {"string": str(rng.choice(words)), "number": int(rng.integers(0, 1000)),
+                     "boolean": bool(rng.random() < 0.5), "null": None}[json_type]
+        elif example is not None:
             value = _vary(example, rng, words)
         elif any(word in lname for word in ("change", "diff", "delta", "patch")):
             field_name = rng.choice(["status", "title", "priority", "due_date", "assignee_id", "description"])
@@ -975,6 +981,222 @@ class HexGen(Generator):
         return Values("text", data=np.asarray(texts, dtype=object))
 
 
+class PatternGen(Generator):
+    """Text that matches the CHECK's patterns (regex, LIKE, SIMILAR TO, GLOB) by construction.
+
+    The column's meaning comes first: when the generator its name picks already makes only
+    matching text (emails under an email regex), it stays. Otherwise strings are generated
+    from the pattern itself (rstr's Xeger): a pool of distinct ones for plain columns, one per
+    distinct integer for unique ones.
+    """
+
+    SAMPLE = 256
+    POOL = 4096
+
+    def __init__(self, ctx: ColumnContext, natural: Generator):
+        super().__init__(ctx)
+        from .patterns import PatternEnumerator, compiled
+
+        self.natural = natural
+        self.patterns = tuple(ctx.hints.patterns)
+        self.checks = [compiled(regex, ignore_case) for regex, ignore_case in self.patterns]
+        self.needs = natural.needs
+        self.use_natural = self._natural_fits()
+        self._pool: Vocab | None = None
+        self.enumerator = None
+        if not self.use_natural:
+            candidates = [(regex, extra) for regex, _ in self.patterns for extra in (6, 4, 2, 1, 0)]
+            for regex, extra in candidates:
+                try:
+                    enumerator = PatternEnumerator(regex, key_of(ctx.seed, ctx.table_name, ctx.name, "pattern"), extra)
+                    sample = [enumerator.text(index) for index in range(min(enumerator.capacity, 16))]
+                except Exception:  # noqa: BLE001 - a construct the generator cannot follow
+                    continue
+                if sample and all(self._accept(text) for text in sample):
+                    self.enumerator = enumerator
+                    break
+
+    def _accept(self, text: str) -> bool:
+        hints = self.ctx.hints
+        if not all(check.search(text) for check in self.checks):
+            return False
+        if self.ctx.max_length is not None and len(text) > self.ctx.max_length:
+            return False
+        if hints.min_length is not None and len(text) < hints.min_length:
+            return False
+        if hints.case == "lower" and text != text.lower() or hints.case == "upper" and text != text.upper():
+            return False
+        return text not in hints.excluded
+
+    def _natural_fits(self) -> bool:
+        ctx = self.ctx
+        try:
+            probe = _Probe(np.arange(self.SAMPLE, dtype=np.int64) + ctx.index_offset)
+            values = self.natural.injective(probe.g, probe) if ctx.unique else self.natural.generate(probe)
+            texts = values.array()
+        except Exception:  # noqa: BLE001 - a generator that needs other columns: judge by the pattern alone
+            return False
+        return all(isinstance(text, str) and self._accept(text) for text in texts)
+
+    def describe(self) -> str:
+        return self.natural.describe() if self.use_natural else "pattern"
+
+    def pool(self) -> Vocab:
+        if self._pool is None:
+            from .patterns import pattern_pool
+
+            texts = pattern_pool(self.patterns, key_of(self.ctx.seed, self.ctx.table_name, self.ctx.name, "pattern-pool"),
+                                 self.POOL, self._accept)
+            if not texts and self.enumerator is not None:
+                texts = [self.enumerator.text(index) for index in range(min(self.enumerator.capacity, self.POOL))]
+            if not texts:
+                raise GenerationError(
+                    f"{self.ctx.table_name}.{self.ctx.name}: no text matching "
+                    + " and ".join(repr(regex) for regex, _ in self.patterns) + " could be generated within its other rules")
+            self._pool = Vocab(texts)
+        return self._pool
+
+    def generate(self, batch) -> Values:
+        if self.use_natural:
+            return self.natural.generate(batch)
+        if self.ctx.unique or self.ctx.entity_unique:
+            return self.injective(batch.g, batch)
+        pool = self.pool()
+        return Values("text", codes=self.stream.integers(batch.g, len(pool), batch.salt), vocab=pool)
+
+    def domain(self) -> int | None:
+        if self.use_natural:
+            return self.natural.domain()
+        if self.enumerator is None:
+            return 0
+        return None if self.enumerator.capacity >= (1 << 62) else self.enumerator.capacity
+
+    def injective(self, ix: np.ndarray, batch) -> Values:
+        if self.use_natural:
+            return self.natural.injective(ix, batch)
+        if self.enumerator is None:
+            return super().injective(ix, batch)
+        return Values("text", data=np.asarray([self.enumerator.text(index) for index in ix.tolist()], dtype=object))
+
+
+def _native_name(ctx: ColumnContext) -> str:
+    native = (ctx.portable.native or "").lower().strip().strip('"')
+    native = native.rsplit(".", 1)[-1].strip('"')
+    return native.split("(")[0].strip()
+
+
+def _literal_rows(name: str, ix: np.ndarray, u: np.ndarray, dimensions: int = 3) -> list[str]:
+    """Literals of PostgreSQL's own types, one per row: `ix` distinct integers, `u` in [0, 1)."""
+    out = []
+    base = np.datetime64("2025-01-01T00:00:00", "s")
+    for i, r in zip(ix.tolist(), u.tolist()):
+        small = int(r * 1000)
+        if name == "circle":
+            out.append(f"<({i * 10},{small % 97}),{1 + small % 4}>")
+        elif name == "point":
+            out.append(f"({i * 0.5:.1f},{r * 100:.2f})")
+        elif name == "box":
+            out.append(f"(({i * 10 + 5},{5 + small % 4}),({i * 10},{small % 4}))")
+        elif name == "lseg":
+            out.append(f"[({i * 10},0),({i * 10 + 3},{small % 9})]")
+        elif name == "line":
+            out.append(f"{{{1 + small % 5},-1,{i}}}")
+        elif name == "path":
+            out.append(f"(({i * 10},0),({i * 10 + 2},{small % 7}),({i * 10 + 4},0))")
+        elif name == "polygon":
+            out.append(f"(({i * 10},0),({i * 10 + 2},{1 + small % 7}),({i * 10 + 4},0))")
+        elif name in ("inet", "cidr"):
+            address = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+            out.append(address + ("/32" if name == "cidr" else ""))
+        elif name in ("macaddr", "macaddr8"):
+            parts = [(i >> shift) & 255 for shift in (40, 32, 24, 16, 8, 0)] + ([0, 1] if name == "macaddr8" else [])
+            out.append(":".join(f"{part:02x}" for part in parts))
+        elif name in ("int4range", "int8range", "numrange"):
+            out.append(f"[{i * 10},{i * 10 + 1 + small % 9})")
+        elif name in ("tsrange", "tstzrange", "daterange"):
+            start = base + np.timedelta64(i * 3600 if name != "daterange" else i * 2 * 86400, "s")
+            end = start + np.timedelta64(600 + small * 3 if name != "daterange" else 86400, "s")
+            fmt = (lambda t: str(t.astype("datetime64[D]"))) if name == "daterange" else (lambda t: str(t).replace("T", " ") + ("+00" if name == "tstzrange" else ""))
+            out.append(f"[{fmt(start)},{fmt(end)})")
+        elif name == "hstore":
+            out.append(f'"theme"=>"{("light", "dark", "system")[small % 3]}", "version"=>"{1 + small % 9}"')
+        elif name == "tsvector":
+            words = pools().words
+            out.append(" ".join(sorted({words[(i * 7 + k * 13 + small) % len(words)].split()[0].lower().replace("'", "") for k in range(3)})))
+        elif name == "tsquery":
+            words = pools().words
+            out.append(words[(i + small) % len(words)].split()[0].lower().replace("'", "") + " & " + words[(i * 3 + 1) % len(words)].split()[0].lower().replace("'", ""))
+        elif name == "money":
+            out.append(f"{r * 1000:.2f}")
+        elif name in ("bit", "varbit", "bit varying"):
+            out.append(format(i & 1, "b"))
+        elif name == "xml":
+            out.append(f"<item id=\"{i}\"/>")
+        elif name == "vector":
+            out.append("[" + ",".join(f"{((i * 2654435761 + k * 40503 + small) % 2000) / 1000 - 1:.3f}" for k in range(dimensions)) + "]")
+        elif name == "ltree":
+            out.append(f"top.n{i}")
+        else:  # pragma: no cover - handles() lists the names
+            out.append(str(i))
+    return out
+
+
+class NativeGen(Generator):
+    """PostgreSQL's own types the portable model keeps as text (geometry, network, ranges,
+    hstore, text search, …): valid literals; disjoint ones under an exclusion constraint."""
+
+    NAMES = {"circle", "point", "box", "lseg", "line", "path", "polygon", "inet", "cidr", "macaddr", "macaddr8",
+             "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "hstore", "tsvector", "tsquery",
+             "money", "bit", "varbit", "bit varying", "xml", "ltree", "vector"}
+
+    @classmethod
+    def handles(cls, ctx: ColumnContext) -> bool:
+        return _native_name(ctx) in cls.NAMES and not ctx.portable.is_array
+
+    def __init__(self, ctx: ColumnContext):
+        super().__init__(ctx)
+        self.name = _native_name(ctx)
+        self.kind = "text"
+        size = re.search(r"\((\d+)\)", ctx.portable.native or "")
+        self.dimensions = int(size.group(1)) if size else 3
+        if self.name == "hstore":
+            # One vocabulary, two spellings: hstore text on PostgreSQL, JSON where hstore becomes JSON.
+            themes = [(theme, version) for theme in ("light", "dark", "system") for version in range(1, 10)]
+            self.vocab = Vocab([f'"theme"=>"{t}", "version"=>"{v}"' for t, v in themes],
+                               sqlite_values=[json.dumps({"theme": t, "version": str(v)}) for t, v in themes])
+
+    def generate(self, batch) -> Values:
+        if self.name == "hstore":
+            return Values("text", codes=self.stream.integers(batch.g, len(self.vocab), batch.salt), vocab=self.vocab)
+        if self.ctx.disjoint or self.ctx.unique:
+            return self.injective(batch.g, batch)
+        ix = self.stream.integers(batch.g, 100_000, batch.salt)
+        u = self.stream.sub("u").uniform(batch.g, batch.salt)
+        return Values("text", data=np.asarray(_literal_rows(self.name, ix, u, self.dimensions), dtype=object))
+
+    def domain(self) -> int | None:
+        return 2 if self.name in ("bit",) else 0 if self.name == "hstore" else None
+
+    def injective(self, ix: np.ndarray, batch) -> Values:
+        u = self.stream.sub("u").uniform(ix)
+        return Values("text", data=np.asarray(_literal_rows(self.name, ix.astype(np.int64), u, self.dimensions), dtype=object))
+
+
+class _Probe:
+    """A stand-in batch of rows for trying a generator out (no other columns, no parents)."""
+
+    def __init__(self, g: np.ndarray):
+        self.idx = self.g = g
+        self.salt = 0
+        self.size = len(g)
+
+    def get(self, column: str):
+        raise GenerationError(f"{column}: not available while probing")
+
+    def parent_time(self):
+        return None
+
+
 # --- choosing by meaning -----------------------------------------------------------------------
 
 _PERSON_TABLES = re.compile(r"(user|people|person|customer|author|member|employee|student|teacher|agent|driver|contact|"
@@ -990,9 +1212,19 @@ _MARKDOWN = re.compile(r"(body|content|markdown|text|notes?|message|bio|about)$"
 
 
 def choose(ctx: ColumnContext, sibling_names: set[str]) -> Generator:
-    """The generator for a column, by type first and then by what its name says."""
+    """The generator for a column, by type first and then by what its name says; a column a
+    CHECK holds to a pattern gets text made from the pattern unless its meaning already fits."""
+    generator = _choose(ctx, sibling_names)
+    if ctx.hints.patterns and ctx.portable.kind in ("text", "varchar") and ctx.hints.allowed is None:
+        return PatternGen(ctx, generator)
+    return generator
+
+
+def _choose(ctx: ColumnContext, sibling_names: set[str]) -> Generator:
     portable, name, hints = ctx.portable, ctx.lname, ctx.hints
     kind = portable.kind
+    if NativeGen.handles(ctx) and hints.allowed is None:
+        return NativeGen(ctx)
     if hints.allowed is not None and hints.allowed:
         return ChoiceGen(ctx, [value for value in hints.allowed if value not in hints.excluded] or hints.allowed)
     if portable.is_enum:

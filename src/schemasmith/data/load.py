@@ -34,6 +34,13 @@ def quote_pg(name: str) -> str:
     return quote_identifier(name)
 
 
+def quote_pg_table(name: str) -> str:
+    """A table's name, `schema.table` quoted part by part (tables outside `public`)."""
+    from ..dialects.postgres import quote_qualified
+
+    return quote_qualified(name)
+
+
 def quote_sqlite(name: str) -> str:
     from ..dialects.sqlite import quote_identifier
 
@@ -112,6 +119,7 @@ class Target:
 
 class PostgresTarget(Target):
     dialect = "postgres"
+    keeps_columnless_tables = True
 
     def __init__(self, url: str):
         import psycopg
@@ -153,10 +161,10 @@ class PostgresTarget(Target):
         return importer.import_database(self.url, name=name).design
 
     def existing(self, table: str, key: str | None) -> tuple[int, int]:
-        count = self.connection.execute(f"SELECT count(*) FROM {quote_pg(table)}").fetchone()[0]
+        count = self.connection.execute(f"SELECT count(*) FROM {quote_pg_table(table)}").fetchone()[0]
         largest = 0
         if key is not None and count:
-            largest = self.connection.execute(f"SELECT coalesce(max({quote_pg(key)}), 0) FROM {quote_pg(table)}").fetchone()[0]
+            largest = self.connection.execute(f"SELECT coalesce(max({quote_pg(key)}), 0) FROM {quote_pg_table(table)}").fetchone()[0]
         self.connection.commit()
         return int(count), int(largest)
 
@@ -192,12 +200,14 @@ class PostgresTarget(Target):
             " FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
             " JOIN pg_namespace n ON n.oid = t.relnamespace"
             " WHERE n.nspname = current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)"
+            # Indexes of partitioned tables stay: their partitions' indexes hang off them.
+            " AND i.relkind = 'i' AND NOT i.relispartition AND t.relkind <> 'p' AND NOT t.relispartition"
             " ORDER BY x.indexrelid"
         ).fetchall()
         keys = connection.execute(
             "SELECT c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid)"
             " FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace"
-            " WHERE c.contype = 'f' AND n.nspname = current_schema() ORDER BY c.oid"
+            " WHERE c.contype = 'f' AND n.nspname = current_schema() AND c.conparentid = 0 ORDER BY c.oid"
         ).fetchall()
         for table, name, _definition in keys:
             connection.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
@@ -223,8 +233,10 @@ class PostgresTarget(Target):
 
     @contextlib.contextmanager
     def writer(self, table: str, columns: list[str], nulled: set[str] = frozenset()):
-        statement = f"COPY {quote_pg(table)} ({', '.join(quote_pg(c) for c in columns)}) FROM STDIN"
-        if self.fresh:
+        statement = f"COPY {quote_pg_table(table)} ({', '.join(quote_pg(c) for c in columns)}) FROM STDIN"
+        partitioned = self.connection.execute(
+            "SELECT c.relkind = 'p' FROM pg_class c WHERE c.oid = to_regclass(%s)", (quote_pg_table(table),)).fetchone()
+        if self.fresh and not (partitioned and partitioned[0]):
             # The table was created in this transaction: its rows can be written frozen, so the
             # first reads after the seed do not rewrite every page to set hint bits.
             statement += " WITH (FREEZE)"
@@ -234,6 +246,10 @@ class PostgresTarget(Target):
                 copy.write(copy_text(columns, values, nulled))
             yield write
 
+    def insert_empty_rows(self, table: str, rows: int) -> None:
+        """Rows of a table with no column to fill (no columns at all, or only generated ones)."""
+        self.connection.execute(f"INSERT INTO {quote_pg_table(table)} SELECT FROM generate_series(1, %s)", (rows,))
+
     def close_references(self, table: str, key_columns: list[str], columns: list[str], chunks, has_updated_at: str | None) -> None:
         """Set `columns` (written NULL) from the generated values, joined on the primary key."""
         connection = self.connection
@@ -242,33 +258,33 @@ class PostgresTarget(Target):
         connection.execute(f"DROP TABLE IF EXISTS {temp}")
         connection.execute(
             f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {', '.join(quote_pg(c) for c in every)}"
-            f" FROM {quote_pg(table)} WITH NO DATA"
+            f" FROM {quote_pg_table(table)} WITH NO DATA"
         )
         with connection.cursor().copy(f"COPY {temp} ({', '.join(quote_pg(c) for c in every)}) FROM STDIN") as copy:
             for values in chunks:
                 copy.write(copy_text(every, values, set()))
         trigger = naming.trigger_name(table, "updated_at", has_updated_at) if has_updated_at else None
         if trigger:
-            connection.execute(f"ALTER TABLE {quote_pg(table)} DISABLE TRIGGER {quote_pg(trigger)}")
+            connection.execute(f"ALTER TABLE {quote_pg_table(table)} DISABLE TRIGGER {quote_pg(trigger)}")
         match = " AND ".join(f"t.{quote_pg(c)} = r.{quote_pg(c)}" for c in key_columns)
         assignments = ", ".join(f"{quote_pg(c)} = r.{quote_pg(c)}" for c in columns)
-        connection.execute(f"UPDATE {quote_pg(table)} AS t SET {assignments} FROM {temp} AS r WHERE {match}")
+        connection.execute(f"UPDATE {quote_pg_table(table)} AS t SET {assignments} FROM {temp} AS r WHERE {match}")
         if trigger:
-            connection.execute(f"ALTER TABLE {quote_pg(table)} ENABLE TRIGGER {quote_pg(trigger)}")
+            connection.execute(f"ALTER TABLE {quote_pg_table(table)} ENABLE TRIGGER {quote_pg(trigger)}")
         connection.execute(f"DROP TABLE {temp}")
 
     def fetch_keys(self, table_plan, columns: list[str]) -> list[Values]:
         """The existing rows' values of `columns`, ordered by them (for references to old rows)."""
         listed = ", ".join(quote_pg(c) for c in columns)
         with self._judge_connection().cursor() as cursor:
-            rows = cursor.execute(f"SELECT {listed} FROM {quote_pg(table_plan.name)} ORDER BY {listed}").fetchall()
+            rows = cursor.execute(f"SELECT {listed} FROM {quote_pg_table(table_plan.name)} ORDER BY {listed}").fetchall()
         return [python_values(table_plan.table.columns[c].portable_type, [row[i] for row in rows]) for i, c in enumerate(columns)]
 
     def reset_identity(self, table: str, column: str) -> None:
-        row = self.connection.execute("SELECT pg_get_serial_sequence(%s, %s)", (quote_pg(table), column)).fetchone()
+        row = self.connection.execute("SELECT pg_get_serial_sequence(%s, %s)", (quote_pg_table(table), column)).fetchone()
         if row and row[0]:
             self.connection.execute(
-                f"SELECT setval(%s, coalesce((SELECT max({quote_pg(column)}) FROM {quote_pg(table)}), 0) + 1, false)", (row[0],)
+                f"SELECT setval(%s, coalesce((SELECT max({quote_pg(column)}) FROM {quote_pg_table(table)}), 0) + 1, false)", (row[0],)
             )
 
     def judge(self, table_plan, check, values: dict[str, Values]) -> np.ndarray:
@@ -299,8 +315,10 @@ class PostgresTarget(Target):
             rows = self._judge_connection().execute(sql, arrays).fetchall()
         except psycopg.Error as error:
             message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise LoadError(f"{table_plan.name}: check {check.name} ({check.expression}): the database could not judge"
-                            f" generated rows by it: {message}") from None
+            columns = ", ".join(sorted(check.columns)) or "its columns"
+            raise LoadError(f"{table_plan.name}: check {check.name} ({check.expression}) on column(s) {columns}: the generator"
+                            f" cannot satisfy it by construction and the database could not judge generated rows by it:"
+                            f" {message}") from None
         passes = np.ones(size, dtype=bool)
         if rows:
             passes[[row[0] for row in rows]] = False
@@ -430,6 +448,7 @@ def _plain_strings(values: Values) -> list:
 
 class SqliteTarget(Target):
     dialect = "sqlite"
+    keeps_columnless_tables = False  # its DDL leaves a table without columns out
     defers_every_foreign_key = True  # PRAGMA defer_foreign_keys
 
     def __init__(self, url: str):
@@ -516,6 +535,10 @@ class SqliteTarget(Target):
     @property
     def fresh(self) -> bool:
         return bool(getattr(self, "schema_statements", None))
+
+    def insert_empty_rows(self, table: str, rows: int) -> None:
+        """Rows of a table with no column to fill: every column takes its default."""
+        self.connection.executemany(f"INSERT INTO {quote_sqlite(table)} DEFAULT VALUES", ([] for _ in range(rows)))
 
     def fetch_keys(self, table_plan, columns: list[str]) -> list[Values]:
         listed = ", ".join(quote_sqlite(c) for c in columns)

@@ -280,7 +280,8 @@ def build_plan(
         plan.columns = [column for column, spec in table.columns.items() if spec.generated is None]
         plan.no_nulls |= referenced[name]
         plans[name] = plan
-        _plan_checks(plan)
+        _plan_checks(plan, design)
+        _plan_partitions(design, plan)
         _plan_keys(design, plan, position, plans, defer_all)
 
     # Row counts after the capacity of keys is known, parents first.
@@ -291,12 +292,128 @@ def build_plan(
     return SeedPlan(design, seed, null_rate, order, plans, notes)
 
 
-def _plan_checks(plan: TablePlan) -> None:
+def _bound_value(text: str):
+    import datetime as dt
+
+    text = text.strip().strip("'")
+    for parse in (int, float):
+        try:
+            return parse(text)
+        except ValueError:
+            pass
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _range_bound(bound: str | None) -> tuple[object, object] | None:
+    match = re.match(r"\s*FOR VALUES FROM \((.+?)\) TO \((.+?)\)\s*$", bound or "", re.IGNORECASE)
+    if not match or "," in match.group(1) or "," in match.group(2):
+        return None
+    low, high = _bound_value(match.group(1)), _bound_value(match.group(2))
+    return (low, high) if low is not None and high is not None else None
+
+
+def _list_bound(bound: str | None) -> list | None:
+    match = re.match(r"\s*FOR VALUES IN \((.+)\)\s*$", bound or "", re.IGNORECASE)
+    if not match:
+        return None
+    return [_bound_value(item) if _bound_value(item) is not None else item.strip().strip("'") for item in match.group(1).split(",")]
+
+
+def _no_rows(plan: TablePlan) -> None:
+    plan.rows = 0
+    if hasattr(plan, "requested"):
+        plan.requested = 0
+
+
+def _plan_partitions(design: Design, plan: TablePlan) -> None:
+    """Rows of a partitioned table fall inside a partition's bounds (by construction, as CHECKs do).
+
+    A partition is seeded directly within its own FOR VALUES bounds; its parent within the
+    longest run of adjacent range partitions (or the union of list partitions). A parent with
+    no partition at all can hold no row.
+    """
+    table = plan.table
+    if table.partition_of is not None and table.partition_of in design.tables:
+        # Rows reach a partition through its parent (one key sequence, one set of unique values).
+        _no_rows(plan)
+        return
+    if table.partition_of is not None:
+        parent = None
+        bounds = [table.partition_bound]
+    elif table.partition_by is not None:
+        parent = table
+        bounds = [child.partition_bound for child in design.tables.values() if child.partition_of == plan.name]
+        if not bounds:
+            if plan.rows:
+                plan.notes.append(f"{plan.name}: no rows: it is partitioned ({table.partition_by}) and has no partition to hold them")
+            _no_rows(plan)
+            return
+    else:
+        return
+    by = (parent.partition_by or "") if parent is not None else ""
+    match = re.match(r"\s*(RANGE|LIST)\s*\(\s*\"?(\w+)\"?\s*\)\s*$", by, re.IGNORECASE)
+    if not match or any((bound or "").strip().upper() == "DEFAULT" for bound in bounds) or match.group(2) not in table.columns:
+        return
+    hints = plan.hints.column(match.group(2))
+    hints.not_null = True
+    if match.group(1).upper() == "LIST":
+        lists = [_list_bound(bound) for bound in bounds]
+        if all(item is not None for item in lists):
+            values = [value for item in lists for value in item]  # type: ignore[union-attr]
+            hints.allowed = values if hints.allowed is None else [v for v in hints.allowed if v in values]
+        return
+    ranges = sorted((item for item in map(_range_bound, bounds) if item is not None), key=lambda item: item[0])  # type: ignore[arg-type,return-value]
+    if not ranges:
+        return
+    runs: list[list] = []
+    for low, high in ranges:
+        if runs and runs[-1][1] == low:
+            runs[-1][1] = high
+        else:
+            runs.append([low, high])
+    low, high = max(runs, key=lambda run: run[1] - run[0])
+    hints.tighten_low(low, False)
+    hints.tighten_high(high, True)
+
+
+def domain_checks(design: Design, table: Table) -> list[tuple[str, str, str]]:
+    """(column, constraint name, expression over the column) of every domain CHECK the table's
+    columns are held to (a domain over a domain adds both); `VALUE` becomes the column."""
+    out: list[tuple[str, str, str]] = []
+    for column_name, column in table.columns.items():
+        type_text, depth = column.type, 0
+        while type_text.startswith("domain:") and depth < 8:
+            domain_name = type_text[len("domain:"):]
+            domain = design.domains.get(domain_name)
+            if domain is None:
+                break
+            for position, check in enumerate(domain.checks):
+                quoted = '"' + column_name.replace('"', '""') + '"'
+                expression = re.sub(r"\bVALUE\b", lambda _: quoted, check.expression, flags=re.IGNORECASE)
+                out.append((column_name, check.name or f"{domain_name}_check{position or ''}", expression))
+            type_text, depth = domain.type, depth + 1
+    return out
+
+
+def _plan_checks(plan: TablePlan, design: Design | None = None) -> None:
     from ..model import naming
 
     generated = {name for name, column in plan.table.columns.items() if column.generated is not None}
-    for position, check in enumerate(plan.table.checks):
-        name = check.name or naming.check_name(plan.name, position)
+    checks = [(check.name or naming.check_name(plan.name, position), check) for position, check in enumerate(plan.table.checks)]
+    if design is not None:
+        from ..model.objects import CheckConstraint
+
+        for column_name, name, expression in domain_checks(design, plan.table):
+            checks.append((f"{name} (domain of {plan.name}.{column_name})", CheckConstraint(name=name, expression=expression)))
+            domain_type = plan.table.columns[column_name].type
+            domain = design.domains.get(domain_type[len("domain:"):]) if domain_type.startswith("domain:") else None
+            if domain is not None and not domain.nullable:
+                plan.no_nulls.add(column_name)
+    for name, check in checks:
         try:
             tree = check_module.parse_check(check.expression)
             columns = check_module.columns_of(tree)
@@ -682,6 +799,9 @@ def _plan_generators(design: Design, plan: TablePlan, plans: dict[str, TablePlan
     identity_family = {"name", "slug", "title", "display_name", "username", "email", "handle", "first_name", "last_name", "full_name"}
     entity_unique = bool(identity & identity_family)
     needed = plan.rows + plan.index_offset + 1
+    # Exclusion constraints: a column compared WITH && (overlap) gets values that never overlap.
+    disjoint = {match.group(1).strip('"') for exclusion in table.exclusions
+                for match in re.finditer(r'("[^"]+"|\w+)\s+WITH\s+&&', exclusion.definition)}
     for column_name in plan.columns:
         if column_name in plan.fk_of_column:
             continue
@@ -696,7 +816,7 @@ def _plan_generators(design: Design, plan: TablePlan, plans: dict[str, TablePlan
             hints=hints, enums=design.enums, unique=unique,
             entity_unique=entity_unique and column_name.lower() in identity_family and portable.is_textual,
             key_offset=plan.key_offset, index_offset=plan.index_offset, generation=plan.index_offset,
-            capacity_needed=needed,
+            capacity_needed=needed, disjoint=column_name in disjoint,
         )
         if unique and len(table.primary_key) == 1 and table.primary_key[0] == column_name and portable.is_integer:
             from .generators import IntegerKeyGen

@@ -120,6 +120,10 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
     progress = progress or TableProgress(quiet)
     implied = with_implied(design)
     target.begin()
+    # SQLite cannot hold a table without columns (its DDL leaves it out); PostgreSQL can.
+    columnless = [name for name in plan.order if not plan.tables[name].columns]
+    keeps = getattr(target, "keeps_columnless_tables", True)
+    existing_tables = set(columnless) if keeps or not columnless else set(target.tables())
     current = ""
     try:
         with progress:
@@ -131,6 +135,14 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
                 task = progress.table(name, table_plan.rows)
                 table_started = time.perf_counter()
                 size = chunk_size(len(table_plan.columns))
+                if not table_plan.columns:
+                    if name not in existing_tables:
+                        plan.notes.append(f"{name}: no rows: it has no columns, and {target.dialect} has no such table")
+                        continue
+                    target.insert_empty_rows(name, table_plan.rows)  # type: ignore[attr-defined]
+                    progress.advance(task, table_plan.rows)
+                    result.tables.append(TableResult(name, table_plan.rows, time.perf_counter() - table_started))
+                    continue
                 with target.writer(name, table_plan.columns, nulled) as write:
                     for start, end in chunk_ranges(table_plan.rows, size):
                         values = table_model.rows(np.arange(start, end, dtype=np.int64))
@@ -143,7 +155,7 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
             if get_dialect(target.dialect).identity_sequences:
                 for name in plan.order:
                     for column_name, column in implied.tables[name].columns.items():
-                        if column.identity is not None:
+                        if column.identity is not None or _is_serial(column):
                             target.reset_identity(name, column_name)  # type: ignore[attr-defined]
         target.commit()
     except BaseException as error:
@@ -154,6 +166,12 @@ def seed_database(design: Design, target: Target, *, rows: int | None = None, sc
     result.notes = list(dict.fromkeys(plan.notes + model.notes))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _is_serial(column) -> bool:
+    """A serial column (or any default drawing from a sequence): its sequence continues after the rows."""
+    default = column.default
+    return default is not None and default.is_expression and "nextval" in str(default.value).lower()
 
 
 def _close_references(plan: SeedPlan, model: SeedModel, target: Target, design: Design) -> None:
@@ -202,4 +220,9 @@ def _load_error(error: BaseException, table: str) -> BaseException:
     text = f"{where}: the database refused the generated rows: {message}"
     if detail:
         text += f" ({detail})"
+    context = (getattr(diag, "context", None) or "").strip().splitlines()
+    function = next((line for line in context if "function" in line), None)
+    if function:
+        # A trigger or a function in a CHECK raised it: say which, it is the schema's own code.
+        text += f" (raised by {function.strip()})"
     return LoadError(text + "; nothing was written")

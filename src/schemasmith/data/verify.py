@@ -28,6 +28,10 @@ class Verification:
 def verify(connection, dialect: str, design: Design, tables: list[str] | None = None) -> Verification:
     """Row counts, FK violations, duplicate keys and max_depth breaches, each by one query."""
     q = get_dialect(dialect).quote_identifier
+    if get_dialect(dialect).schema_namespaces:
+        from ..dialects.postgres import quote_qualified as qt
+    else:
+        qt = q
     design = with_implied(design)
     result = Verification()
 
@@ -38,10 +42,10 @@ def verify(connection, dialect: str, design: Design, tables: list[str] | None = 
     for name, table in design.tables.items():
         if tables is not None and name not in tables:
             continue
-        t = q(name)
+        t = qt(name)
         result.row_counts[name] = scalar(f"SELECT count(*) FROM {t}")
         for fk in table.foreign_keys:
-            parent = q(fk.references.table)
+            parent = qt(fk.references.table)
             not_null = " AND ".join(f"c.{q(c)} IS NOT NULL" for c in fk.columns)
             match = " AND ".join(f"p.{q(r)} = c.{q(c)}" for c, r in zip(fk.columns, fk.references.columns))
             label = f"{name} ({', '.join(fk.columns)}) → {fk.references.table}"
@@ -53,17 +57,18 @@ def verify(connection, dialect: str, design: Design, tables: list[str] | None = 
             keys.append(list(table.primary_key))
         keys += [list(unique.columns) for unique in table.unique]
         for index in table.indexes:
-            if index.unique and not index.where:
+            if index.unique:
                 columns = [q(key.column) for key in index.keys(set(table.columns))]
-                keys.append([None] + columns + list(index.expressions))  # type: ignore[list-item]
+                keys.append([None, index.where] + columns + list(index.expressions))  # type: ignore[list-item]
         for key in keys:
+            where = None
             if key and key[0] is None:
-                parts = key[1:]
-                label = f"{name} ({', '.join(parts)})"
+                where, parts = key[1], key[2:]
+                label = f"{name} ({', '.join(parts)})" + (f" WHERE {where}" if where else "")
             else:
                 parts = [q(c) for c in key]
                 label = f"{name} ({', '.join(key)})"
-            every = " AND ".join(f"({part}) IS NOT NULL" for part in parts)
+            every = " AND ".join(f"({part}) IS NOT NULL" for part in parts) + (f" AND ({where})" if where else "")
             result.duplicate_keys[label] = scalar(
                 f"SELECT count(*) FROM (SELECT 1 FROM {t} WHERE {every} GROUP BY {', '.join(parts)} HAVING count(*) > 1) AS d"
             )

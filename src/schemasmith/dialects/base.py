@@ -45,6 +45,8 @@ class Dialect:
     #: Identity columns draw from a sequence that rows inserted with explicit keys do not advance
     #: (after a bulk load with keys given, the sequence must be moved past them).
     identity_sequences: ClassVar[bool] = False
+    #: `schema.table` names are namespaces (quoted part by part), not one identifier with a dot.
+    schema_namespaces: ClassVar[bool] = False
     #: Enums as a type of their own (otherwise a CHECK on text).
     native_enums: ClassVar[bool] = False
     #: Row-level security policies.

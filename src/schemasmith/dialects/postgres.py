@@ -1101,6 +1101,7 @@ class PostgresDialect(Dialect):
     trigger_functions = True
     index_methods = True
     identity_sequences = True
+    schema_namespaces = True
     bulk_copy = True
     scratch_databases = True
     backslashes = "e-string"
