@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..model.document import Conventions
 from ..model.yamlio import design_from_data
 from .designer import Decision, Proposal, Unread
-from .extract_draft import Draft, DraftEntity, DraftReference, Source
+from .extract_draft import Draft, DraftEntity, DraftReference, NotANoun, Source
 from .extract_entities import ENTITY_READERS, Clause
 from .extract_growth import read_growth
 from .extract_relationships import RELATIONSHIP_READERS, finish
@@ -112,7 +112,12 @@ def read_clauses(clauses: list[Clause], naming: str, known: Draft | None = None)
         draft.roles = dict(known.roles)
 
     def read(clause: Clause) -> bool:
-        return any(reader(draft, clause) for reader in READERS)
+        try:
+            return any(reader(draft, clause) for reader in READERS)
+        except NotANoun as error:
+            words = error.phrase.strip() or "nothing"
+            draft.skip(clause.source, f"{words!r} is where a thing to store was expected, but it names none")
+            return True
 
     draft.reread = read
     for clause in clauses:
