@@ -38,6 +38,7 @@ class Clause:
 
     text: str
     source: Source
+    story: str | None = None  # "want" or "tail" of a user story: read when a reader knows it, never reported unread
 
     @property
     def low(self) -> str:
