@@ -154,11 +154,10 @@ def test_designed_ddl_applies_to_postgres(pg_url: str, text: str):
         if output is None:
             return
         sql = postgres.render(load_design(output)).files["schema.sql"]
-        with psycopg.connect(pg_url) as connection:
-            try:
-                connection.execute(sql)
-            finally:
-                connection.rollback()
+        with psycopg.connect(pg_url, autocommit=True) as connection:
+            # one database for every example (the fixture is per test): start each from an empty schema
+            connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            connection.execute(sql)
 
 
 @pytest.mark.parametrize("lines", [300, 10_000 if SCALE > 1 else 2_000])

@@ -281,6 +281,10 @@ class Draft:
     # --- facts ------------------------------------------------------------------------------
 
     def add_attribute(self, entity: DraftEntity, attribute: DraftAttribute) -> DraftAttribute:
+        if not re.search(r"[a-z0-9]", attribute.name or ""):
+            # "a 名前": no letters a column name can be made of; said, not written as an empty name
+            self.skip(attribute.source, f"an attribute of {entity.key} has no name a column can take (only a-z, 0-9 and _)")
+            return attribute
         existing = entity.attributes.get(attribute.name)
         if existing is not None:
             existing.unique = existing.unique or attribute.unique
