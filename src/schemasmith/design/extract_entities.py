@@ -763,6 +763,10 @@ def _original_slice(clause: Clause, start_in_low: int) -> str:
     return low[start_in_low:]
 
 
+#: What the readers of extract_shapes share with these ones.
+ARTICLE, HAS, SYSTEM_SUBJECT = _ARTICLE, _HAS, _SYSTEM_SUBJECT
+is_bare_plural, original_slice = _is_bare_plural, _original_slice
+
 ENTITY_READERS = (
     read_change_log,
     read_sign_up,
@@ -774,4 +778,4 @@ ENTITY_READERS = (
     read_action_creates,
 )
 
-__all__ = ["ENTITY_READERS", "Clause", "infer_type", "number_of", "read_item", "read_items", "singular"]
+__all__ = ["ARTICLE", "ENTITY_READERS", "HAS", "SYSTEM_SUBJECT", "is_bare_plural", "original_slice", "Clause", "infer_type", "number_of", "read_item", "read_items", "singular"]

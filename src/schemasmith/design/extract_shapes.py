@@ -13,7 +13,12 @@ from __future__ import annotations
 import re
 
 from .extract_draft import Draft, DraftManyToMany, DraftReference
-from .extract_entities import _ARTICLE, _HAS, NP, _is_bare_plural, _original_slice, _SYSTEM_SUBJECT, Clause, read_items
+from .extract_entities import ARTICLE as _ARTICLE
+from .extract_entities import HAS as _HAS
+from .extract_entities import NP, Clause, read_items
+from .extract_entities import SYSTEM_SUBJECT as _SYSTEM_SUBJECT
+from .extract_entities import is_bare_plural as _is_bare_plural
+from .extract_entities import original_slice as _original_slice
 from .extract_words import MANY, an, is_noun, is_verb, participle, plural, snake, split_list, verb_lemma
 
 _MANY = "|".join(re.escape(word) for word in MANY + ("one or more",))
