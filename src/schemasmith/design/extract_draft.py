@@ -203,10 +203,12 @@ class Draft:
         return self._find_key(key, self.known) is not None
 
     def entity(self, phrase: str, source: Source) -> DraftEntity:
-        """The entity a noun phrase names, created when it is new."""
+        """The entity a noun phrase names, created when it is new; `NotANoun` when it names nothing."""
         found = self.find(phrase)
         if found is not None:
             return found
+        if not self.normalize(phrase):
+            raise NotANoun(phrase)
         key = self.roles.get(self.normalize(phrase), self.normalize(phrase))
         if key in self.known or any(key in known.aliases for known in self.known.values()):
             known = self.known.get(key) or next(known for known in self.known.values() if key in known.aliases)
@@ -279,6 +281,10 @@ class Draft:
     # --- facts ------------------------------------------------------------------------------
 
     def add_attribute(self, entity: DraftEntity, attribute: DraftAttribute) -> DraftAttribute:
+        if not re.search(r"[a-z0-9]", attribute.name or ""):
+            # "a 名前": no letters a column name can be made of; said, not written as an empty name
+            self.skip(attribute.source, f"an attribute of {entity.key} has no name a column can take (only a-z, 0-9 and _)")
+            return attribute
         existing = entity.attributes.get(attribute.name)
         if existing is not None:
             existing.unique = existing.unique or attribute.unique
@@ -330,12 +336,21 @@ class Draft:
         self.unread.append(Unread(line=source.line, text=source.text, why=why))
 
 
+class NotANoun(ValueError):
+    """A reader took a phrase for an entity that has no noun left once its determiners go ("this", "the")."""
+
+    def __init__(self, phrase: str):
+        super().__init__(phrase)
+        self.phrase = phrase
+
+
 def entity_words(phrase: str) -> str:
     """The words of a noun phrase that name it, for messages."""
     return " ".join(word for word in phrase.split() if word.lower() not in DETERMINERS)
 
 
 __all__ = [
+    "NotANoun",
     "Draft",
     "DraftAttribute",
     "DraftDeleteRule",

@@ -38,6 +38,7 @@ class Clause:
 
     text: str
     source: Source
+    story: str | None = None  # "want" or "tail" of a user story: read when a reader knows it, never reported unread
 
     @property
     def low(self) -> str:
@@ -450,9 +451,13 @@ def _name_and_type(words: list[str], tail: str, *, unique: bool, free_form: bool
         low_value, high_value = value_range.group(1), value_range.group(2)
         extra["check"] = f"{name} BETWEEN {low_value} AND {high_value}"
         extra["check_reason"] = f"the {phrase} is from {low_value} to {high_value}"
-        if "." not in low_value + high_value and portable in ("text", "integer", "smallint", "numeric(12,4)"):
+        if "." not in low_value + high_value and (portable in ("text", "integer", "smallint", "numeric(12,4)") or portable.startswith("varchar")):
             portable = "smallint" if max(abs(int(low_value)), abs(int(high_value))) < 32767 else "integer"
             why = f"a whole number from {low_value} to {high_value}"
+        elif portable == "text" or portable.startswith("varchar"):
+            portable, why = "numeric(12,4)", f"a number from {low_value} to {high_value}"
+        elif not re.match(r"^(?:smallint|integer|bigint|numeric|double|real)", portable):
+            del extra["check"], extra["check_reason"]  # a range of numbers says nothing a date or a json can be checked by
     if name == "latitude":
         extra["check"], extra["check_reason"] = "latitude BETWEEN -90 AND 90", "a latitude outside -90..90 is a typo or swapped coordinates"
     if name == "longitude":
@@ -758,6 +763,10 @@ def _original_slice(clause: Clause, start_in_low: int) -> str:
     return low[start_in_low:]
 
 
+#: What the readers of extract_shapes share with these ones.
+ARTICLE, HAS, SYSTEM_SUBJECT = _ARTICLE, _HAS, _SYSTEM_SUBJECT
+is_bare_plural, original_slice = _is_bare_plural, _original_slice
+
 ENTITY_READERS = (
     read_change_log,
     read_sign_up,
@@ -769,4 +778,4 @@ ENTITY_READERS = (
     read_action_creates,
 )
 
-__all__ = ["ENTITY_READERS", "Clause", "infer_type", "number_of", "read_item", "read_items", "singular"]
+__all__ = ["ARTICLE", "ENTITY_READERS", "HAS", "SYSTEM_SUBJECT", "is_bare_plural", "original_slice", "Clause", "infer_type", "number_of", "read_item", "read_items", "singular"]

@@ -28,7 +28,8 @@ _PRONOUNS = {
 @lru_cache(maxsize=4096)
 def an(noun: str) -> str:
     """The noun with its indefinite article: "an organization", "a user" (inflect decides)."""
-    return _ENGINE.a(noun.replace("_", " "))
+    words = noun.replace("_", " ").strip()
+    return _ENGINE.a(words) if words else "a"
 
 
 def An(noun: str) -> str:  # noqa: N802 - reads as the sentence-initial article it produces

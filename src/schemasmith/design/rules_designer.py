@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from ..model.document import Conventions
 from ..model.yamlio import design_from_data
 from .designer import Decision, Proposal, Unread
-from .extract_draft import Draft, DraftEntity, DraftReference, Source
+from .extract_draft import Draft, DraftEntity, DraftReference, NotANoun, Source
 from .extract_entities import ENTITY_READERS, Clause
 from .extract_growth import read_growth
+from .extract_shapes import EARLY_SHAPE_READERS, SHAPE_READERS, STORY_READERS
 from .extract_relationships import RELATIONSHIP_READERS, finish
 from .extract_words import An, an, snake
 from .extract_workload import read_workload
@@ -28,7 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..review.finding import Finding
     from .requirements import Requirements
 
-READERS = RELATIONSHIP_READERS + ENTITY_READERS
+#: After a story's ";" only what a thing has is read ("…; an order has a total amount, a status …").
+_STORY_TAIL_READERS = tuple(reader for reader in ENTITY_READERS if reader.__name__ == "read_has_attributes")
+READERS = EARLY_SHAPE_READERS + RELATIONSHIP_READERS + ENTITY_READERS + SHAPE_READERS
 
 
 class RulesDesigner:
@@ -103,6 +106,13 @@ def split_clauses(requirements: Requirements) -> list[Clause]:
             part = part.strip()
             if part:
                 clauses.append(Clause(part, Source(statement.line, statement.text)))
+    for story in requirements.stories:
+        # what a story says a person creates ("I want to create events with a title …") is design too;
+        # a story no reader knows is the workload's, so it is never reported unread here
+        for number, part in enumerate(_CLAUSE_BREAKS.split(story.text)):
+            part = part.strip()
+            if part:
+                clauses.append(Clause(part, Source(story.line, story.text), story="want" if number == 0 else "tail"))
     return clauses
 
 
@@ -112,11 +122,16 @@ def read_clauses(clauses: list[Clause], naming: str, known: Draft | None = None)
         draft.roles = dict(known.roles)
 
     def read(clause: Clause) -> bool:
-        return any(reader(draft, clause) for reader in READERS)
+        try:
+            return any(reader(draft, clause) for reader in (STORY_READERS if clause.story == "want" else _STORY_TAIL_READERS if clause.story else READERS))
+        except NotANoun as error:
+            words = error.phrase.strip() or "nothing"
+            draft.skip(clause.source, f"{words!r} is where a thing to store was expected, but it names none")
+            return True
 
     draft.reread = read
     for clause in clauses:
-        if not read(clause):
+        if not read(clause) and not clause.story:
             draft.skip(clause.source, f"no sentence pattern reads {clause.text.strip()!r}")
     return draft
 
