@@ -364,7 +364,7 @@ class Copy(Base, table=True):
 
     branch: "Branch" = Relationship(back_populates="copies")
     book: "Book" = Relationship(back_populates="copies")
-    loans: list["Loan"] = Relationship(back_populates="copy")
+    loans: list["Loan"] = Relationship(back_populates="copy_")
 
 
 class CopyCreate(SQLModel):
@@ -506,7 +506,7 @@ class Loan(Base, table=True):
         sa_column_kwargs={"server_default": sa.func.now(), "onupdate": sa.func.now()},
     )
 
-    copy: "Copy" = Relationship(back_populates="loans")
+    copy_: "Copy" = Relationship(back_populates="loans")
     member: "Member" = Relationship(back_populates="loans")
     fines: list["Fine"] = Relationship(back_populates="loan")
 
