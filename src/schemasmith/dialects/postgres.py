@@ -896,13 +896,18 @@ def normalize_key(text: str, known_columns: set[str]) -> str:
 
 def minimal_index_names(table_name: str, table: Table, actual: list[str]) -> list[str | None]:
     """For indexes named `actual`, the names a design must spell out (None where conventional)."""
-    unnamed = table.model_copy(update={"indexes": [index.model_copy(update={"name": None}) for index in table.indexes]})
-    conventional = naming.index_names(table_name, unnamed)
+    return minimal_names_of_indexes(table_name, table.indexes, set(table.columns), actual)
+
+
+def minimal_names_of_indexes(table_name: str, indexes: list, known_columns: set[str], actual: list[str]) -> list[str | None]:
+    """`minimal_index_names` from the table's parts (its indexes and column names), so an importer
+    can name the indexes before it builds the table."""
+    bases = naming.index_bases(table_name, indexes, known_columns)
+    conventional = naming.index_names_given(table_name, indexes, [None] * len(indexes), known_columns, bases)
     names: list[str | None] = [None if name == conventional[i] else name for i, name in enumerate(actual)]
     # Named indexes do not take part in the numbering of unnamed ones: repeat until stable.
     for _ in range(len(actual) + 1):
-        indexes = [index.model_copy(update={"name": name}) for index, name in zip(table.indexes, names)]
-        rendered = naming.index_names(table_name, table.model_copy(update={"indexes": indexes}))
+        rendered = naming.index_names_given(table_name, indexes, names, known_columns, bases)
         wrong = [i for i, name in enumerate(rendered) if name != actual[i]]
         if not wrong:
             break
@@ -1079,6 +1084,7 @@ __all__ = [
     "column_type",
     "infer_conventions",
     "minimal_index_names",
+    "minimal_names_of_indexes",
     "parse_type",
     "plan_tables",
     "project",

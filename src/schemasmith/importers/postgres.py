@@ -34,7 +34,7 @@ from ..dialects.postgres import (
     clean_expression,
     clean_node,
     infer_conventions,
-    minimal_index_names,
+    minimal_names_of_indexes,
     number_from_text,
     parse_statement,
 )
@@ -477,6 +477,11 @@ class _Importer:
         check_constraints = self._checks(table_name, oid, ordered(checks), designed_columns, context)
         designed_foreign_keys = self._foreign_keys(table_name, oid, ordered(foreign_keys), table_names)
         designed_indexes, actual_names = self._indexes(table_name, ordered(indexes), portable_of, context)
+        if designed_indexes:  # built unnamed; only the names a convention does not give are kept
+            names = minimal_names_of_indexes(table_name, designed_indexes, set(designed_columns), actual_names)
+            designed_indexes = [
+                index if name is None else index.model_copy(update={"name": name}) for index, name in zip(designed_indexes, names)
+            ]
         designed_triggers = self._table_triggers(table_name, triggers, designed_columns)
         designed_policies = self._table_policies(policies, context)
         parents = [self.table_key[parent] for parent in row.parents if parent in self.table_key]
@@ -503,11 +508,6 @@ class _Importer:
             inherits=[] if row.relispartition else parents,
             storage=_options(row.reloptions),
         )
-        if designed_indexes:
-            names = minimal_index_names(table_name, table, actual_names)
-            table = table.model_copy(
-                update={"indexes": [index.model_copy(update={"name": name}) for index, name in zip(designed_indexes, names)]}
-            )
         return table
 
     def _portable_types(self, table_name: str, oid: int, columns) -> tuple[dict[str, PortableType], set[str]]:
@@ -740,7 +740,6 @@ class _Importer:
             or (definition is not None and (" COLLATE " in definition or " TABLESPACE " in definition))
         )
         return Index(
-            name=name,
             columns=columns,
             expressions=keys,
             unique=bool(item.get("unique")),

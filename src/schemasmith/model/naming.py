@@ -101,13 +101,23 @@ def _index_base(table: str, index: Index, known_columns: set[str]) -> str:
 
 def index_names(table_name: str, table: Table) -> list[str]:
     """The name of each index of a table: its own, or the conventional one (numbered on clashes)."""
-    taken: set[str] = {index.name for index in table.indexes if index.name}
+    return index_names_given(table_name, table.indexes, [index.name for index in table.indexes], set(table.columns))
+
+
+def index_names_given(table_name: str, indexes: list[Index], given: list[str | None], known_columns: set[str],
+                      bases: list[str] | None = None) -> list[str]:
+    """`index_names` with each index's own name taken from `given` instead (None: unnamed).
+
+    Importers try several namings of the same indexes; this spares them a copy of the table per try.
+    `bases` are the indexes' conventional base names when the caller has them already.
+    """
+    taken: set[str] = {name for name in given if name}
     names = []
-    for index in table.indexes:
-        if index.name:
-            names.append(index.name)
+    for position, (index, name) in enumerate(zip(indexes, given)):
+        if name:
+            names.append(name)
             continue
-        base = _index_base(table_name, index, set(table.columns))
+        base = bases[position] if bases is not None else _index_base(table_name, index, known_columns)
         candidate, number = fit(base), 1
         while candidate in taken:
             candidate = fit(f"{base}{number}")
@@ -117,10 +127,14 @@ def index_names(table_name: str, table: Table) -> list[str]:
     return names
 
 
+def index_bases(table_name: str, indexes: list[Index], known_columns: set[str]) -> list[str]:
+    """Each index's conventional name before fitting and numbering (see `index_names_given`)."""
+    return [_index_base(table_name, index, known_columns) for index in indexes]
+
+
 def conventional_index_names(table_name: str, table: Table) -> list[str]:
     """The names every index would get if none were named; importers compare against these."""
-    unnamed = table.model_copy(update={"indexes": [index.model_copy(update={"name": None}) for index in table.indexes]})
-    return index_names(table_name, unnamed)
+    return index_names_given(table_name, table.indexes, [None] * len(table.indexes), set(table.columns))
 
 
 def trigger_name(table: str, kind: str, column: str | None) -> str:
