@@ -54,6 +54,7 @@ from ..model.document import (
     Trigger,
     UniqueConstraint,
 )
+from ..model.building import build
 from ..model.implied import UUID_DEFAULT
 from ..model.objects import Extension
 from ..model.types import INTEGER_KINDS, PortableType, UnknownTypeError, parse_type
@@ -485,7 +486,7 @@ class _Importer:
         designed_triggers = self._table_triggers(table_name, triggers, designed_columns)
         designed_policies = self._table_policies(policies, context)
         parents = [self.table_key[parent] for parent in row.parents if parent in self.table_key]
-        table = Table(
+        table = build(Table,
             comment=comment,
             columns=designed_columns,
             primary_key=primary,
@@ -542,7 +543,7 @@ class _Importer:
             default, is_sequence = _default_from_catalog(expression, portable, textual, enum_types)
             if is_sequence:  # a serial column: its default names its sequence, kept as PostgreSQL prints it
                 default = Default(value=expression, is_expression=True)
-        return Column(
+        return build(Column,
             type=str(portable),
             nullable=bool(column.get("nullable", True)) and column_name not in primary and identity is None,
             default=default,
@@ -561,7 +562,7 @@ class _Importer:
             if (self.table_oid[table_name], item["name"]) in self.derived_constraints:
                 continue
             unique_constraints.append(
-                UniqueConstraint(
+                build(UniqueConstraint,
                     name=None if item["name"] == naming.unique_name(table_name, item["column_names"]) else item["name"],
                     columns=list(item["column_names"]),
                     nulls_not_distinct=bool(options.get("postgresql_nulls_not_distinct")),
@@ -587,7 +588,7 @@ class _Importer:
             if facts is not None and not facts.conislocal:
                 continue  # inherited from a parent table, which holds it
             check_constraints.append(
-                CheckConstraint(
+                build(CheckConstraint,
                     name=item["name"],
                     expression=clean_expression(expression, textual, enum_types),
                     not_valid=(oid, item["name"]) in self.not_valid,
@@ -617,7 +618,7 @@ class _Importer:
                 self.warn(f"{label}: MATCH {options['match']} is not kept (the design uses MATCH SIMPLE)")
             columns_list = list(item["constrained_columns"])
             designed_foreign_keys.append(
-                ForeignKey(
+                build(ForeignKey,
                     name=None if item["name"] == naming.foreign_key_name(table_name, columns_list) else item["name"],
                     columns=columns_list,
                     references=Reference(table=referred, columns=list(item["referred_columns"])),
@@ -739,7 +740,7 @@ class _Importer:
             method not in _METHODS or options.get("postgresql_ops") or mixed
             or (definition is not None and (" COLLATE " in definition or " TABLESPACE " in definition))
         )
-        return Index(
+        return build(Index,
             columns=columns,
             expressions=keys,
             unique=bool(item.get("unique")),

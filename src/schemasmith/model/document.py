@@ -80,7 +80,9 @@ class Column(Strict):
 
     @property
     def portable_type(self) -> PortableType:
-        resolved = self._resolved_type
+        # Read from pydantic's private store directly: `self._resolved_type` goes through BaseModel's
+        # __getattr__, which cost more than the rest of this property (read per column in every pass).
+        resolved = self.__pydantic_private__["_resolved_type"]  # type: ignore[index]
         return resolved if resolved is not None and str(resolved) == self.type else parse_type(self.type)
 
     def resolve_type(self, resolved: PortableType) -> None:
