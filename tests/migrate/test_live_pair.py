@@ -24,7 +24,8 @@ def test_two_live_databases_diff_as_designs_do(pg_url: str, tmp_path: Path):
         (tmp_path / "new").mkdir()
         build_postgres(new_url, load_design(DESIGNS / "shop_split.yaml"), tmp_path / "new")
         postgres_execute(pg_url, "INSERT INTO customers (email, name) SELECT 'c' || n, 'C' FROM generate_series(1, 5) n")
-        old_source, new_source = _load_both(pg_url, new_url)
+        old_source, new_source, (rows, counted) = _load_both(pg_url, new_url)
+        assert rows["customers"] == 5 and "customers" in counted  # OLD's row counts, read beside the designs
         # Read together, each is exactly what reading it alone gives.
         assert dump_design(old_source.design) == dump_design(load_source(pg_url).design)
         assert dump_design(new_source.design) == dump_design(load_source(new_url).design)

@@ -178,6 +178,27 @@ _USER_SCHEMAS = """
 """
 
 
+def preload() -> None:
+    """Import now what `import_database` imports on first use.
+
+    Two imports may run at once in threads (`diff OLD_URL NEW_URL`); two threads importing
+    SQLAlchemy for the first time can see its modules half-initialised (its packages import each
+    other), so the caller's thread loads them first.
+    """
+    import pglast.ast  # noqa: F401 - loaded for the side effect
+    import pglast.enums  # noqa: F401
+    import pglast.stream  # noqa: F401
+    import psycopg.rows  # noqa: F401
+    import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401 - the dialect create_engine loads
+    import sqlalchemy.engine  # noqa: F401
+    import sqlalchemy.exc  # noqa: F401
+    import sqlalchemy.pool  # noqa: F401
+
+    from ..gcpause import gc_paused  # noqa: F401
+    from ..model import invariants  # noqa: F401
+    from ..text import statements  # noqa: F401
+
+
 def import_database(url: str, *, schema: str = "public", name: str | None = None, proof: ProofScript | None = None) -> ImportResult:
     """The design of a live PostgreSQL database: `schema`'s objects by their bare names, every other
     schema's as `schema.name`.

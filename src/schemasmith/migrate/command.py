@@ -64,11 +64,15 @@ def parse_backfills(values: list[str], new: Design) -> dict[tuple[str, str], str
     return result
 
 
-def table_sizes(old: str, design: Design, new: Design, origin: str) -> Sizes:
-    """Row counts of OLD's tables: live ones for a database URL, else the designs' expected_rows."""
+def table_sizes(old: str, design: Design, new: Design, origin: str, counts=None) -> Sizes:
+    """Row counts of OLD's tables: live ones for a database URL, else the designs' expected_rows.
+
+    `counts`: OLD's live PostgreSQL row counts when they were read already (`_load_both`)."""
     from ..db.urls import is_database_url
 
     live = dialect_for_url(old) if is_database_url(old) else None
+    if live is not None and live.name == POSTGRES and counts is not None:
+        return _postgres_sizes(old, design, counts)
     if live is not None and live.name in LIVE_SIZES and not live.file_database:
         return LIVE_SIZES[live.name](old, design)
     source = _origin_dialect(origin)
@@ -95,38 +99,43 @@ def _default_dialect(origin: str) -> str:
     return source.name if source is not None and source.file_database else POSTGRES
 
 
-def _postgres_sizes(url: str, design: Design) -> Sizes:
+def _postgres_sizes(url: str, design: Design, counts: tuple[dict[str, int], list[str]] | None = None) -> Sizes:
+    """The live row counts of the design's tables (`counts`: read already, see `_postgres_row_counts`)."""
+    found, counted = counts if counts is not None else _postgres_row_counts(url)
+    rows: dict[str, int | None] = {name: found.get(name) for name in design.tables}
+    counted = [name for name in counted if name in design.tables]
+    source = "the live database's pg_class.reltuples"
+    if counted:
+        source += f" (counted, up to {COUNT_LIMIT + 1:,}, for tables never analyzed: {', '.join(counted)})"
+    return Sizes(rows, source)
+
+
+def _postgres_row_counts(url: str) -> tuple[dict[str, int], list[str]]:
+    """Rows per table of the database's current schema: pg_class.reltuples, and for the tables never
+    analyzed a count (up to a bound) in one round trip; and which were counted. Needs no design, so
+    it runs while the designs are being read."""
     import psycopg
 
     from ..db.urls import libpq_url
+    from .render.postgres import q
 
-    rows: dict[str, int | None] = {}
-    counted = []
     try:
         with psycopg.connect(libpq_url(url), connect_timeout=10) as connection:
             found = dict(connection.execute(
                 "SELECT c.relname, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')"
+                " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.oid"
             ).fetchall())
-            never_analyzed = [name for name in design.tables if (found.get(name) or 0) < 0]
-            if never_analyzed:  # count them, up to a bound, in one round trip
-                from .render.postgres import q
-
+            never_analyzed = [name for name, value in found.items() if value < 0]
+            if never_analyzed:
                 counts = " UNION ALL ".join(
                     f"SELECT {position}, count(*) FROM (SELECT 1 FROM {q(name)} LIMIT {COUNT_LIMIT + 1}) AS s{position}"
                     for position, name in enumerate(never_analyzed)
                 )
                 for position, value in connection.execute(counts).fetchall():
                     found[never_analyzed[position]] = value
-                counted = never_analyzed
-            for name in design.tables:
-                rows[name] = found.get(name)
     except psycopg.Error as error:
         raise SourceError(f"cannot read table sizes from the OLD database: {str(error).strip()}") from None
-    source = "the live database's pg_class.reltuples"
-    if counted:
-        source += f" (counted, up to {COUNT_LIMIT + 1:,}, for tables never analyzed: {', '.join(counted)})"
-    return Sizes(rows, source)
+    return found, never_analyzed
 
 
 def _sqlite_sizes(source: str, design: Design) -> Sizes:
@@ -191,20 +200,28 @@ def _label(source: str) -> str:
 
 
 def _load_both(old: str, new: str):
-    """OLD's and NEW's sources. Two database URLs are read at the same time: each import waits on
-    its server for about a third of its time, so the other's Python runs meanwhile. OLD's error
-    is reported first, as when they are read one after the other."""
+    """OLD's and NEW's sources, and OLD's live row counts (None unless both are PostgreSQL URLs).
+
+    Two PostgreSQL URLs are read at the same time, with OLD's row counts: each waits on its server
+    for a good part of its time, so the others' Python runs meanwhile. OLD's error is reported
+    first, as when they are read one after the other."""
     from ..db.urls import is_database_url
     from ..gcpause import gc_paused
     from ..sources import load_source
 
-    if not (is_database_url(old) and is_database_url(new)):
-        return load_source(old), load_source(new)
+    live, other = (dialect_for_url(url) if is_database_url(url) else None for url in (old, new))
+    if live is None or other is None or live.name != POSTGRES or other.name != POSTGRES:
+        return load_source(old), load_source(new), None
     from concurrent.futures import ThreadPoolExecutor
 
-    with gc_paused(), ThreadPoolExecutor(max_workers=2, thread_name_prefix="schemasmith-import") as pool:
+    from ..importers import postgres as postgres_importer
+
+    postgres_importer.preload()
+    with gc_paused(), ThreadPoolExecutor(max_workers=3, thread_name_prefix="schemasmith-read") as pool:
         old_future, new_future = pool.submit(load_source, old), pool.submit(load_source, new)
-        return old_future.result(), new_future.result()
+        counts_future = pool.submit(_postgres_row_counts, old)
+        old_source, new_source = old_future.result(), new_future.result()
+        return old_source, new_source, counts_future.result()
 
 
 def run_diff(old: str, new: str, *, dialect: str | None, format: str, output: str, backfill: list[str],
@@ -216,7 +233,7 @@ def run_diff(old: str, new: str, *, dialect: str | None, format: str, output: st
         raise SchemasmithError(f"unknown --dialect {dialect!r}; use postgres or sqlite")
     if not output:
         raise SchemasmithError("diff needs -o DIR, the migration folder to write the steps into")
-    old_source, new_source = _load_both(old, new)
+    old_source, new_source, counts = _load_both(old, new)
     chosen = dialect or _default_dialect(old_source.origin)
     target = get_dialect(chosen)
     if format == "alembic" and not target.alter_column_type:
@@ -224,7 +241,7 @@ def run_diff(old: str, new: str, *, dialect: str | None, format: str, output: st
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise SchemasmithError(f"{output}: exists and is not a folder")
-    sizes = table_sizes(old, old_source.design, new_source.design, old_source.origin)
+    sizes = table_sizes(old, old_source.design, new_source.design, old_source.origin, counts)
     backfills = parse_backfills(backfill, new_source.design)
     version = new_source.design.conventions.postgres_version
     result = diff(old_source.design, new_source.design, dialect=chosen, backfills=backfills, rows=sizes.rows, postgres_version=version)
