@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ..text.words import is_plural
 from .document import Design, Table
@@ -45,8 +46,19 @@ CASES = {
 
 def words(name: str) -> list[str]:
     """The words of an identifier, lower-cased: `InvoiceLine`, `invoiceLine`, `invoice_line`."""
+    return list(_words(name))
+
+
+@lru_cache(maxsize=8192)
+def _words(name: str) -> tuple[str, ...]:
+    # Cached: the same column names (id, created_at, …) come back in every table of a schema.
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
-    return [part.lower() for part in re.split(r"[^A-Za-z0-9]+", spaced) if part]
+    return tuple(part.lower() for part in re.split(r"[^A-Za-z0-9]+", spaced) if part)
+
+
+@lru_cache(maxsize=8192)
+def _is_audit_field(name: str) -> bool:
+    return AUDIT_FIELD.match("_".join(_words(name))) is not None
 
 
 def bare_name(key: str) -> str:
@@ -159,7 +171,7 @@ def audit_fields(design: Design) -> list[str]:
     first_seen: dict[str, int] = {}
     for table in tables.values():
         for position, column in enumerate(table.columns):
-            if AUDIT_FIELD.match("_".join(words(column))):
+            if _is_audit_field(column):
                 counts[column] += 1
                 first_seen.setdefault(column, position)
     half = len(tables) / 2
