@@ -105,6 +105,18 @@ def ours_diff_command(old_url: str, new_url: str) -> int:
         return sum(len(step.operations) for step in report.steps)
 
 
+def pg_dump_seconds(url: str, repeat: int) -> float:
+    """pg_dump --schema-only of the database (the embedded server's own pg_dump), best of `repeat`."""
+    import subprocess
+
+    from schemasmith.db.embedded import psql_path
+    from schemasmith.db.urls import libpq_url
+
+    pg_dump = str(psql_path().parent / "pg_dump")
+    seconds, _ = best(lambda: subprocess.run([pg_dump, "--schema-only", "-d", libpq_url(url)], check=True, capture_output=True), repeat)
+    return seconds
+
+
 def migra_sql(old_url: str, new_url: str) -> str:
     from migra import Migration
     from sqlbag import S
@@ -142,6 +154,10 @@ def main() -> None:
         rows.append(("schemasmith diff OLD_URL NEW_URL -o DIR (run_diff, as the CLI runs it; operations)", command_seconds, operations))
         import_seconds, _ = best(lambda: (postgres_importer.import_database(old_url), postgres_importer.import_database(new_url)), arguments.repeat)
         rows.append(("  of which: importing the two databases (importers/postgres.py)", import_seconds, 0))
+        one_seconds, _ = best(lambda: postgres_importer.import_database(old_url), arguments.repeat)
+        rows.append(("  importing OLD alone (schemasmith import OLD_URL)", one_seconds, 0))
+        dump_seconds = pg_dump_seconds(old_url, arguments.repeat)
+        rows.append(("  pg_dump --schema-only of OLD (C, reads the same catalogs)", dump_seconds, 0))
         try:
             migra_seconds, sql = best(lambda: migra_sql(old_url, new_url), arguments.repeat)
             migra_statements = sum(1 for line in str(sql).split(";\n") if line.strip())
@@ -154,6 +170,7 @@ def main() -> None:
     print("| --- | ---: | ---: |")
     for label, seconds, count in rows:
         print(f"| {label} | {seconds:.2f} | {count:,} |" if count else f"| {label} | {seconds:.2f} | |")
+    print(f"\nimport of OLD / pg_dump --schema-only of OLD: {one_seconds / dump_seconds:.1f}×")
     if migra_seconds:
         print(f"\nmigra / schemasmith diff (the command's path): {migra_seconds / command_seconds:.1f}×")
         print(f"migra / schemasmith (both from live databases, imported one after the other): {migra_seconds / live_seconds:.1f}×")
