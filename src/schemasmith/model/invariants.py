@@ -60,6 +60,8 @@ def check_invariants(design: Design, lines: Locator | None = None) -> list[Probl
 
 
 def _check_name_length(name: str, path: tuple, where: str, report) -> None:
+    if name and len(name) <= MAX_IDENTIFIER_BYTES and name.isascii() and "." not in name and "\x00" not in name:
+        return  # the common case, decided without splitting or encoding (ASCII: one byte a character)
     name = name.split(".", 1)[1] if "." in name and name.split(".", 1)[0] and name.split(".", 1)[1] else name
     if not name:
         report("names cannot be empty", path, where)
