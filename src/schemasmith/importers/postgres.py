@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from ..db.apply import apply_script
 from ..db.embedded import scratch_database
 from ..db.extensions import ProofScript
-from ..db.urls import sqlalchemy_url
+from ..db.urls import libpq_url, sqlalchemy_url
 from ..dialects.postgres import (
     ENUM_CHECK_COMMENT,
     MAX_DEPTH_FUNCTION_PREFIX,
@@ -181,18 +181,15 @@ _USER_SCHEMAS = """
 def preload() -> None:
     """Import now what `import_database` imports on first use.
 
-    Two imports may run at once in threads (`diff OLD_URL NEW_URL`); two threads importing
-    SQLAlchemy for the first time can see its modules half-initialised (its packages import each
-    other), so the caller's thread loads them first.
+    Two imports may run at once in threads (`diff OLD_URL NEW_URL`); two threads importing a
+    package for the first time can see its modules half-initialised (SQLAlchemy's, which a
+    connection failure's message uses, import each other), so the caller's thread loads them first.
     """
     import pglast.ast  # noqa: F401 - loaded for the side effect
     import pglast.enums  # noqa: F401
     import pglast.stream  # noqa: F401
     import psycopg.rows  # noqa: F401
-    import sqlalchemy.dialects.postgresql.psycopg  # noqa: F401 - the dialect create_engine loads
     import sqlalchemy.engine  # noqa: F401
-    import sqlalchemy.exc  # noqa: F401
-    import sqlalchemy.pool  # noqa: F401
 
     from ..gcpause import gc_paused  # noqa: F401
     from ..model import invariants  # noqa: F401
@@ -214,35 +211,38 @@ def import_database(url: str, *, schema: str = "public", name: str | None = None
 
 
 def _import_database(url: str, *, schema: str, name: str | None, proof: ProofScript) -> ImportResult:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
-    from sqlalchemy.pool import NullPool
+    """Connect with psycopg itself: an SQLAlchemy engine costs a fresh dialect set-up (several
+    round trips) per import, more than reading the catalogs of a small schema."""
+    import psycopg
 
     try:
-        engine = create_engine(sqlalchemy_url(url), poolclass=NullPool, connect_args={"connect_timeout": 10})
-    except (ArgumentError, ValueError) as error:
-        raise SourceError(f"not a valid PostgreSQL URL: {redact_url(url)} ({error})") from None
-    except Exception as error:  # noqa: BLE001 - e.g. a missing driver; report plainly
+        connection = psycopg.connect(libpq_url(url), connect_timeout=10)
+    except psycopg.ProgrammingError as error:  # libpq could not read the URL
+        raise SourceError(f"not a valid PostgreSQL URL: {redact_url(url)} ({_first_line(error)})") from None
+    except (psycopg.Error, OSError, ValueError) as error:
+        raise _connection_failure(url, error) from None
+    except Exception as error:  # noqa: BLE001 - e.g. a missing libpq; report plainly
         raise SourceError(f"cannot use the PostgreSQL URL {redact_url(url)}: {error}") from None
-    try:
+    with connection:
         try:
-            connection = engine.connect()
-        except (DBAPIError, SQLAlchemyError, OSError, ValueError) as error:
-            raise _connection_failure(url, error) from None
-        with connection:
-            connection.execute(text("SET TRANSACTION READ ONLY"))
-            exists = connection.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :schema"), {"schema": schema}).first()
-            if exists is None:
+            connection.execute("SET TRANSACTION READ ONLY")
+            found = connection.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %(schema)s),"
+                " set_config('search_path', quote_ident(%(schema)s), true), current_database()",
+                {"schema": schema},
+            ).fetchone()
+            if not found[0]:
                 raise SourceError(f"schema {schema!r} does not exist in the database at {redact_url(url)}")
-            connection.execute(text("SELECT set_config('search_path', quote_ident(:schema), true)"), {"schema": schema})
-            database_name = connection.execute(text("SELECT current_database()")).scalar_one()
-            schemas = [schema] + [row[0] for row in connection.execute(text(_USER_SCHEMAS)) if row[0] != schema]
-            try:
-                return _Importer(connection, schemas, name or database_name, proof, default_schema=schema).run()
-            except DBAPIError as error:
-                raise SourceError(f"reading the database at {redact_url(url)} failed: {str(error.orig).strip()}") from None
-    finally:
-        engine.dispose()
+            database_name = found[2]
+            schemas = [schema] + [row[0] for row in connection.execute(_USER_SCHEMAS) if row[0] != schema]
+            return _Importer(connection, schemas, name or database_name, proof, default_schema=schema).run()
+        except psycopg.Error as error:
+            raise SourceError(f"reading the database at {redact_url(url)} failed: {str(error).strip()}") from None
+
+
+def _first_line(error: Exception) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 # --- the importer ----------------------------------------------------------------------------
@@ -266,7 +266,7 @@ class _Importer:
         """Rows as named tuples, straight from psycopg (SQLAlchemy's row layer costs more than the query)."""
         from psycopg.rows import namedtuple_row
 
-        with self.connection.connection.driver_connection.cursor(row_factory=namedtuple_row) as cursor:
+        with self.connection.cursor(row_factory=namedtuple_row) as cursor:
             cursor.execute(_psycopg_parameters(sql), params)
             return cursor.fetchall()
 
@@ -282,7 +282,7 @@ class _Importer:
         self.table_oid = {key: oid for oid, key in self.table_key.items()}
         present = census(self.query, self.schemas, oids)
         self.enums = self._enums() if "enums" in present else {}
-        server_version = self.connection.connection.driver_connection.info.server_version
+        server_version = self.connection.info.server_version
         reflected = reflect(self.query, oids, server_version, {row.oid: row for row in tables})
         self.type_info = {(row.attrelid, row.attname): row for row in reflected.attributes}
         self.order = self._object_order(reflected.constraints, reflected.index_rows)
