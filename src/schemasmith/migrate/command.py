@@ -121,18 +121,23 @@ def _postgres_row_counts(url: str) -> tuple[dict[str, int], list[str]]:
 
     try:
         with psycopg.connect(libpq_url(url), connect_timeout=10) as connection:
-            found = dict(connection.execute(
-                "SELECT c.relname, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            # A never-analyzed plain table whose heap is empty holds no rows: 0 without counting
+            # (a partitioned table's own heap is always empty, so it is counted).
+            rows = connection.execute(
+                "SELECT c.relname, c.reltuples::bigint, c.relkind = 'r' AND pg_relation_size(c.oid) = 0"
+                " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY c.oid"
-            ).fetchall())
-            never_analyzed = [name for name, value in found.items() if value < 0]
-            if never_analyzed:
+            ).fetchall()
+            found = {name: (0 if value < 0 and empty else value) for name, value, empty in rows}
+            never_analyzed = [name for name, value, _ in rows if value < 0]
+            to_count = [name for name in never_analyzed if found[name] < 0]
+            if to_count:
                 counts = " UNION ALL ".join(
                     f"SELECT {position}, count(*) FROM (SELECT 1 FROM {q(name)} LIMIT {COUNT_LIMIT + 1}) AS s{position}"
-                    for position, name in enumerate(never_analyzed)
+                    for position, name in enumerate(to_count)
                 )
                 for position, value in connection.execute(counts).fetchall():
-                    found[never_analyzed[position]] = value
+                    found[to_count[position]] = value
     except psycopg.Error as error:
         raise SourceError(f"cannot read table sizes from the OLD database: {str(error).strip()}") from None
     return found, never_analyzed
