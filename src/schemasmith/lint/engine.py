@@ -50,7 +50,7 @@ def _finding(rule: LintRule, observation: Observation, hazard, base: Baseline) -
         file=observation.statement.file, line=observation.statement.line, statement=observation.statement.sql,
         table=observation.action.table, column=observation.action.column,
         message=hazard.message, reason=hazard.reason, fix_sql=hazard.fix_sql,
-        lock=fact.lock, blocks=safety.BLOCKS.get(fact.lock, ""), rewrites=bool(observation.rewritten or fact.rewrites),
+        lock=fact.lock, blocks=safety.BLOCKS.get(fact.lock, ""), rewrites=bool(fact.rewrites if observation.rewritten is None else observation.rewritten),
         scans=fact.scans, rows=observation.rows, rows_source=base.rows_source if observation.rows is not None else "unknown",
     )
 

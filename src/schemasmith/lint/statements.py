@@ -47,12 +47,16 @@ class ReadError:
 
 
 def expand(paths: list[str]) -> list[Path]:
-    """The files to lint, in order: each FILE as given, each folder's *.sql and *.py by name."""
+    """The files to lint, in order: each FILE as given, each folder's *.sql and *.py by name
+    (only its *.up.sql when it has up and down files)."""
     files: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            found = sorted(item for item in path.iterdir() if item.is_file() and item.suffix in (".sql", ".py") and not item.name.endswith(".fixed.sql"))
+            found = sorted(item for item in path.iterdir() if item.is_file() and item.suffix in (".sql", ".py") and not item.name.endswith(".fixed.sql") and item.name != "__init__.py")
+            if any(item.name.endswith(".up.sql") for item in found):
+                # an up/down folder (schemasmith diff, golang-migrate, dbmate): the ups are the migration
+                found = [item for item in found if item.name.endswith(".up.sql")]
             if not found:
                 raise SourceError(f"{text}: the folder holds no .sql or .py migration files")
             files.extend(found)

@@ -36,7 +36,7 @@ def index_build_blocks_writes(observation: Observation) -> Hazard | None:
         return None
     return Hazard(
         f"CREATE INDEX on {observation.action.table} ({size_words(observation)}) blocks writes until the index is built",
-        observation.fact.note + "; " + safety.FACTS["create_index_concurrently"].note,
+        observation.fact.note + "; CREATE INDEX CONCURRENTLY lets reads and writes go on (it cannot run in a transaction block)",
         rewrites.concurrently(observation),
     )
 
