@@ -118,7 +118,11 @@ def read_file(path: Path) -> MigrationFile:
     label = str(path)
     if path.suffix == ".py":
         text = alembic_sql(path)
-        return MigrationFile(label, parse(text, label) if text.strip() else [], "alembic", text)
+        statements = parse(text, label) if text.strip() else []
+        line = _upgrade_line(path)
+        for statement in statements:
+            statement.line = line  # the SQL is upgrade()'s output: point at upgrade() in the .py
+        return MigrationFile(label, statements, "alembic", text)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -171,6 +175,16 @@ def alembic_sql(path: Path) -> str:
     finally:
         sys.modules.pop(spec.name, None)
     return buffer.getvalue()
+
+
+def _upgrade_line(path: Path) -> int:
+    import ast
+
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except SyntaxError:
+        return 1
+    return next((node.lineno for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "upgrade"), 1)
 
 
 def _traceback_line(error: BaseException, filename: str) -> int | None:
