@@ -6,7 +6,6 @@ Revises: 0001_add_labels_task_labels
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision = '0002_add_labels_task_labels_inde'
 down_revision = '0001_add_labels_task_labels'

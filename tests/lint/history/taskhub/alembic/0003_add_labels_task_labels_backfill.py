@@ -6,7 +6,6 @@ Revises: 0002_add_labels_task_labels_inde
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision = '0003_add_labels_task_labels_back'
 down_revision = '0002_add_labels_task_labels_inde'

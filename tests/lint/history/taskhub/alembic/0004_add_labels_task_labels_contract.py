@@ -7,7 +7,6 @@ Before upgrading, the application must: the application reads and writes tasks.d
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision = '0004_add_labels_task_labels_cont'
 down_revision = '0003_add_labels_task_labels_back'
