@@ -37,7 +37,9 @@ def relation_name(relation) -> str | None:
 
 
 def _names(node) -> str:
-    """A dotted name from a list of String nodes (DROP TABLE a.b, DROP INDEX i)."""
+    """A dotted name from a list of String nodes (DROP TABLE a.b, DROP INDEX i, DROP FUNCTION f(int))."""
+    if isinstance(node, ast.ObjectWithArgs):
+        node = node.objname
     parts = node if isinstance(node, (list, tuple)) else getattr(node, "names", None) or [node]
     return ".".join(getattr(part, "sval", str(part)) for part in parts)
 
@@ -169,8 +171,11 @@ def _drop(statement: ast.DropStmt) -> list[Action]:
     kind = kinds.get(statement.removeType, "sql")
     actions = []
     for item in statement.objects or ():
-        name = _names(item) if kind not in ("drop_trigger",) else None
-        if kind in ("drop_index", "drop_index_concurrently"):
+        name = _names(item)
+        if kind == "drop_trigger":
+            # DROP TRIGGER name ON table: the object is [schema.]table.trigger
+            actions.append(Action(kind, name.rsplit(".", 1)[0] if "." in name else None, detail={"object": name}))
+        elif kind in ("drop_index", "drop_index_concurrently"):
             actions.append(Action(kind, None, detail={"index": name, "if_exists": bool(statement.missing_ok)}))
         else:
             actions.append(Action(kind, name if kind in ("drop_table", "drop_view", "drop_materialized_view") else None, detail={"object": name, "if_exists": bool(statement.missing_ok)}))
@@ -195,10 +200,23 @@ def _has_where(statement) -> bool:
     return getattr(statement, "whereClause", None) is not None
 
 
+def _references(node: ast.CreateStmt) -> list[Action]:
+    """The tables a new table's foreign keys lock (SHARE ROW EXCLUSIVE, while CREATE TABLE runs)."""
+    found = []
+    for element in node.tableElts or ():
+        constraints = element.constraints if isinstance(element, ast.ColumnDef) else [element] if isinstance(element, ast.Constraint) else []
+        for constraint in constraints or ():
+            if isinstance(constraint, ast.Constraint) and constraint.contype == CT.CONSTR_FOREIGN:
+                referenced = relation_name(constraint.pktable)
+                if referenced and referenced != relation_name(node.relation) and referenced not in found:
+                    found.append(referenced)
+    return [Action("reference_lock", name) for name in found]
+
+
 def actions_of(node) -> list[Action]:
     """The actions one parsed statement takes, in order."""
     if isinstance(node, ast.CreateStmt):
-        return [Action("create_table", relation_name(node.relation))]
+        return [Action("create_table", relation_name(node.relation)), *_references(node)]
     if isinstance(node, ast.CreateTableAsStmt):
         kind = "create_materialized_view" if node.objtype == OBJ.OBJECT_MATVIEW else "create_table"
         return [Action(kind, relation_name(node.into.rel))]
@@ -222,6 +240,8 @@ def actions_of(node) -> list[Action]:
     if isinstance(node, ast.RefreshMatViewStmt):
         kind = "refresh_materialized_view_no_data" if node.skipData else ("sql" if node.concurrent else "refresh_materialized_view")
         return [Action(kind, relation_name(node.relation))]
+    if isinstance(node, ast.CreateFunctionStmt):
+        return [Action("replace_routine" if node.replace else "create_routine", None, detail={"object": _names(node.funcname)})]
     if isinstance(node, ast.CreateTrigStmt):
         return [Action("create_trigger", relation_name(node.relation))]
     return []

@@ -68,6 +68,12 @@ class Catalog:
         row = self.one("SELECT contype::text FROM pg_constraint WHERE conrelid = to_regclass(%s) AND conname = %s", _regclass(table), name)
         return row[0] if row else None
 
+    def routine_exists(self, name: str) -> bool:
+        schema, _, plain = name.rpartition(".")
+        row = self.one("SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = %s"
+                       " AND (%s = '' OR n.nspname = %s) LIMIT 1", plain, schema, schema)
+        return row is not None
+
     def proven_not_null(self, table: str, column: str) -> bool:
         try:
             rows = self.connection.execute(
@@ -105,6 +111,8 @@ class Replay:
     def __init__(self, baseline: Baseline):
         self.baseline = baseline
         self.connection = None
+        #: functions created by the files linted so far: a later drop of one is the migration's own helper going
+        self.routines: set[str] = set()
         if baseline.url:
             import psycopg
 
@@ -139,6 +147,8 @@ class Replay:
                 observation.statement = statement
                 observation.failed = failed
                 self._after(observation)
+                if observation.action.kind in ("create_routine", "replace_routine"):
+                    self.routines.add(_plain(observation.action.detail.get("object")))
                 if observation.action.kind in ("create_table", "create_materialized_view") and observation.action.table:
                     created.add(observation.action.table)
                     created.add(_plain(observation.action.table))
@@ -166,6 +176,10 @@ class Replay:
         relation = self.catalog.relation(action.table) if self.connection is not None and action.table else None
         resolved = relation[3] if relation else None
         new = bool(action.table) and (action.table in created or _plain(action.table) in created or (resolved in created if resolved else False))
+        if action.kind == "drop_routine":
+            name = action.detail.get("object") or ""
+            # the migration's own helper, or (on a schema) a function that does not exist: IF EXISTS makes it a no-op
+            new = _plain(name) in self.routines or (self.connection is not None and not self.catalog.routine_exists(name))
         observation = Observation(
             statement=None,  # type: ignore[arg-type] - set once the statement ran
             action=action,

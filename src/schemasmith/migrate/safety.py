@@ -170,7 +170,8 @@ FACTS: dict[str, Fact] = {
     "revoke_default_privileges": Fact(NONE, note="applies to objects created from now on; existing ones keep their grants"),
     # Statements that hand-written migrations hold and diff never writes.
     "truncate": Fact(ACCESS_EXCLUSIVE, data_loss=True, note="every row is gone at once"),
-    "delete_rows": Fact(ROW_EXCLUSIVE, scans=True, data_loss=True, note="one DELETE: one long transaction, row locks on every row it removes, a burst of WAL", safe="delete in batches that commit one by one, after a backup of what goes"),
+    "delete_rows": Fact(ROW_EXCLUSIVE, scans=True, note="one DELETE: one long transaction, row locks on every row it removes, a burst of WAL", safe="delete in batches that commit one by one"),
+    "reference_lock": Fact(SHARE_ROW_EXCLUSIVE, note="a foreign key of a new table or column locks the referenced table against writes, briefly"),
     "drop_constraint": Fact(ACCESS_EXCLUSIVE, note="catalog only; what it stops enforcing depends on its kind"),
     "sql": Fact(NONE),
     "composite": Fact(ACCESS_EXCLUSIVE),

@@ -49,7 +49,9 @@ def data_loss(observation: Observation) -> Hazard | None:
 def breaks_running_code(observation: Observation) -> Hazard | None:
     """
     ## What it does
-    Finds renames of existing tables and columns, and drops of unique and primary keys.
+    Finds renames of existing tables and columns, drops of unique and primary keys, and drops of
+    functions that existed before the files being linted (code and triggers that call them
+    fail; a helper function an earlier file of the same run created is not reported).
 
     ## Why is this bad?
     The application that is running while the migration deploys still uses the old name (or
@@ -70,6 +72,9 @@ def breaks_running_code(observation: Observation) -> Hazard | None:
     ```
     """
     action = observation.action
+    if action.kind == "drop_routine" and not observation.new_table:
+        name = action.detail.get("object")
+        return Hazard(f"dropping function {name} breaks the code and triggers that call it", observation.fact.note, None)
     if action.kind not in ("rename_table", "rename_column", "drop_unique", "drop_primary_key") or not existing(observation):
         return None
     what = {"rename_table": f"renaming table {action.table}", "rename_column": f"renaming {action.table}.{action.column}",
@@ -88,7 +93,9 @@ def whole_table_update(observation: Observation) -> Hazard | None:
     """
     ## What it does
     Finds `UPDATE` or `DELETE` of an existing table in a migration file (a backfill in one
-    statement).
+    statement). Severity follows the table's size: error from 1,000,000 rows, warning from
+    10,000 (or unknown size and no WHERE), info for unknown size with a WHERE; nothing under
+    10,000 rows.
 
     ## Why is this bad?
     One statement over every row is one long transaction: row locks on every row it changes
@@ -110,11 +117,17 @@ def whole_table_update(observation: Observation) -> Hazard | None:
     action = observation.action
     if action.kind not in ("backfill", "delete_rows") or not existing(observation):
         return None
-    if observation.rows is not None and observation.rows < 10_000:
+    rows = observation.rows
+    if rows is not None and rows < 10_000:
         return None  # small tables: one statement is fine
+    if rows is None:
+        severity = "info" if action.detail.get("where") else "warning"
+    else:
+        severity = "error" if rows >= 1_000_000 else "warning"
     verb = "UPDATE" if action.kind == "backfill" else "DELETE"
     return Hazard(
         f"{verb} of {action.table} ({size_words(observation)}) in one statement",
         observation.fact.note + "; safe form: " + (observation.fact.safe or "batches that commit one by one"),
         None,
+        severity=severity,
     )

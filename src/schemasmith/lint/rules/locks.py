@@ -113,13 +113,14 @@ def concurrently_in_transaction(observation: Observation) -> Hazard | None:
 def lock_without_timeout(observation: Observation) -> Hazard | None:
     """
     ## What it does
-    Finds the first statement of a file that takes ACCESS EXCLUSIVE on an existing table when
-    the file has not set `lock_timeout` before it (one finding per file). Tables created in the
-    same file are not reported.
+    Finds the first statement of a file that takes a lock blocking writes (SHARE or stronger:
+    ALTER TABLE, DROP TABLE, CREATE INDEX, a foreign key's lock on the table it references) on an
+    existing table when the file has not set `lock_timeout` before it (one finding per file).
+    Tables created in the same file are not reported.
 
     ## Why is this bad?
-    Even a catalog-only ALTER TABLE must wait for the lock; while it waits, every query on the
-    table queues behind it. Without `lock_timeout` a migration stuck behind one long transaction
+    Even a catalog-only ALTER TABLE must wait for its lock; while it waits, every query on the
+    table that conflicts with it queues behind it. Without `lock_timeout` a migration stuck behind one long transaction
     stops all traffic to the table; with it, the migration fails fast and can be retried.
 
     ## Example
@@ -133,14 +134,14 @@ def lock_without_timeout(observation: Observation) -> Hazard | None:
     ALTER TABLE tasks ADD COLUMN archived_at timestamptz;
     ```
     """
-    if observation.lock_timeout or observation.fact.lock != safety.ACCESS_EXCLUSIVE or not existing(observation):
+    if observation.lock_timeout or observation.fact.lock not in safety.BLOCKING:
         return None
-    if observation.action.kind in ("create_table", "create_materialized_view", "drop_table", "truncate", "drop_index"):
-        return None  # drop_index has its own rule; a drop's hazard is its data loss
-    if observation.action.command not in (None, 0):
-        return None  # one finding per statement
+    index_drop = observation.action.kind == "drop_index" and not observation.new_table
+    if not (existing(observation) or index_drop) or observation.action.kind in ("create_table", "create_materialized_view"):
+        return None
+    target = observation.action.table or observation.action.detail.get("index")
     return Hazard(
-        f"{observation.action.kind.replace('_', ' ')} on {observation.action.table} waits for ACCESS EXCLUSIVE with no lock_timeout",
+        f"{observation.action.kind.replace('_', ' ')} on {target} waits for {observation.fact.lock} with no lock_timeout",
         "while it waits for the lock every other query on the table queues behind it; a lock_timeout makes it fail fast instead",
         "SET lock_timeout = '2s';\n" + observation.statement.sql + ";",
         severity="info" if observation.rows is not None and observation.rows < safety.MEDIUM_ROWS else "warning",
