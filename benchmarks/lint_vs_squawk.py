@@ -209,11 +209,13 @@ def classify(rule: str, observations, statement) -> str:
     if rule == "ban-drop-constraint":
         kinds = {observation.action.kind for observation in observations}
         if kinds & {"drop_check", "drop_foreign_key", "drop_exclusion"}:
-            return f"Squawk false alarm: dropping a {'/'.join(sorted(kinds))} is catalog only and loses no data nor breaks code"
+            kinds = sorted(kind.removeprefix("drop_").replace("_", " ") for kind in kinds)
+            return f"Squawk false alarm: dropping a {'/'.join(kinds)} constraint is catalog only; it loses no data and breaks no running code"
     if rule == "require-lock-timeout" and not any(observation.fact.lock == "ACCESS EXCLUSIVE" for observation in observations):
         locks = sorted({observation.fact.lock for observation in observations}) or ["none"]
         if not any(lock in ("SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE") for lock in locks):
-            return f"Squawk false alarm: the statement takes {', '.join(locks)} lock on a table, which blocks no reads or writes"
+            what = type(statement.node).__name__ if statement is not None else "statement"
+            return f"Squawk false alarm: a {what} takes no lock that blocks reads or writes of an existing table"
     if rule == "adding-foreign-key-constraint" and any(observation.action.detail.get("new_column") for observation in observations):
         return "our false negative? a REFERENCES on a column added in the same statement: the column is all NULL, the check is instant, but the SHARE ROW EXCLUSIVE on the referenced table is still taken"
     if any(observation.action.kind in ("add_foreign_key_not_valid",) for observation in observations):
