@@ -39,3 +39,13 @@ def test_parse_error_names_the_line():
         assert str(problem.error).startswith("m.sql:3: does not parse: syntax error at or near")
     else:
         raise AssertionError("a broken file must not parse")
+
+
+def test_facts_follow_the_postgresql_version():
+    """One table of facts per version: a constant default rewrote the table before PostgreSQL 11."""
+    from schemasmith.migrate.safety import fact_for
+
+    assert not fact_for("add_column_default").rewrites
+    assert not fact_for("add_column_default", 16).rewrites
+    assert fact_for("add_column_default", 10).rewrites
+    assert fact_for("set_not_null_validated", 11).scans and not fact_for("set_not_null_validated", 12).scans

@@ -171,6 +171,10 @@ class Replay:
             if action.kind == "drop_constraint" and action.table:
                 kind = self.catalog.constraint_kind(action.table, action.constraint)
                 action.kind = _DROP_CONSTRAINT.get(kind or "", "drop_constraint")
+            if action.kind in ("create_index", "create_index_concurrently") and action.detail.get("if_not_exists") and action.detail.get("index"):
+                schema = action.table.rpartition(".")[0] if action.table and "." in action.table else ""
+                index = f"{schema}.{action.detail['index']}" if schema else action.detail["index"]
+                action.detail["exists"] = self.catalog.relation(index) is not None
             if action.kind == "set_not_null" and action.table and action.column and self.catalog.proven_not_null(action.table, action.column):
                 action.kind = "set_not_null_validated"
         relation = self.catalog.relation(action.table) if self.connection is not None and action.table else None

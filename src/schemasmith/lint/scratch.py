@@ -75,15 +75,16 @@ def live_statistics(url: str) -> tuple[dict[str, int], dict[str, int]]:
     return rows, pages
 
 
-def _schema_sql(schema: str) -> tuple[str, dict[str, int], str]:
-    """DDL for SCHEMA, the rows its design promises, and how the source is named."""
+def _schema_sql(schema: str) -> tuple[str, dict[str, int], str, int | None]:
+    """DDL for SCHEMA, the rows its design promises, how the source is named, and the oldest
+    PostgreSQL a design says it runs on (None when SCHEMA does not say)."""
     from ..db.urls import is_database_url
 
     if is_database_url(schema):
-        return _dump_schema(schema), {}, "schema copied from the database"
+        return _dump_schema(schema), {}, "schema copied from the database", _server_version(schema)
     path = Path(schema)
     if path.suffix.lower() == ".sql" and path.is_file():
-        return path.read_text(encoding="utf-8"), {}, str(path)
+        return path.read_text(encoding="utf-8"), {}, str(path), None
     from ..dialects import postgres
     from ..sources import load_source
 
@@ -91,7 +92,7 @@ def _schema_sql(schema: str) -> tuple[str, dict[str, int], str]:
     output = postgres.render(source.design)
     sql = "\n\n".join(output.files[name] for name in sorted(output.files))
     rows = {name: table.expected_rows for name, table in source.design.tables.items() if table.expected_rows is not None}
-    return sql, rows, schema
+    return sql, rows, schema, source.design.conventions.postgres_version
 
 
 @contextlib.contextmanager
@@ -103,22 +104,32 @@ def baseline(schema: str | None, db: str | None) -> Iterator[Baseline]:
     from ..db.apply import apply_script
     from ..db.embedded import redact, scratch_database
 
+    from ..db.urls import libpq_url as libpq
+
+    design_version = None
     if db is not None:
         sql, rows, label = _dump_schema(db), {}, f"schema of {redact(db)}"
         rows, pages = live_statistics(db)
         rows_source = "the database's statistics (pg_class.reltuples)"
     else:
-        sql, rows, label = _schema_sql(schema)
+        sql, rows, label, design_version = _schema_sql(schema)
         pages = {}
         rows_source = "expected_rows in the design" if rows else "unknown (the schema gives no sizes)"
     with scratch_database(prefix="lint") as url:
         if sql.strip():
             apply_script(url, sql, label, proof=True)
-        yield Baseline(url, rows, pages, rows_source, label, _server_version(url))
+        # the facts follow the server the migration will run on: --db's, else the design's or 12+
+        version = _server_version(libpq(db)) if db is not None else design_version
+        yield Baseline(url, rows, pages, rows_source, label, version)
 
 
 def _server_version(url: str) -> int | None:
     import psycopg
 
-    with psycopg.connect(url) as connection:
-        return int(connection.execute("SHOW server_version_num").fetchone()[0]) // 10000
+    from ..db.urls import libpq_url
+
+    try:
+        with psycopg.connect(libpq_url(url), connect_timeout=10) as connection:
+            return int(connection.execute("SHOW server_version_num").fetchone()[0]) // 10000
+    except psycopg.Error:
+        return None

@@ -14,7 +14,8 @@ def index_build_blocks_writes(observation: Observation) -> Hazard | None:
     """
     ## What it does
     Finds `CREATE INDEX` without `CONCURRENTLY` on a table that already exists (not one created
-    earlier in the same file). Severity grows with the table's rows (`--db` statistics or the
+    earlier in the same file). `CREATE INDEX IF NOT EXISTS` of an index the schema already has
+    is a no-op and not reported. Severity grows with the table's rows (`--db` statistics or the
     design's `expected_rows`).
 
     ## Why is this bad?
@@ -32,7 +33,7 @@ def index_build_blocks_writes(observation: Observation) -> Hazard | None:
     CREATE INDEX CONCURRENTLY tasks_project_id_idx ON tasks (project_id);
     ```
     """
-    if observation.action.kind != "create_index" or not existing(observation):
+    if observation.action.kind != "create_index" or not existing(observation) or observation.action.detail.get("exists"):
         return None
     return Hazard(
         f"CREATE INDEX on {observation.action.table} ({size_words(observation)}) blocks writes until the index is built",

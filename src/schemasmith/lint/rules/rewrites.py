@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...migrate import safety
 from .. import rewrites
 from ..finding import Hazard
 from ..replay import Observation
@@ -46,10 +47,13 @@ def table_rewrite(observation: Observation) -> Hazard | None:
         if action.kind == "alter_column_type":
             rewrites_table = True  # without a schema the type's old form is unknown: assume the worst
     else:
-        rewrites_table = observation.rewritten and (action.kind in _REWRITING or observation.fact.rewrites)
+        # the scratch copy's answer, except where the target server is older than the scratch one
+        # and the facts for that version say it rewrites (a constant default before PostgreSQL 11)
+        older = observation.fact.rewrites and action.kind in safety.OLDER
+        rewrites_table = (observation.rewritten and (action.kind in _REWRITING or observation.fact.rewrites)) or older
     if not rewrites_table:
         return None
-    seen = "the scratch copy's relfilenode changed" if observation.rewritten else "the statement's form rewrites the table"
+    seen = "the scratch copy's relfilenode changed" if observation.rewritten else "the statement's form rewrites the table on this PostgreSQL version"
     fix = rewrites.add_column_then_backfill(observation) if action.kind == "add_column_volatile_default" else None
     safe = observation.fact.safe or "expand–contract through a new column kept in step by a trigger"
     return Hazard(
