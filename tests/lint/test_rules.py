@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemasmith.lint.engine import lint
-from schemasmith.lint.rules.definition import all_lint_rules
+from schemasmith.lint.registry import all_lint_rules
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCHEMA = str(FIXTURES / "schema.sql")

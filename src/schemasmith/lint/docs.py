@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .rules.definition import LintRule, all_lint_rules
+from .registry import all_lint_rules
+from .definition import LintRule
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from ..migrate import safety
 from .finding import LEVEL, Finding, size_severity
 from .replay import Observation, Replay
-from .rules.definition import LintRule, all_lint_rules
+from .registry import all_lint_rules
+from .definition import LintRule
 from .scratch import Baseline, baseline
 from .statements import MigrationFile, ReadError, read_all
 

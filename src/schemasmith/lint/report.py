@@ -12,7 +12,7 @@ from typing import Any
 from .. import __version__
 from ..review.formats import GITHUB_LEVEL, SARIF_LEVEL
 from .engine import LintResult
-from .rules.definition import LintRule
+from .definition import LintRule
 
 FORMATS = ("text", "json", "sarif", "github")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..finding import Hazard
 from ..replay import Observation
-from .definition import existing, lint_rule, size_words
+from ..definition import existing, lint_rule, size_words
 
 _LOSSY = {"drop_table", "drop_column", "truncate", "drop_sequence"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import rewrites
 from ..finding import Hazard
 from ..replay import Observation
-from .definition import existing, lint_rule, size_words
+from ..definition import existing, lint_rule, size_words
 
 
 @lint_rule("SM103", "constraint-checked-under-lock")

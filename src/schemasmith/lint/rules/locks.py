@@ -6,7 +6,7 @@ from ...migrate import safety
 from .. import rewrites
 from ..finding import Hazard
 from ..replay import Observation
-from .definition import existing, lint_rule, size_words
+from ..definition import existing, lint_rule, size_words
 
 
 @lint_rule("SM101", "index-build-blocks-writes")

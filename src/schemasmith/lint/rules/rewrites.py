@@ -6,7 +6,7 @@ from ...migrate import safety
 from .. import rewrites
 from ..finding import Hazard
 from ..replay import Observation
-from .definition import existing, lint_rule, size_words
+from ..definition import existing, lint_rule, size_words
 
 #: Kinds whose fact says "rewrites" without the scratch copy having to show it.
 _REWRITING = {"add_column_volatile_default", "add_column_generated", "add_column_identity", "alter_column_type", "table_option", "add_column_default"}

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ...review.definition import parse_sections
-from ..finding import Hazard
-from ..replay import Observation
+from ..review.definition import parse_sections
+from .finding import Hazard
+from .replay import Observation
 
 CODE = re.compile(r"^SM1\d{2}$")
 
@@ -47,12 +47,6 @@ def lint_rule(code: str, name: str):
         return function
 
     return register
-
-
-def all_lint_rules() -> list[LintRule]:
-    from . import compatibility, constraints, locks, rewrites  # noqa: F401 - registers the rules
-
-    return [LINT_RULES[code] for code in sorted(LINT_RULES)]
 
 
 def existing(observation: Observation) -> bool:
