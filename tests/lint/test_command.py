@@ -150,3 +150,28 @@ def test_real_schema_from_the_corpus(pg_server, tmp_path):
     assert (3, "SM107") in got and (4, "SM101") in got
     assert [g for g in got if g[0] in (1, 2)] == [(1, "SM111")]  # feed_notes' foreign key locks actions
     assert json.loads(result.stdout)["failed_on_scratch"] == []
+
+
+def test_db_on_another_server_version(tmp_path):
+    """--db on CI's PostgreSQL (15 here): its schema is dumped with the embedded pg_dump, its
+    statistics read, and the facts are those of its version."""
+    import os
+
+    import pytest
+
+    from schemasmith.db.embedded import scratch_database
+
+    external = os.environ.get("SCHEMASMITH_TEST_PG_URL")
+    if not external:
+        pytest.skip("SCHEMASMITH_TEST_PG_URL is not set: no second PostgreSQL server to copy from")
+    with scratch_database(external, prefix="lintdb") as url:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("CREATE TABLE events (id bigint PRIMARY KEY, kind text)")
+            connection.execute("INSERT INTO events SELECT g, 'x' FROM generate_series(1, 15000) g")
+            connection.execute("ANALYZE events")
+        migration = tmp_path / "m.sql"
+        migration.write_text("ALTER TABLE events ALTER COLUMN id TYPE numeric;\n")
+        result = run(str(migration), "--db", url, "--format", "json", "--fail-on", "warning")
+        assert result.exit_code == 1, result.output
+        got = {(f["code"], f["rows"]) for f in findings(result)}
+        assert ("SM106", 15000) in got

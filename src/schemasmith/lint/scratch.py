@@ -9,6 +9,7 @@ which are the sizes that decide severity. Nothing is ever run on `--db` itself.
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,8 +45,16 @@ def _dump_schema(url: str) -> str:
         raise SourceError(f"cannot dump the schema of {redact(url)}: {error}") from None
     if result.returncode != 0:
         raise SourceError(f"cannot dump the schema of {redact(url)}: {result.stderr.strip()}")
-    # pg_dump empties search_path for its own safety; the migrations expect the usual one
-    return "\n".join(line for line in result.stdout.splitlines() if "set_config('search_path'" not in line and not line.startswith("\\"))
+    # pg_dump empties search_path for its own safety; the migrations expect the usual one. Column
+    # options (ALTER COLUMN … SET (n_distinct=…), or a server's own attribute options) only steer
+    # the planner and may not exist on the scratch server: left out.
+    return "\n".join(
+        line for line in result.stdout.splitlines()
+        if "set_config('search_path'" not in line and not line.startswith("\\") and not _COLUMN_OPTIONS.match(line)
+    )
+
+
+_COLUMN_OPTIONS = re.compile(r"^ALTER TABLE (ONLY )?\S+ ALTER COLUMN \S+ SET \(.*\);$")
 
 
 def live_statistics(url: str) -> tuple[dict[str, int], dict[str, int]]:
