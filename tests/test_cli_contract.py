@@ -55,6 +55,7 @@ BAD_INPUT = {
     "seed": ["seed", "nope.yaml"],
     "copy-data": ["copy-data", "--from", "not-a-url", "--to", "also-not"],
     "serve": ["serve", "nope.yaml"],
+    "lint-migration": ["lint-migration", "nope.sql"],
 }
 
 #: Bad option values, which the issue saw exit 1: now usage errors, exit 2.

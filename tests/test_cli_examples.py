@@ -19,7 +19,7 @@ from shell_tour import run_lines, scratch_checkout
 GROUPS = {
     "design and build": ["design", "revise", "build", "import", "review", "rules", "impact", "doctor"],
     "workload": ["validate", "indexes", "explain"],
-    "data and evolution": ["seed", "diff", "migrate apply", "migrate status", "migrate down", "copy-data"],
+    "data and evolution": ["seed", "diff", "migrate apply", "migrate status", "migrate down", "copy-data", "lint-migration"],
     "demo": ["demo"],
 }
 ORDER = [path for group in GROUPS.values() for path in group]

@@ -22,6 +22,7 @@ from rich.table import Table as RichTable
 from . import console
 from .cli_options import (
     DocFormat,
+    LintFormat,
     MigrationTarget,
     Provider,
     ReviewFormat,
@@ -621,6 +622,35 @@ def diff(
 
     require_writable(output, folder=True)
     code = diff_command(old, new, _value(target), format.value, str(output), backfill or [], safe)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command("lint-migration", epilog=_examples(
+    "schemasmith lint-migration tests/lint/history/taskhub/hand-written --schema examples/taskhub.yaml",
+    "schemasmith lint-migration tests/lint/history/taskhub/hand-written --schema examples/taskhub.yaml --format sarif -o lint.sarif",
+))
+@handles_errors
+def lint_migration(
+    files: Annotated[list[str], typer.Argument(metavar="FILE…", help="PostgreSQL migration files (.sql), Alembic revisions (.py) or folders of them (in name order).")],
+    schema: Annotated[Optional[str], option("--schema")] = None,
+    db: Annotated[Optional[str], option("--db", help="A live PostgreSQL database: its schema is copied (never changed) and its statistics give table sizes.")] = None,
+    format: Annotated[LintFormat, option("--format", help="text, json, sarif, or github (Actions annotations).")] = LintFormat.text,
+    output: Annotated[Optional[Path], option("--output", "-o", help="Write the report to this file instead of standard output.")] = None,
+    fail_on: Annotated[Optional[Severity], option("--fail-on", help=help_for("--fail-on") + " Default: never.")] = None,
+    fix: Annotated[bool, option("--fix")] = False,
+    in_place: Annotated[bool, option("--in-place")] = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Lint hand-written PostgreSQL migrations: locks, rewrites, scans, data loss, on a scratch copy of the schema."""
+    from .lint.command import lint_migration_command
+
+    if output is not None:
+        from .fileio import require_writable
+
+        require_writable(output)
+    code = lint_migration_command(files, schema=schema, db=db, format=format.value, fail_on=_value(fail_on), fix=fix, in_place=in_place, output=output)
     if code:
         raise typer.Exit(code)
 

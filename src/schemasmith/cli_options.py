@@ -59,6 +59,9 @@ VOCABULARY: dict[str, Meaning] = {
     "--null-rate": Meaning("float", "Share of NULLs in nullable columns (0 to 1)."),
     "--from": Meaning("url", "The database to copy from."),
     "--to": Meaning("url", "The database to copy into."),
+    "--schema": Meaning("text", "The schema the files run on: a design (.yaml), DDL (.sql) or database URL, copied to a scratch database."),
+    "--fix": Meaning("flag", "Also write each file with its hazards replaced by their safe forms, beside it (FILE.fixed.sql)."),
+    "--in-place": Meaning("flag", "With --fix: replace the files themselves instead of writing FILE.fixed.sql."),
     "--version": Meaning("flag", "Print schemasmith's version and exit."),
     "--port": Meaning("int", "The port the studio listens on (0: any free port)."),
     "--host": Meaning("text", "The address the studio binds to; anything but 127.0.0.1 requires the token it prints."),
@@ -97,6 +100,13 @@ class ReviewFormat(str, Enum):
     json = "json"
     sarif = "sarif"
     markdown = "markdown"
+    github = "github"
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
     github = "github"
 
 

@@ -1,4 +1,4 @@
-"""What each migration operation does to a live PostgreSQL 12–17 database, and how bad that is.
+"""What each migration operation does to a live PostgreSQL database, and how bad that is.
 
 `FACTS` is the knowledge, one row per operation kind: the lock it takes (and so what it blocks),
 whether it rewrites the table, whether it reads all of it, whether it can lose data and whether
@@ -6,6 +6,11 @@ running application code can break. It is written from the PostgreSQL documentat
 Locking" table of lock modes and the notes on each ALTER TABLE form), cross-checked against
 Squawk's rules. `assess` turns a fact row and the table's size into a finding with a severity;
 the severity scales with the rows that are scanned or rewritten while a blocking lock is held.
+
+The rows are true of PostgreSQL 12 and later; `OLDER` says how an operation behaved before the
+major version where it got cheaper, and `fact_for(kind, version)` answers for one server. Both
+`diff` (through its operations) and `lint-migration` (through the statements it reads) ask this
+one table, so the two never disagree about what a statement locks or rewrites.
 """
 
 from __future__ import annotations
@@ -163,10 +168,36 @@ FACTS: dict[str, Fact] = {
     "revoke": Fact(NONE, backward_incompatible=True, note="code running as that role loses access at once"),
     "grant_default_privileges": Fact(NONE, note="applies to objects created from now on"),
     "revoke_default_privileges": Fact(NONE, note="applies to objects created from now on; existing ones keep their grants"),
+    # Statements that hand-written migrations hold and diff never writes.
+    "truncate": Fact(ACCESS_EXCLUSIVE, data_loss=True, note="every row is gone at once"),
+    "delete_rows": Fact(ROW_EXCLUSIVE, scans=True, note="one DELETE: one long transaction, row locks on every row it removes, a burst of WAL", safe="delete in batches that commit one by one"),
+    "reference_lock": Fact(SHARE_ROW_EXCLUSIVE, note="a foreign key of a new table or column locks the referenced table against writes, briefly"),
+    "drop_constraint": Fact(ACCESS_EXCLUSIVE, note="catalog only; what it stops enforcing depends on its kind"),
     "sql": Fact(NONE),
     "composite": Fact(ACCESS_EXCLUSIVE),
     "noop": Fact(NONE),
 }
+
+
+#: How an operation behaved before a PostgreSQL major version: {kind: [(version, fact), …]}, where
+#: `fact` holds on servers older than `version` (the first pair that matches wins).
+OLDER: dict[str, list[tuple[int, Fact]]] = {
+    "add_column_default": [(11, Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, note="before PostgreSQL 11 every default, even a constant, is written into each row: the table is rewritten under the lock", safe="add the column without the default, SET DEFAULT for new rows, backfill existing rows in batches"))],
+    "set_not_null_validated": [(12, Fact(ACCESS_EXCLUSIVE, scans=True, backward_incompatible=True, note="before PostgreSQL 12 SET NOT NULL scans the table even when a validated CHECK proves it", safe="keep the validated CHECK (col IS NOT NULL) instead of SET NOT NULL on this server"))],
+    "set_not_null": [(12, Fact(ACCESS_EXCLUSIVE, scans=True, backward_incompatible=True, note="the whole table is read under the lock to check for NULLs", safe="CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT; keep the check (PostgreSQL before 12 cannot use it for SET NOT NULL)"))],
+    "rename_index": [(12, Fact(ACCESS_EXCLUSIVE, note="before PostgreSQL 12 renaming an index takes ACCESS EXCLUSIVE"))],
+    "add_enum_value": [(12, Fact(NONE, note="ALTER TYPE … ADD VALUE cannot run inside a transaction block before PostgreSQL 12", safe="its own step, outside a transaction"))],
+    "drop_expression": [(13, Fact(ACCESS_EXCLUSIVE, rewrites=True, scans=True, note="DROP EXPRESSION does not exist before PostgreSQL 13: dropping and re-adding the column rewrites and loses nothing only by copying"))],
+}
+
+
+def fact_for(kind: str, version: int | None = None) -> Fact:
+    """What operation `kind` does on PostgreSQL major `version` (None: 12 or later, the usual case)."""
+    if version is not None:
+        for before, older in OLDER.get(kind, ()):
+            if version < before:
+                return older
+    return FACTS.get(kind, FACTS["sql"])
 
 
 @dataclass
